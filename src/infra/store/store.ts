@@ -1,0 +1,72 @@
+/**
+ * The one narrow interface over Redis (production) and an in-process map (embedded mode).
+ *
+ * Keys are given without the prefix; the Redis implementation adds `REDIS_KEY_PREFIX` to every key.
+ * Only what features need is here: a string cache with TTL, sorted sets (timelines), lists (the queue),
+ * geo (nearby reports), counters with expiry (rate limits) and locks with expiry (scheduler).
+ */
+export interface Store {
+  /** `redis` or `memory`: logged at start-up. */
+  readonly kind: 'redis' | 'memory'
+
+  // String cache
+  get(key: string): Promise<string | null>
+  /** Sets a value; with `ttlSeconds` it expires. */
+  set(key: string, value: string, ttlSeconds?: number): Promise<void>
+  /** Sets only when absent (dedupe marks); true when this call set it. */
+  setIfAbsent(key: string, value: string, ttlSeconds: number): Promise<boolean>
+  del(...keys: string[]): Promise<void>
+
+  // Sorted sets: members ordered by score
+  zadd(key: string, entries: readonly ScoredMember[]): Promise<void>
+  zrem(key: string, members: readonly string[]): Promise<void>
+  /** Highest scores first, scores strictly below `below` when given; at most `limit`. */
+  zrevrange(key: string, limit: number, below?: number): Promise<ScoredMember[]>
+  /** Keeps the `keep` highest-scored members and drops the rest. */
+  ztrim(key: string, keep: number): Promise<void>
+  zcard(key: string): Promise<number>
+  exists(key: string): Promise<boolean>
+  expire(key: string, ttlSeconds: number): Promise<void>
+
+  // Lists (queue): head is the left end
+  lpush(key: string, values: readonly string[]): Promise<void>
+  rpush(key: string, values: readonly string[]): Promise<void>
+  /** Atomically pops the right end of `from` and pushes it on the left of `to` (LMOVE RIGHT LEFT). */
+  lmove(from: string, to: string): Promise<string | null>
+  /** Removes one occurrence of `value`; returns how many were removed. */
+  lrem(key: string, value: string): Promise<number>
+  lrange(key: string, start: number, stop: number): Promise<string[]>
+  llen(key: string): Promise<number>
+
+  // Geo: members at points, searched by radius (measured on a sphere, as Redis does)
+  geoadd(key: string, entries: readonly GeoMember[]): Promise<void>
+  /** Members within `radiusM` metres of the point, nearest first, with distance in metres. */
+  geosearch(key: string, lng: number, lat: number, radiusM: number, limit?: number): Promise<GeoHit[]>
+
+  // Counters with expiry (rate limits): the window starts at the first increment
+  incr(key: string, ttlSeconds: number): Promise<number>
+
+  // Locks with expiry: a token proves ownership for release and extend
+  acquireLock(key: string, ttlMs: number): Promise<string | null>
+  releaseLock(key: string, token: string): Promise<boolean>
+  extendLock(key: string, token: string, ttlMs: number): Promise<boolean>
+
+  ping(): Promise<void>
+  close(): Promise<void>
+}
+
+export interface ScoredMember {
+  member: string
+  score: number
+}
+
+export interface GeoMember {
+  member: string
+  lng: number
+  lat: number
+}
+
+export interface GeoHit {
+  member: string
+  distanceM: number
+}
