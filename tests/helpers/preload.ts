@@ -1,2 +1,5 @@
-// Loaded by `bun test` before any test file (bunfig.toml). Shared set-up lands here.
-export {}
+// Loaded by `bun test` before any test file (bunfig.toml): closes the run's shared context at the end.
+import { afterAll } from 'bun:test'
+import { closeTestContext } from '@tests/helpers/context'
+
+afterAll(closeTestContext)

@@ -38,6 +38,17 @@ export interface Store {
   lrange(key: string, start: number, stop: number): Promise<string[]>
   llen(key: string): Promise<number>
 
+  // Queue moves (src/infra/queue.ts): each is one atomic step, so workers and recoverers on several
+  // instances never lose or duplicate a job between two structures
+  /** Lowest scores first, scores at most `maxScore`; at most `limit`. */
+  zrangeUpTo(key: string, maxScore: number, limit: number): Promise<ScoredMember[]>
+  /** Moves members scored at most `maxScore` (lowest first, at most `limit`) from sorted set `from` to the head of list `to`; returns how many moved. */
+  zmoveDueToList(from: string, to: string, maxScore: number, limit: number): Promise<number>
+  /** Gives each element of list `list` that has no score in sorted set `zset` the score `score` (ZADD NX); returns how many got one. */
+  zaddMissingFromList(zset: string, list: string, score: number): Promise<number>
+  /** Removes one `value` from list `from` and drops it from sorted set `zset`; only if it was in the list, stores `next`. True when it was. */
+  lremAndForward(from: string, zset: string, value: string, next?: Forward): Promise<boolean>
+
   // Geo: members at points, searched by radius (measured on a sphere, as Redis does)
   geoadd(key: string, entries: readonly GeoMember[]): Promise<void>
   /** Members within `radiusM` metres of the point, nearest first, with distance in metres. */
@@ -70,3 +81,6 @@ export interface GeoHit {
   member: string
   distanceM: number
 }
+
+/** Where `lremAndForward` puts what it took: pushed on the head of a list, or added to a sorted set. */
+export type Forward = { list: string; value: string } | { zset: string; member: string; score: number }

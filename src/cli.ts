@@ -1,0 +1,68 @@
+/**
+ * Operator commands: `bun src/cli.ts <command>` (or the npm scripts that call it).
+ *
+ *   migrate               apply pending migrations to every domain
+ *   seed [--users N]      add believable demo members (password: see the output)
+ *   make-admin <handle>   give an account the admin role
+ *
+ * In embedded mode these refuse to run while the server holds DATA_DIR.
+ */
+import { createServices } from '@/app'
+import { ConfigError, loadConfig } from '@/config'
+import { seedDemoData } from '@/features/demo/seed'
+import { DataDirBusyError } from '@/infra/data-dir-lock'
+import { createLogger } from '@/infra/log'
+import { openInfra } from '@/infra/open'
+
+const USAGE = `usage: bun src/cli.ts <migrate | seed [--users N] | make-admin <handle>>`
+
+async function run(args: string[]): Promise<number> {
+  const [command, ...rest] = args
+  if (!command || !['migrate', 'seed', 'make-admin'].includes(command)) {
+    console.error(USAGE)
+    return 2
+  }
+  const config = loadConfig()
+  const log = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel })
+  const infra = await openInfra(config, log, `the "${command}" command`)
+  try {
+    const services = createServices({ config, log, ...infra })
+    if (command === 'migrate') {
+      console.log('Migrations are up to date.')
+    } else if (command === 'seed') {
+      const users = Number(flag(rest, '--users') ?? 20)
+      const summary = await seedDemoData(services, { users })
+      console.log(summary)
+    } else {
+      const handle = rest[0]
+      if (!handle) {
+        console.error(USAGE)
+        return 2
+      }
+      const user = await services.accounts.setRole(handle, 'admin')
+      if (!user) {
+        console.error(`No account has the handle "${handle}".`)
+        return 1
+      }
+      console.log(`@${user.handle} is now an admin.`)
+    }
+    return 0
+  } finally {
+    await infra.close()
+  }
+}
+
+function flag(args: string[], name: string): string | undefined {
+  const at = args.indexOf(name)
+  return at >= 0 ? args[at + 1] : undefined
+}
+
+try {
+  process.exit(await run(process.argv.slice(2)))
+} catch (error) {
+  if (error instanceof ConfigError || error instanceof DataDirBusyError) {
+    console.error(error.message)
+    process.exit(1)
+  }
+  throw error
+}

@@ -1,0 +1,94 @@
+/** Accounts: who people are, how they sign up and sign in, and their roles. */
+import { sql, type Kysely } from 'kysely'
+import type { Role, UserRow } from '@/features/accounts/tables'
+import { hashPassword, verifyAgainstNothing, verifyPassword } from '@/features/accounts/passwords'
+import { RESERVED_NAMES } from '@/features/accounts/reserved-names'
+import type { AccountsDomain } from '@/schema'
+
+export type FieldErrors<F extends string> = Partial<Record<F, string>>
+export type Result<T, F extends string> = { ok: true; value: T } | { ok: false; errors: FieldErrors<F> }
+
+export interface SignupInput {
+  handle: string
+  email: string
+  password: string
+}
+export type SignupField = keyof SignupInput
+
+export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,30}$/
+/** RFC 5321 caps an address at 254 characters; the shape check only catches typos, not validity. */
+const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/
+const EMAIL_MAX = 254
+/** argon2 hashes any length, but a megabyte password would be a cheap way to burn our CPU. */
+export const PASSWORD_MIN = 8
+export const PASSWORD_MAX = 200
+
+export function createAccounts(db: Kysely<AccountsDomain>) {
+  const findByHandle = (handle: string) =>
+    db.selectFrom('users').selectAll().where(sql<string>`lower(handle)`, '=', handle.toLowerCase()).executeTakeFirst()
+
+  const findByEmail = (email: string) =>
+    db.selectFrom('users').selectAll().where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst()
+
+  return {
+    findByHandle,
+
+    /** Creates a member account, or says which fields are wrong (taken handles and emails included). */
+    async signUp(input: SignupInput): Promise<Result<UserRow, SignupField>> {
+      const errors = validateSignup(input)
+      if (Object.keys(errors).length > 0) return { ok: false, errors }
+      const [handleOwner, emailOwner] = await Promise.all([findByHandle(input.handle), findByEmail(input.email)])
+      if (handleOwner) errors.handle = 'That handle is taken. Please choose another.'
+      if (emailOwner) errors.email = 'An account with that email already exists. Try signing in.'
+      if (handleOwner || emailOwner) return { ok: false, errors }
+      const user = await db
+        .insertInto('users')
+        .values({
+          handle: input.handle,
+          email: input.email.trim(),
+          display_name: input.handle,
+          password_hash: await hashPassword(input.password),
+        })
+        // Two sign-ups racing for one handle: the unique index decides, and the loser hears "taken".
+        .onConflict((conflict) => conflict.doNothing())
+        .returningAll()
+        .executeTakeFirst()
+      if (!user) return { ok: false, errors: { handle: 'That handle or email was just taken. Please choose another.' } }
+      return { ok: true, value: user }
+    },
+
+    /** The account for a handle or email and password, or null; takes as long either way. */
+    async authenticate(identifier: string, password: string): Promise<UserRow | null> {
+      const trimmed = identifier.trim()
+      const user = trimmed.includes('@') ? await findByEmail(trimmed) : await findByHandle(trimmed.replace(/^@/, ''))
+      if (!user || password.length > PASSWORD_MAX) {
+        await verifyAgainstNothing(password.slice(0, PASSWORD_MAX))
+        return null
+      }
+      return (await verifyPassword(password, user.password_hash)) ? user : null
+    },
+
+    async setRole(handle: string, role: Role): Promise<UserRow | null> {
+      const user = await findByHandle(handle)
+      if (!user) return null
+      return db.updateTable('users').set({ role }).where('id', '=', user.id).returningAll().executeTakeFirstOrThrow()
+    },
+  }
+}
+
+export type Accounts = ReturnType<typeof createAccounts>
+
+function validateSignup(input: SignupInput): FieldErrors<SignupField> {
+  const errors: FieldErrors<SignupField> = {}
+  if (!HANDLE_PATTERN.test(input.handle)) {
+    errors.handle = 'A handle has 3 to 30 letters, digits or underscores.'
+  } else if (RESERVED_NAMES.has(input.handle.toLowerCase())) {
+    errors.handle = 'That handle is reserved. Please choose another.'
+  }
+  const email = input.email.trim()
+  if (!email) errors.email = 'Please enter your email address.'
+  else if (email.length > EMAIL_MAX || !EMAIL_PATTERN.test(email)) errors.email = 'That does not look like an email address.'
+  if (input.password.length < PASSWORD_MIN) errors.password = `A password needs at least ${PASSWORD_MIN} characters.`
+  else if (input.password.length > PASSWORD_MAX) errors.password = `A password can have at most ${PASSWORD_MAX} characters.`
+  return errors
+}

@@ -1,0 +1,25 @@
+/** /notifications: the list, newest first, and "mark all as read". */
+import { Elysia } from 'elysia'
+import type { Notifications } from '@/features/notifications/service'
+import type { HttpContext } from '@/http/context'
+import { afterPost, page } from '@/http/render'
+import { requireViewer } from '@/http/viewer'
+import { NotificationList, NotificationsPage } from '@views/notifications/notifications'
+
+export function notificationRoutes({ notifications, context }: { notifications: Notifications; context: HttpContext }) {
+  return new Elysia({ name: 'notifications' })
+    .use(context)
+    .get('/notifications', async ({ render, query }) => {
+      const viewer = requireViewer(render)
+      const [list, unreadCount] = await Promise.all([
+        notifications.newestFirst(viewer.id, query.cursor),
+        notifications.unreadCount(viewer.id),
+      ])
+      return page(render, { title: 'Notifications', main: NotificationsPage({ ...list, unreadCount }), noindex: true })
+    })
+    .post('/notifications/read', async ({ render }) => {
+      const viewer = requireViewer(render)
+      await notifications.markAllRead(viewer.id)
+      return afterPost(render, '/notifications', async () => NotificationList(await notifications.newestFirst(viewer.id)))
+    })
+}

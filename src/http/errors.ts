@@ -1,0 +1,74 @@
+/**
+ * Error pages. Elysia would otherwise send a thrown error's raw message to the client, so the global
+ * handler logs the error with its request id and answers with a generic page.
+ */
+import { Elysia } from 'elysia'
+import type { Logger } from '@/infra/log'
+import { requestMeta } from '@/http/request-context'
+import { page } from '@/http/render'
+import { ErrorMessage } from '@views/layout/error-page'
+
+export const ERRORS = {
+  400: { title: 'That request could not be read', message: 'Something in it was malformed. Please go back and try again.' },
+  401: { title: 'Please sign in', message: 'You need to be signed in to do that. Sign in, then try again.' },
+  403: { title: 'Not allowed', message: 'You are not allowed to do that.' },
+  404: { title: 'Page not found', message: 'There is nothing at this address. It may have been moved or deleted.' },
+  413: { title: 'Too large', message: 'What you sent is larger than we accept. Please send something smaller.' },
+  429: { title: 'Too many attempts', message: 'Please wait a little and try again.' },
+  500: { title: 'Something went wrong', message: 'We could not show this page. Please try again in a moment.' },
+} as const
+
+export type ErrorStatus = keyof typeof ERRORS
+
+/**
+ * An HTML error page with a status, or just the message for an htmx partial request.
+ * `message` overrides the generic text when a more helpful one is known ("Try again in 12 minutes").
+ */
+export function errorPage(request: Request, status: ErrorStatus, message?: string, headers?: Record<string, string>) {
+  const text = { title: ERRORS[status].title, message: message ?? ERRORS[status].message }
+  return page(
+    { request, viewer: null, unreadCount: async () => 0 },
+    { title: text.title, main: ErrorMessage(text), fragment: () => ErrorMessage(text), status, noindex: true, headers },
+  )
+}
+
+/** Thrown by routes and services to answer with an error page, e.g. `throw new HttpError(404)`. */
+export class HttpError extends Error {
+  constructor(
+    readonly status: ErrorStatus,
+    readonly userMessage?: string,
+    readonly headers?: Record<string, string>,
+  ) {
+    super(userMessage ?? ERRORS[status].title)
+  }
+}
+
+/** Thrown to send the browser elsewhere with a 303, e.g. to sign in first. */
+export class Redirect extends Error {
+  constructor(readonly location: string) {
+    super(`redirect to ${location}`)
+  }
+}
+
+export function errorHandling(log: Logger) {
+  return new Elysia({ name: 'error-handling' }).onError({ as: 'global' }, ({ code, error, request, set }) => {
+    if (error instanceof Redirect) {
+      set.status = 303
+      return new Response(null, { status: 303, headers: { Location: error.location } })
+    }
+    const status = statusFor(code, error)
+    set.status = status
+    if (status === 500) requestMeta(request, log).log.error({ err: error }, 'unhandled error')
+    const message = error instanceof HttpError ? error.userMessage : undefined
+    const headers = error instanceof HttpError ? error.headers : undefined
+    return errorPage(request, status, message, headers)
+  })
+}
+
+function statusFor(code: string | number, error: unknown): ErrorStatus {
+  if (error instanceof HttpError) return error.status
+  if (code === 'NOT_FOUND') return 404
+  if (code === 'PARSE' || code === 'VALIDATION' || code === 'INVALID_COOKIE_SIGNATURE') return 400
+  if (typeof code === 'number' && code in ERRORS) return code as ErrorStatus
+  return 500
+}

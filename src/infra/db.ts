@@ -1,0 +1,63 @@
+/**
+ * One Kysely handle per data domain (DESIGN.md, Data domains).
+ *
+ * With PostgreSQL each domain gets its own `pg` Pool, so a domain can move to its own database by
+ * setting its URL. Embedded, one PGlite instance (PostgreSQL + PostGIS in WebAssembly) serves all
+ * four: PGlite has a single connection, so all four handles share one Kysely instance and its
+ * connection mutex — and a transaction must never use an outer handle, or it waits on itself.
+ */
+import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
+import pg from 'pg'
+import { DOMAINS, type Config, type DomainName } from '@/config'
+import type { DomainSchemas } from '@/schema'
+
+export type Databases = { [D in DomainName]: Kysely<DomainSchemas[D]> } & {
+  readonly kind: 'postgres' | 'pglite'
+  /** Closes every pool (or the PGlite instance) once. */
+  destroy(): Promise<void>
+}
+
+// Dates come back as JS Dates by default; bigint counts (count(*)) come back as strings, so parse
+// int8 as a number: no count in this app comes near 2^53.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number.parseInt(value, 10))
+
+/** Connections per domain pool. Four pools per instance; PgBouncer sits in front at scale. */
+const POOL_SIZE_PER_DOMAIN = 10
+
+export async function createDatabases(config: Pick<Config, 'databaseUrls' | 'pgliteDataDir'>): Promise<Databases> {
+  return config.databaseUrls ? postgresDatabases(config.databaseUrls) : pgliteDatabases(config.pgliteDataDir)
+}
+
+function postgresDatabases(urls: Record<DomainName, string>): Databases {
+  // Domains that share a URL share a pool: one set of connections per actual database.
+  const byUrl = new Map<string, Kysely<unknown>>()
+  const handleFor = (url: string) => {
+    let handle = byUrl.get(url)
+    if (!handle) {
+      const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE_PER_DOMAIN })
+      handle = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
+      byUrl.set(url, handle)
+    }
+    return handle
+  }
+  const handles = Object.fromEntries(DOMAINS.map((domain) => [domain, handleFor(urls[domain])]))
+  return {
+    ...(handles as Omit<Databases, 'kind' | 'destroy'>),
+    kind: 'postgres',
+    destroy: () => Promise.all([...byUrl.values()].map((handle) => handle.destroy())).then(() => undefined),
+  }
+}
+
+async function pgliteDatabases(dataDir: string): Promise<Databases> {
+  // Imported lazily: the WebAssembly build is only loaded when the embedded mode is used.
+  const { PGlite } = await import('@electric-sql/pglite')
+  const { postgis } = await import('@electric-sql/pglite-postgis')
+  const pglite = await PGlite.create({ dataDir, extensions: { postgis } })
+  const shared = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite }) })
+  const handles = Object.fromEntries(DOMAINS.map((domain) => [domain, shared]))
+  return {
+    ...(handles as Omit<Databases, 'kind' | 'destroy'>),
+    kind: 'pglite',
+    destroy: () => shared.destroy(),
+  }
+}

@@ -1,0 +1,204 @@
+/**
+ * The Store on Redis (production, CI). ioredis adds `keyPrefix` to every key argument, including
+ * LMOVE's destination, GEOSEARCH's key and the KEYS of the Lua scripts below, so callers never see it.
+ * Every multi-step operation that must not be split runs as one Lua script.
+ */
+import { randomUUID } from 'node:crypto'
+import { Redis } from 'ioredis'
+import type { Logger } from '@/infra/log'
+import type { Forward, GeoHit, GeoMember, ScoredMember, Store } from '@/infra/store/store'
+
+export interface RedisStoreOptions {
+  url: string
+  keyPrefix: string
+  /** Where connection errors go; without it ioredis prints them itself. */
+  log?: Logger
+}
+
+/** The window starts at the first increment; a counter left without expiry (written by hand) gets one too. */
+const INCR_WITH_WINDOW = `
+local count = redis.call('INCR', KEYS[1])
+if count == 1 or redis.call('PTTL', KEYS[1]) == -1 then redis.call('EXPIRE', KEYS[1], ARGV[1]) end
+return count`
+
+/** Only the holder of the token may release: an expired lock may already belong to someone else. */
+const RELEASE_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('DEL', KEYS[1]) end
+return 0`
+
+const EXTEND_LOCK = `
+if redis.call('GET', KEYS[1]) == ARGV[1] then return redis.call('PEXPIRE', KEYS[1], ARGV[2]) end
+return 0`
+
+/** ARGV[2] stays well under Lua's unpack limit (the queue moves at most a few hundred at once). */
+const ZMOVE_DUE_TO_LIST = `
+local due = redis.call('ZRANGE', KEYS[1], '-inf', ARGV[1], 'BYSCORE', 'LIMIT', 0, ARGV[2])
+if #due == 0 then return 0 end
+redis.call('ZREM', KEYS[1], unpack(due))
+redis.call('LPUSH', KEYS[2], unpack(due))
+return #due`
+
+const ZADD_MISSING_FROM_LIST = `
+local added = 0
+for _, value in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
+  added = added + redis.call('ZADD', KEYS[1], 'NX', ARGV[1], value)
+end
+return added`
+
+/** KEYS[3] is the destination (or KEYS[1] again when there is none); ARGV[2] says what kind it is. */
+const LREM_AND_FORWARD = `
+local removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
+redis.call('ZREM', KEYS[2], ARGV[1])
+if removed == 1 and ARGV[2] == 'list' then redis.call('LPUSH', KEYS[3], ARGV[3]) end
+if removed == 1 and ARGV[2] == 'zset' then redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3]) end
+return removed`
+
+type ScriptArg = string | number
+type Script = (...keysThenArgs: ScriptArg[]) => Promise<unknown>
+
+export function createRedisStore({ url, keyPrefix, log }: RedisStoreOptions): Store {
+  const redis = new Redis(url, { keyPrefix })
+  if (log) redis.on('error', (error: Error) => log.warn({ err: error }, 'Redis connection error'))
+
+  const script = (name: string, numberOfKeys: number, lua: string): Script => {
+    redis.defineCommand(name, { numberOfKeys, lua })
+    // defineCommand adds the method at run time; ioredis cannot type it, so it is looked up by name.
+    const command = (redis as unknown as Record<string, Script>)[name]!
+    return (...keysThenArgs) => command.apply(redis, keysThenArgs)
+  }
+  const incrWithWindow = script('nlIncrWithWindow', 1, INCR_WITH_WINDOW)
+  const releaseLock = script('nlReleaseLock', 1, RELEASE_LOCK)
+  const extendLock = script('nlExtendLock', 1, EXTEND_LOCK)
+  const zmoveDueToList = script('nlZmoveDueToList', 2, ZMOVE_DUE_TO_LIST)
+  const zaddMissingFromList = script('nlZaddMissingFromList', 2, ZADD_MISSING_FROM_LIST)
+  const lremAndForward = script('nlLremAndForward', 3, LREM_AND_FORWARD)
+
+  return {
+    kind: 'redis',
+
+    get: (key) => redis.get(key),
+    async set(key, value, ttlSeconds) {
+      if (ttlSeconds === undefined) await redis.set(key, value)
+      else await redis.set(key, value, 'EX', ttlSeconds)
+    },
+    async setIfAbsent(key, value, ttlSeconds) {
+      return (await redis.set(key, value, 'EX', ttlSeconds, 'NX')) === 'OK'
+    },
+    async del(...keys) {
+      if (keys.length > 0) await redis.del(...keys)
+    },
+
+    async zadd(key, entries) {
+      if (entries.length === 0) return
+      await redis.zadd(key, ...entries.flatMap(({ member, score }) => [formatScore(score), member]))
+    },
+    async zrem(key, members) {
+      if (members.length > 0) await redis.zrem(key, ...members)
+    },
+    async zrevrange(key, limit, below) {
+      if (limit <= 0) return []
+      const max = below === undefined ? '+inf' : `(${formatScore(below)}`
+      return scoredMembers(await redis.zrange(key, max, '-inf', 'BYSCORE', 'REV', 'LIMIT', 0, limit, 'WITHSCORES'))
+    },
+    async ztrim(key, keep) {
+      await redis.zremrangebyrank(key, 0, -(Math.max(0, keep) + 1))
+    },
+    zcard: (key) => redis.zcard(key),
+    async exists(key) {
+      return (await redis.exists(key)) > 0
+    },
+    async expire(key, ttlSeconds) {
+      await redis.expire(key, ttlSeconds)
+    },
+
+    async lpush(key, values) {
+      if (values.length > 0) await redis.lpush(key, ...values)
+    },
+    async rpush(key, values) {
+      if (values.length > 0) await redis.rpush(key, ...values)
+    },
+    lmove: (from, to) => redis.lmove(from, to, 'RIGHT', 'LEFT'),
+    lrem: (key, value) => redis.lrem(key, 1, value),
+    lrange: (key, start, stop) => redis.lrange(key, start, stop),
+    llen: (key) => redis.llen(key),
+
+    async zrangeUpTo(key, maxScore, limit) {
+      if (limit <= 0) return []
+      return scoredMembers(await redis.zrange(key, '-inf', formatScore(maxScore), 'BYSCORE', 'LIMIT', 0, limit, 'WITHSCORES'))
+    },
+    async zmoveDueToList(from, to, maxScore, limit) {
+      if (limit <= 0) return 0
+      return Number(await zmoveDueToList(from, to, formatScore(maxScore), limit))
+    },
+    async zaddMissingFromList(zset, list, score) {
+      return Number(await zaddMissingFromList(zset, list, formatScore(score)))
+    },
+    async lremAndForward(from, zset, value, next) {
+      return Number(await lremAndForward(from, zset, ...forwardKeyAndArgs(from, value, next))) === 1
+    },
+
+    async geoadd(key, entries) {
+      if (entries.length === 0) return
+      await redis.geoadd(key, ...entries.flatMap(({ member, lng, lat }: GeoMember) => [lng, lat, member]))
+    },
+    async geosearch(key, lng, lat, radiusM, limit) {
+      if (limit !== undefined && limit <= 0) return []
+      const count = limit === undefined ? [] : ['COUNT', limit]
+      const reply = (await redis.geosearch(key, 'FROMLONLAT', lng, lat, 'BYRADIUS', radiusM, 'm', 'ASC', 'WITHDIST', ...count)) as [
+        string,
+        string,
+      ][]
+      return reply.map(([member, distance]): GeoHit => ({ member, distanceM: Number(distance) }))
+    },
+
+    async incr(key, ttlSeconds) {
+      return Number(await incrWithWindow(key, ttlSeconds))
+    },
+
+    async acquireLock(key, ttlMs) {
+      const token = randomUUID()
+      return (await redis.set(key, token, 'PX', ttlMs, 'NX')) === 'OK' ? token : null
+    },
+    async releaseLock(key, token) {
+      return Number(await releaseLock(key, token)) === 1
+    },
+    async extendLock(key, token, ttlMs) {
+      return Number(await extendLock(key, token, ttlMs)) === 1
+    },
+
+    async ping() {
+      await redis.ping()
+    },
+    async close() {
+      await redis.quit()
+    },
+  }
+}
+
+/** KEYS[3] and ARGV[1..4] of LREM_AND_FORWARD. */
+function forwardKeyAndArgs(from: string, value: string, next: Forward | undefined): ScriptArg[] {
+  if (!next) return [from, value, 'none', '', '']
+  if ('list' in next) return [next.list, value, 'list', next.value, '']
+  return [next.zset, value, 'zset', next.member, formatScore(next.score)]
+}
+
+/** Redis spells infinite scores `+inf`/`-inf`; `String(Infinity)` would not round-trip through replies. */
+function formatScore(score: number): string {
+  if (Number.isNaN(score)) throw new Error('a sorted-set score must be a number (got NaN)')
+  if (score === Infinity) return '+inf'
+  if (score === -Infinity) return '-inf'
+  return String(score)
+}
+
+function parseScore(text: string): number {
+  if (text === 'inf' || text === '+inf') return Infinity
+  if (text === '-inf') return -Infinity
+  return Number(text)
+}
+
+/** A flat `[member, score, member, score, …]` WITHSCORES reply. */
+function scoredMembers(flat: string[]): ScoredMember[] {
+  const members: ScoredMember[] = []
+  for (let i = 0; i < flat.length; i += 2) members.push({ member: flat[i]!, score: parseScore(flat[i + 1]!) })
+  return members
+}

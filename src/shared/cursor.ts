@@ -1,0 +1,26 @@
+/**
+ * Opaque keyset cursors: the (created_at, id) of the last row shown, base64url-encoded so that
+ * nobody builds on their shape. A cursor that doesn't decode is treated as "start from the top".
+ *
+ * Example: `where (created_at, id) < (cursor.at, cursor.id) order by created_at desc, id desc`
+ *
+ * Paged tables declare `created_at timestamptz(3)`: a JS Date holds milliseconds, and a cursor cut
+ * from a microsecond timestamp would skip the rows in between.
+ */
+export interface Cursor {
+  at: Date
+  id: string
+}
+
+export function encodeCursor(cursor: Cursor): string {
+  return Buffer.from(`${cursor.at.toISOString()}|${cursor.id}`).toString('base64url')
+}
+
+/** The cursor in `raw`, or null when it is missing or not one of ours; `idPattern` checks the id part. */
+export function decodeCursor(raw: string | null | undefined, idPattern = /^\d+$/): Cursor | null {
+  if (!raw || raw.length > 200) return null
+  const [iso, id] = Buffer.from(raw, 'base64url').toString().split('|')
+  const at = new Date(iso ?? '')
+  if (!id || !idPattern.test(id) || Number.isNaN(at.getTime())) return null
+  return { at, id }
+}

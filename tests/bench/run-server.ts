@@ -1,0 +1,99 @@
+/**
+ * Starting the app for a benchmark: the real server in its own process (tests/helpers/server.ts),
+ * production settings, its log written to a file instead of a pipe, plus the two things every
+ * benchmark here needs: a signed-in session cookie, and cold/warm start-up times.
+ *
+ * Also a CLI for trying things by hand (prints the URL and a session cookie, stops on Ctrl-C):
+ *   bun tests/bench/run-server.ts
+ *   bun tests/bench/loadgen.ts http://127.0.0.1:PORT/ -H 'cookie: nl_session=…'
+ */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { startServer, type RunningServer, type StartServerOptions } from '@tests/helpers/server'
+
+export type { RunningServer }
+
+export interface BenchServerOptions {
+  /** Reuse a DATA_DIR (kept afterwards), e.g. for a warm start. */
+  dataDir?: string
+  env?: Record<string, string | undefined>
+  /** Run against the caller's DATABASE_URL/REDIS_URL instead of embedded mode. */
+  inheritServices?: boolean
+}
+
+/** Where benchmark servers write their logs (one file per server, kept for a look afterwards). */
+export const BENCH_LOG_DIR = mkdtempSync(path.join(tmpdir(), 'nl-bench-logs-'))
+
+export function startBenchServer(options: BenchServerOptions = {}): Promise<RunningServer> {
+  const server: StartServerOptions = {
+    output: { file: path.join(BENCH_LOG_DIR, `server-${Date.now()}-${Math.random().toString(36).slice(2, 6)}.log`) },
+    env: {
+      // Measure what production runs: production error handling and checks, info logs (with the
+      // access log line per request, which is part of a request's real cost).
+      NODE_ENV: 'production',
+      LOG_LEVEL: 'info',
+      // One benchmark client signs up from one address; never let the limiter shape the numbers.
+      AUTH_RATE_LIMIT: '100000',
+      ...options.env,
+    },
+  }
+  if (options.dataDir) server.dataDir = options.dataDir
+  if (options.inheritServices) server.inheritServices = true
+  return startServer(server)
+}
+
+/**
+ * Signs up a fresh user through the real form POST and returns the Cookie header value of its
+ * session (e.g. `nl_session=…`), to send with requests to signed-in pages.
+ */
+export async function signedInCookie(server: RunningServer): Promise<string> {
+  const handle = `bench_${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+  const response = await fetch(`${server.url}/signup`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { origin: server.url, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ handle, email: `${handle}@example.test`, password: 'correct horse battery staple' }),
+  })
+  const body = await response.text()
+  const cookie = response.headers.getSetCookie().map((line) => line.split(';')[0]!).find((pair) => !pair.endsWith('='))
+  if (response.status !== 303 || !cookie) {
+    throw new Error(`sign-up for the benchmark failed: ${response.status}, cookie ${cookie ?? 'none'}\n${body.slice(0, 2000)}`)
+  }
+  return cookie
+}
+
+export interface StartupTimes {
+  /** Empty DATA_DIR: PGlite creates its cluster and every migration runs. */
+  firstMs: number
+  /** The same DATA_DIR again: open the existing database, no migrations to apply. */
+  warmMs: number
+}
+
+/**
+ * Embedded-mode start-up, measured from spawning `bun src/main.ts` to the first 200 from /healthz
+ * (what a newcomer waits for after `npm start`), on a fresh DATA_DIR and then on the same one again.
+ */
+export async function measureStartup(): Promise<StartupTimes> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'nl-bench-start-'))
+  try {
+    const first = await startBenchServer({ dataDir })
+    await first.stop()
+    const warm = await startBenchServer({ dataDir })
+    await warm.stop()
+    return { firstMs: first.startupMs, warmMs: warm.startupMs }
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true })
+  }
+}
+
+if (import.meta.main) {
+  const server = await startBenchServer({ inheritServices: process.argv.includes('--services') })
+  console.log(`server:  ${server.url}  (pid ${server.pid}, started in ${server.startupMs} ms, log in ${BENCH_LOG_DIR})`)
+  console.log(`cookie:  ${await signedInCookie(server)}`)
+  console.log('Ctrl-C to stop')
+  process.once('SIGINT', async () => {
+    await server.stop()
+    process.exit(0)
+  })
+}

@@ -1,0 +1,44 @@
+/**
+ * Browser tests drive Debian's Chromium through playwright-core (Playwright's own browser downloads
+ * are not used: `scripts/install-services.sh` installs `chromium`). Servers come from
+ * tests/helpers/server.ts, re-exported here so an e2e test needs one import.
+ */
+import { chromium, type Browser, type BrowserContext } from 'playwright-core'
+
+export { startServer, type RunningServer, type StartServerOptions } from '@tests/helpers/server'
+
+/** Debian's launcher script; CHROMIUM_PATH overrides it on other machines. */
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium'
+
+const CHROMIUM_ARGS = [
+  '--no-sandbox', // CI containers run as root, where Chromium's sandbox refuses to start
+  '--disable-gpu', // no GPU in CI; avoids GPU-process start-up noise and failures
+  '--disable-background-networking', // no update checks or safe-browsing fetches to the internet
+]
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+  })
+}
+
+export interface ContextOptions {
+  /** false runs the no-JavaScript half of a test: plain forms, full page loads, no htmx. */
+  javaScriptEnabled: boolean
+  /** A server's url, so tests can `page.goto('/signup')`. */
+  baseURL?: string
+}
+
+/** A fresh profile (cookies, storage) per context, so the JS and no-JS runs never share a session. */
+export function newContext(browser: Browser, { javaScriptEnabled, baseURL }: ContextOptions): Promise<BrowserContext> {
+  return browser.newContext({
+    javaScriptEnabled,
+    ...(baseURL ? { baseURL } : {}),
+    viewport: { width: 1280, height: 800 },
+    locale: 'en-GB',
+    timezoneId: 'UTC',
+  })
+}

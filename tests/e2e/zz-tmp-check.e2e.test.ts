@@ -1,0 +1,21 @@
+import { expect, test } from 'bun:test'
+import { launchBrowser, newContext, startServer } from './browser'
+test('no integration preload; startServer works', async () => {
+  const loaded = Object.keys(require.cache).filter((k) => k.includes('helpers/context') || k.includes('src/app'))
+  console.log('loaded app/context modules:', loaded)
+  expect(loaded).toEqual([])
+  const server = await startServer()
+  console.log('started', server.url, 'in', server.startupMs, 'ms; dataDir', server.dataDir)
+  const browser = await launchBrowser()
+  const ctx = await newContext(browser, { javaScriptEnabled: false, baseURL: server.url })
+  const page = await ctx.newPage()
+  const res = await page.goto('/healthz')
+  console.log('healthz', res?.status(), await page.textContent('body'))
+  const home = await page.goto('/')
+  console.log('home', home?.status(), await page.title())
+  await browser.close()
+  const code = await server.stop()
+  console.log('exit code', code, 'output tail:\n', server.output().split('\n').slice(-4).join('\n'))
+  expect(code).toBe(0)
+  expect(require('node:fs').existsSync(server.dataDir)).toBe(false)
+})

@@ -1,0 +1,428 @@
+/**
+ * One contract for both Store implementations: the in-process store always, Redis too when
+ * REDIS_URL is set (CI). Whatever a feature can observe must be the same in both.
+ */
+import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import type { Store } from '@/infra/store/store'
+import { makeTestStore, testStoreKinds, type TestStore } from '@tests/helpers/store'
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
+
+/** Redis's smallest key TTL is one second; a little more than that makes the expiry certain. */
+const PAST_ONE_SECOND_MS = 1100
+
+for (const kind of testStoreKinds()) {
+  describe(`${kind} store`, () => {
+    let testStore: TestStore
+    let store: Store
+
+    beforeEach(() => {
+      testStore = makeTestStore(kind)
+      store = testStore.store
+    })
+    afterEach(() => testStore.close())
+
+    test('says which kind it is and answers ping', async () => {
+      expect(store.kind).toBe(kind)
+      await store.ping()
+    })
+
+    describe('string cache', () => {
+      test('a value set is read back; a key never set reads as null', async () => {
+        await store.set('fragment:feed:1', '<ul></ul>')
+        expect(await store.get('fragment:feed:1')).toBe('<ul></ul>')
+        expect(await store.get('fragment:feed:2')).toBeNull()
+      })
+
+      test('setIfAbsent sets only the first time and says which call did', async () => {
+        expect(await store.setIfAbsent('dedupe:alert:7', 'first', 60)).toBe(true)
+        expect(await store.setIfAbsent('dedupe:alert:7', 'second', 60)).toBe(false)
+        expect(await store.get('dedupe:alert:7')).toBe('first')
+      })
+
+      test('del removes every key named, of any type, and ignores missing ones', async () => {
+        await store.set('a', '1')
+        await store.rpush('b', ['x'])
+        await store.zadd('c', [{ member: 'm', score: 1 }])
+        await store.del('a', 'b', 'c', 'never-set')
+        await store.del()
+        expect([await store.exists('a'), await store.exists('b'), await store.exists('c')]).toEqual([false, false, false])
+      })
+
+      test('keys with a TTL are gone after it, counters restart their window, a plain set clears the TTL', async () => {
+        await store.set('cached', 'v', 1)
+        expect(await store.setIfAbsent('mark', 'v', 1)).toBe(true)
+        await store.set('expiring', 'v')
+        await store.expire('expiring', 1)
+        await store.set('renewed', 'v', 1)
+        await store.set('renewed', 'v2')
+        expect(await store.incr('attempts', 1)).toBe(1)
+        await sleep(PAST_ONE_SECOND_MS / 2)
+        // A later increment counts in the same window; it does not push the window's end back.
+        expect(await store.incr('attempts', 1)).toBe(2)
+        expect(await store.get('cached')).toBe('v')
+
+        await sleep(PAST_ONE_SECOND_MS / 2 + 50)
+        expect(await store.get('cached')).toBeNull()
+        expect(await store.exists('expiring')).toBe(false)
+        expect(await store.setIfAbsent('mark', 'again', 1)).toBe(true)
+        expect(await store.incr('attempts', 1)).toBe(1)
+        expect(await store.get('renewed')).toBe('v2')
+      })
+
+      test('a TTL that is not a whole number of seconds above zero is refused', async () => {
+        await expect(store.set('k', 'v', 0)).rejects.toThrow()
+        await expect(store.set('k', 'v', 1.5)).rejects.toThrow()
+        await expect(store.setIfAbsent('k', 'v', 0)).rejects.toThrow()
+        expect(await store.exists('k')).toBe(false)
+      })
+
+      test('reading a list as a string fails with a wrong-type error', async () => {
+        await store.rpush('queue:q:ready', ['job'])
+        await expect(store.get('queue:q:ready')).rejects.toThrow(/WRONGTYPE/)
+      })
+
+      test('incr refuses a key that holds something other than a whole number', async () => {
+        await store.set('rate:x', 'not a number')
+        await expect(store.incr('rate:x', 60)).rejects.toThrow()
+      })
+    })
+
+    describe('sorted sets', () => {
+      test('zrevrange gives the highest scores first, equal scores by member in reverse byte order', async () => {
+        await store.zadd('timeline:1', [
+          { member: 'post:a', score: 5 },
+          { member: 'post:c', score: 5 },
+          { member: 'post:b', score: 5 },
+          { member: 'post:z', score: 1 },
+          { member: 'post:top', score: 9 },
+        ])
+        expect(await store.zrevrange('timeline:1', 10)).toEqual([
+          { member: 'post:top', score: 9 },
+          { member: 'post:c', score: 5 },
+          { member: 'post:b', score: 5 },
+          { member: 'post:a', score: 5 },
+          { member: 'post:z', score: 1 },
+        ])
+      })
+
+      test('equal scores order members as Redis compares bytes, beyond ASCII too', async () => {
+        // U+1F431 (a surrogate pair in JavaScript) sorts after U+FF5E in UTF-8, though not in UTF-16.
+        const members = ['b', 'B', 'é', '～', '🐱', 'a', '']
+        await store.zadd('z', members.map((member) => ({ member, score: 0 })))
+        expect((await store.zrevrange('z', 10)).map(({ member }) => member)).toEqual(['🐱', '～', 'é', 'b', 'a', 'B', ''])
+      })
+
+      test('zrevrange pages with `below`: strictly lower scores, no repeats and no gaps', async () => {
+        await store.zadd(
+          'timeline:2',
+          Array.from({ length: 7 }, (_, i) => ({ member: `post:${i}`, score: 1000 + i })),
+        )
+        const first = await store.zrevrange('timeline:2', 3)
+        const second = await store.zrevrange('timeline:2', 3, first.at(-1)!.score)
+        const third = await store.zrevrange('timeline:2', 3, second.at(-1)!.score)
+        expect([...first, ...second, ...third].map(({ member }) => member)).toEqual([
+          'post:6',
+          'post:5',
+          'post:4',
+          'post:3',
+          'post:2',
+          'post:1',
+          'post:0',
+        ])
+        expect(await store.zrevrange('timeline:2', 3, 1000)).toEqual([])
+        expect(await store.zrevrange('timeline:2', 0)).toEqual([])
+        expect(await store.zrevrange('never-set', 3)).toEqual([])
+      })
+
+      test('zadd updates the score of a member already there; infinite and fractional scores round-trip', async () => {
+        await store.zadd('z', [
+          { member: 'm', score: 1 },
+          { member: 'low', score: -Infinity },
+          { member: 'high', score: Infinity },
+          { member: 'frac', score: 0.1 },
+        ])
+        await store.zadd('z', [{ member: 'm', score: 2.5 }])
+        expect(await store.zrevrange('z', 10)).toEqual([
+          { member: 'high', score: Infinity },
+          { member: 'm', score: 2.5 },
+          { member: 'frac', score: 0.1 },
+          { member: 'low', score: -Infinity },
+        ])
+        expect(await store.zcard('z')).toBe(4)
+      })
+
+      test('ztrim keeps the highest-scored members; keeping none removes the key', async () => {
+        await store.zadd('z', [
+          { member: 'a', score: 1 },
+          { member: 'b', score: 2 },
+          { member: 'c', score: 3 },
+          { member: 'd', score: 3 },
+        ])
+        await store.ztrim('z', 10)
+        expect(await store.zcard('z')).toBe(4)
+        await store.ztrim('z', 2)
+        expect((await store.zrevrange('z', 10)).map(({ member }) => member)).toEqual(['d', 'c'])
+        await store.ztrim('z', 0)
+        expect(await store.exists('z')).toBe(false)
+      })
+
+      test('zrem removes members, and the key goes with its last member', async () => {
+        await store.zadd('z', [
+          { member: 'a', score: 1 },
+          { member: 'b', score: 2 },
+        ])
+        await store.zrem('z', ['a', 'missing'])
+        expect(await store.zcard('z')).toBe(1)
+        await store.zrem('z', ['b'])
+        await store.zrem('z', [])
+        expect(await store.exists('z')).toBe(false)
+        expect(await store.zcard('z')).toBe(0)
+      })
+
+      test('an expired sorted set reads as empty', async () => {
+        await store.zadd('z', [{ member: 'a', score: 1 }])
+        await store.expire('z', 0)
+        expect(await store.zcard('z')).toBe(0)
+      })
+    })
+
+    describe('lists', () => {
+      test('lpush puts values at the head, the last one given first; rpush appends at the tail', async () => {
+        await store.lpush('l', ['a', 'b'])
+        await store.lpush('l', ['c'])
+        await store.rpush('l', ['y', 'z'])
+        expect(await store.lrange('l', 0, -1)).toEqual(['c', 'b', 'a', 'y', 'z'])
+        expect(await store.lrange('l', 1, 2)).toEqual(['b', 'a'])
+        expect(await store.lrange('l', -2, -1)).toEqual(['y', 'z'])
+        expect(await store.lrange('l', 3, 100)).toEqual(['y', 'z'])
+        expect(await store.lrange('l', 4, 1)).toEqual([])
+        expect(await store.llen('l')).toBe(5)
+      })
+
+      test('lmove takes the tail of one list to the head of another, so lpush-fed lists give the oldest first', async () => {
+        await store.lpush('ready', ['job:1'])
+        await store.lpush('ready', ['job:2', 'job:3'])
+        expect(await store.lmove('ready', 'processing')).toBe('job:1')
+        expect(await store.lmove('ready', 'processing')).toBe('job:2')
+        expect(await store.lrange('processing', 0, -1)).toEqual(['job:2', 'job:1'])
+        expect(await store.lmove('ready', 'processing')).toBe('job:3')
+        expect(await store.lmove('ready', 'processing')).toBeNull()
+        expect(await store.exists('ready')).toBe(false)
+      })
+
+      test('lrem removes one occurrence, nearest the head, and says how many it removed', async () => {
+        await store.rpush('l', ['a', 'b', 'a'])
+        expect(await store.lrem('l', 'a')).toBe(1)
+        expect(await store.lrange('l', 0, -1)).toEqual(['b', 'a'])
+        expect(await store.lrem('l', 'missing')).toBe(0)
+        expect(await store.lrem('never-set', 'a')).toBe(0)
+        await store.lrem('l', 'b')
+        await store.lrem('l', 'a')
+        expect(await store.exists('l')).toBe(false)
+      })
+    })
+
+    describe('queue moves', () => {
+      test('zrangeUpTo lists members scored at most the bound, lowest first, up to the limit', async () => {
+        await store.zadd('delayed', [
+          { member: 'b', score: 20 },
+          { member: 'a', score: 10 },
+          { member: 'c', score: 30 },
+        ])
+        expect(await store.zrangeUpTo('delayed', 20, 10)).toEqual([
+          { member: 'a', score: 10 },
+          { member: 'b', score: 20 },
+        ])
+        expect(await store.zrangeUpTo('delayed', 100, 1)).toEqual([{ member: 'a', score: 10 }])
+        expect(await store.zrangeUpTo('delayed', 5, 10)).toEqual([])
+      })
+
+      test('zmoveDueToList moves only due members, earliest first, to the head of the list', async () => {
+        await store.lpush('ready', ['waiting'])
+        await store.zadd('delayed', [
+          { member: 'due:2', score: 2 },
+          { member: 'due:1', score: 1 },
+          { member: 'due:3', score: 3 },
+          { member: 'later', score: 50 },
+        ])
+        expect(await store.zmoveDueToList('delayed', 'ready', 3, 2)).toBe(2)
+        expect(await store.zmoveDueToList('delayed', 'ready', 3, 100)).toBe(1)
+        expect(await store.zmoveDueToList('delayed', 'ready', 3, 100)).toBe(0)
+        const taken = [] as (string | null)[]
+        for (let i = 0; i < 4; i++) taken.push(await store.lmove('ready', 'processing'))
+        expect(taken).toEqual(['waiting', 'due:1', 'due:2', 'due:3'])
+        expect(await store.zrevrange('delayed', 10)).toEqual([{ member: 'later', score: 50 }])
+      })
+
+      test('zaddMissingFromList scores only the list elements the sorted set lacks', async () => {
+        await store.rpush('processing', ['leased', 'unleased:1', 'unleased:2'])
+        await store.zadd('leases', [{ member: 'leased', score: 5 }])
+        expect(await store.zaddMissingFromList('leases', 'processing', 99)).toBe(2)
+        expect(await store.zaddMissingFromList('leases', 'processing', 200)).toBe(0)
+        expect(await store.zrangeUpTo('leases', 1000, 10)).toEqual([
+          { member: 'leased', score: 5 },
+          { member: 'unleased:1', score: 99 },
+          { member: 'unleased:2', score: 99 },
+        ])
+        expect(await store.zaddMissingFromList('leases', 'never-set', 1)).toBe(0)
+      })
+
+      test('lremAndForward takes a value out of the list and the sorted set, and forwards it only if it was listed', async () => {
+        await store.rpush('processing', ['job:a', 'job:b', 'job:c'])
+        await store.zadd('leases', [
+          { member: 'job:a', score: 1 },
+          { member: 'job:b', score: 1 },
+          { member: 'job:c', score: 1 },
+          { member: 'job:orphan', score: 1 },
+        ])
+        expect(await store.lremAndForward('processing', 'leases', 'job:a')).toBe(true)
+        expect(await store.lremAndForward('processing', 'leases', 'job:a', { list: 'dead', value: 'dup' })).toBe(false)
+        expect(await store.lremAndForward('processing', 'leases', 'job:b', { list: 'dead', value: 'job:b failed' })).toBe(true)
+        expect(await store.lremAndForward('processing', 'leases', 'job:c', { zset: 'delayed', member: 'job:c retry', score: 7 })).toBe(true)
+        // A lease whose job is no longer in processing is dropped, and nothing is forwarded.
+        expect(await store.lremAndForward('processing', 'leases', 'job:orphan', { list: 'ready', value: 'job:orphan' })).toBe(false)
+
+        expect(await store.exists('processing')).toBe(false)
+        expect(await store.exists('leases')).toBe(false)
+        expect(await store.exists('ready')).toBe(false)
+        expect(await store.lrange('dead', 0, -1)).toEqual(['job:b failed'])
+        expect(await store.zrevrange('delayed', 10)).toEqual([{ member: 'job:c retry', score: 7 }])
+      })
+    })
+
+    describe('geo', () => {
+      // Berlin: the Brandenburg Gate, the TV tower (~2.2 km east), the Victory Column (~1.9 km west), and Potsdam.
+      const gate = { lng: 13.377704, lat: 52.516275 }
+      const places = [
+        { member: 'report:tv-tower', lng: 13.409419, lat: 52.520815 },
+        { member: 'report:victory-column', lng: 13.350112, lat: 52.514543 },
+        { member: 'report:gate', ...gate },
+        { member: 'report:potsdam', lng: 13.064473, lat: 52.390569 },
+      ]
+
+      test('geosearch answers members within the radius, nearest first, with distances in metres', async () => {
+        await store.geoadd('reports', places)
+        const hits = await store.geosearch('reports', gate.lng, gate.lat, 5000)
+        expect(hits.map(({ member }) => member)).toEqual(['report:gate', 'report:victory-column', 'report:tv-tower'])
+        // Within a metre of the true great-circle distance: Redis snaps points to a ~0.6 m grid.
+        for (const hit of hits) {
+          const place = places.find(({ member }) => member === hit.member)!
+          expect(Math.abs(hit.distanceM - greatCircleM(gate, place))).toBeLessThan(1)
+        }
+        expect(await store.geosearch('reports', gate.lng, gate.lat, 50_000, 2)).toEqual(hits.slice(0, 2))
+        expect(await store.geosearch('reports', gate.lng, gate.lat, 50_000, 0)).toEqual([])
+        expect(await store.geosearch('never-set', gate.lng, gate.lat, 50_000)).toEqual([])
+      })
+
+      test('a member at the edge of the radius is in; a millimetre beyond, it is out', async () => {
+        await store.geoadd('reports', places)
+        const far = (await store.geosearch('reports', gate.lng, gate.lat, 100_000)).find(({ member }) => member === 'report:potsdam')!
+        const justInside = await store.geosearch('reports', gate.lng, gate.lat, far.distanceM + 0.001)
+        const justOutside = await store.geosearch('reports', gate.lng, gate.lat, far.distanceM - 0.001)
+        expect(justInside.map(({ member }) => member)).toContain('report:potsdam')
+        expect(justOutside.map(({ member }) => member)).not.toContain('report:potsdam')
+      })
+
+      test('geoadd moves a member already there, and the geo key counts as a sorted set', async () => {
+        await store.geoadd('reports', places)
+        await store.geoadd('reports', [{ member: 'report:potsdam', ...gate }])
+        const hits = await store.geosearch('reports', gate.lng, gate.lat, 10)
+        expect(hits.map(({ member }) => member).sort()).toEqual(['report:gate', 'report:potsdam'])
+        expect(await store.zcard('reports')).toBe(4)
+        await store.zrem('reports', ['report:potsdam'])
+        expect(await store.zcard('reports')).toBe(3)
+      })
+
+      test('a point beyond the latitudes Redis can index is refused and nothing is added', async () => {
+        await expect(
+          store.geoadd('reports', [
+            { member: 'ok', lng: 0, lat: 0 },
+            { member: 'pole', lng: 0, lat: 86 },
+          ]),
+        ).rejects.toThrow(/invalid longitude,latitude/)
+        expect(await store.exists('reports')).toBe(false)
+      })
+    })
+
+    describe('locks', () => {
+      test('a lock is exclusive, and only its token releases it', async () => {
+        const token = await store.acquireLock('lock:schedule:trending', 5000)
+        expect(token).toBeString()
+        expect(await store.acquireLock('lock:schedule:trending', 5000)).toBeNull()
+        expect(await store.releaseLock('lock:schedule:trending', 'someone-else')).toBe(false)
+        expect(await store.acquireLock('lock:schedule:trending', 5000)).toBeNull()
+        expect(await store.releaseLock('lock:schedule:trending', token!)).toBe(true)
+        expect(await store.releaseLock('lock:schedule:trending', token!)).toBe(false)
+        expect(await store.acquireLock('lock:schedule:trending', 5000)).toBeString()
+      })
+
+      test('a lock expires after its TTL, and the old token cannot release the next holder', async () => {
+        const first = await store.acquireLock('lock:x', 40)
+        await sleep(80)
+        const second = await store.acquireLock('lock:x', 5000)
+        expect(second).toBeString()
+        expect(second).not.toBe(first)
+        expect(await store.releaseLock('lock:x', first!)).toBe(false)
+        expect(await store.acquireLock('lock:x', 5000)).toBeNull()
+      })
+
+      test('extendLock keeps a lock for its holder only', async () => {
+        const token = await store.acquireLock('lock:y', 60)
+        expect(await store.extendLock('lock:y', 'someone-else', 5000)).toBe(false)
+        expect(await store.extendLock('lock:y', token!, 5000)).toBe(true)
+        await sleep(100)
+        expect(await store.acquireLock('lock:y', 5000)).toBeNull()
+        expect(await store.releaseLock('lock:y', token!)).toBe(true)
+        expect(await store.extendLock('lock:y', token!, 5000)).toBe(false)
+      })
+    })
+  })
+}
+
+describe.skipIf(!process.env.REDIS_URL)('the in-process store next to Redis (needs REDIS_URL)', () => {
+  let memory: TestStore
+  let redis: TestStore
+
+  beforeEach(() => {
+    memory = makeTestStore('memory')
+    redis = makeTestStore('redis')
+  })
+  afterEach(() => Promise.all([memory.close(), redis.close()]))
+
+  test('measures geo distances to the same four decimals as Redis, anywhere on the map', async () => {
+    const random = seededRandom(42)
+    const points = Array.from({ length: 200 }, (_, i) => ({
+      member: `p${i}`,
+      lng: random() * 360 - 180,
+      lat: random() * 170 - 85,
+    }))
+    const centre = { lng: 10.5, lat: 45.25 }
+    for (const { store } of [memory, redis]) await store.geoadd('points', points)
+    const [fromMemory, fromRedis] = await Promise.all(
+      [memory, redis].map(({ store }) => store.geosearch('points', centre.lng, centre.lat, 3_000_000)),
+    )
+    expect(fromMemory!.length).toBeGreaterThan(5)
+    expect(fromMemory).toEqual(fromRedis!)
+  })
+})
+
+/** Haversine on the sphere Redis uses, straight from the formula, as an independent reference. */
+function greatCircleM(a: { lng: number; lat: number }, b: { lng: number; lat: number }): number {
+  const radians = (degrees: number) => (degrees * Math.PI) / 180
+  const h =
+    Math.sin(radians(b.lat - a.lat) / 2) ** 2 +
+    Math.cos(radians(a.lat)) * Math.cos(radians(b.lat)) * Math.sin(radians(b.lng - a.lng) / 2) ** 2
+  return 2 * 6372797.560856 * Math.asin(Math.sqrt(h))
+}
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+function seededRandom(seed: number): () => number {
+  let state = seed
+  return () => {
+    state = (state + 0x6d2b79f5) | 0
+    let t = Math.imul(state ^ (state >>> 15), 1 | state)
+    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
+  }
+}

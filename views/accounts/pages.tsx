@@ -1,0 +1,46 @@
+import type { Viewer } from '@/features/accounts/viewer'
+
+export function SignupPage({ form }: { form: JSX.Element }): JSX.Element {
+  return (
+    <>
+      <h1>Join Nine Lives</h1>
+      <p>Share your cats, help find lost ones, and remember the ones who have gone.</p>
+      {form as 'safe'}
+      <p>
+        Already have an account? <a href="/login">Sign in</a>
+      </p>
+    </>
+  )
+}
+
+export function LoginPage({ form }: { form: JSX.Element }): JSX.Element {
+  return (
+    <>
+      <h1>Sign in</h1>
+      {form as 'safe'}
+      <p>
+        New here? <a href="/signup">Create an account</a>
+      </p>
+    </>
+  )
+}
+
+export function SettingsPage({ viewer }: { viewer: Viewer }): JSX.Element {
+  return (
+    <>
+      <h1>Settings</h1>
+      <section aria-labelledby="account-heading">
+        <h2 id="account-heading">Your account</h2>
+        <p>
+          Signed in as <strong safe>{`@${viewer.handle}`}</strong>.
+        </p>
+        <form method="post" action="/logout/everywhere">
+          <p>Lost a phone, or signed in on a shared computer? This signs you out on every device, this one included.</p>
+          <button type="submit" class="secondary">
+            Sign out everywhere
+          </button>
+        </form>
+      </section>
+    </>
+  )
+}

@@ -1,0 +1,50 @@
+export interface FieldProps {
+  name: string
+  label: string
+  value?: string
+  error?: string | undefined
+  type?: 'text' | 'email' | 'password' | 'number' | 'date' | 'datetime-local' | 'url' | 'search'
+  hint?: string
+  required?: boolean
+  autocomplete?: string
+  maxlength?: number
+  minlength?: number
+}
+
+/**
+ * A labelled input with its hint and error, tied together with `aria-describedby` so that screen
+ * readers read the message with the field.
+ */
+export function Field({ name, label, value, error, type = 'text', hint, required, autocomplete, maxlength, minlength }: FieldProps): JSX.Element {
+  const id = `field-${name}`
+  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ')
+  return (
+    <div class="field">
+      <label for={id} safe>
+        {label}
+      </label>
+      {hint && (
+        <span class="hint" id={`${id}-hint`} safe>
+          {hint}
+        </span>
+      )}
+      <input
+        id={id}
+        name={name}
+        type={type}
+        value={type === 'password' ? undefined : value}
+        required={required}
+        autocomplete={autocomplete}
+        maxlength={maxlength}
+        minlength={minlength}
+        aria-invalid={error ? 'true' : undefined}
+        aria-describedby={described || undefined}
+      />
+      {error && (
+        <span class="error" id={`${id}-error`} safe>
+          {error}
+        </span>
+      )}
+    </div>
+  )
+}

@@ -1,0 +1,25 @@
+/** "3 hours ago", with the exact time in `datetime` for machines and in the title for people. */
+export function RelativeTime({ at, now = new Date() }: { at: Date; now?: Date }): JSX.Element {
+  return (
+    <time datetime={at.toISOString()} title={at.toUTCString()} safe>
+      {timeAgo(at, now)}
+    </time>
+  )
+}
+
+const UNITS: [limitSeconds: number, seconds: number, name: string][] = [
+  [60, 1, 'second'],
+  [3600, 60, 'minute'],
+  [86_400, 3600, 'hour'],
+  [30 * 86_400, 86_400, 'day'],
+  [365 * 86_400, 30 * 86_400, 'month'],
+  [Number.POSITIVE_INFINITY, 365 * 86_400, 'year'],
+]
+
+export function timeAgo(at: Date, now: Date): string {
+  const seconds = Math.max(0, Math.round((now.getTime() - at.getTime()) / 1000))
+  if (seconds < 10) return 'just now'
+  const [, size, name] = UNITS.find(([limit]) => seconds < limit)!
+  const count = Math.floor(seconds / size)
+  return `${count} ${name}${count === 1 ? '' : 's'} ago`
+}
