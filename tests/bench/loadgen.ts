@@ -1,23 +1,30 @@
 /**
- * A small closed-loop HTTP load generator for the benchmarks: `connections` loops, each sending one
- * request at a time over a keep-alive connection (Bun's fetch pools and reuses sockets), for
- * `durationMs`. Run it in a different process from the server (tests/bench/run-server.ts starts the
- * server as a child), so the two never share an event loop and the numbers mean something.
+ * HTTP load generator for the benchmarks: `connections` keep-alive connections, each sending its next
+ * request as soon as the previous response is in (closed loop), for `durationMs`.
  *
- * Why not autocannon: it runs under Node, which would mean a second runtime in the bench command;
- * this is ~150 lines of our own, drives more requests per second from one core than the server
- * under test can answer, and is used the same way for every route, so ratios between routes are fair.
+ * It runs autocannon in its own Node.js process, separate from both the server (started by
+ * tests/bench/run-server.ts) and the Bun process that orchestrates the benchmark, so none of them
+ * share an event loop.
  *
- * Also a CLI: bun tests/bench/loadgen.ts http://127.0.0.1:3000/healthz [-c 32] [-d 10000] [-H 'cookie: a=b']
+ * Why autocannon and not a loop over Bun's fetch: on a 2-core machine the load generator and the
+ * server share the CPU, so the cheaper the client, the truer the server's number. Measured against
+ * /healthz, a 32-loop Bun fetch client topped out at ~31-35k req/s while autocannon (raw sockets,
+ * its own HTTP parser) drove the same server to ~37-48k; on the signed-in home page (~1.2k req/s)
+ * both agree. autocannon is the standard Node load tester, actively released (9.0.0, Nov 2026), and
+ * has no install scripts. Its one weakness: latencies are whole milliseconds (HDR histogram of ms).
+ *
+ * Also a CLI: bun tests/bench/loadgen.ts http://127.0.0.1:3000/healthz [-c 32] [-d 10000] [-w 2000] [-H 'cookie: a=b']
  */
+import { spawn } from 'node:child_process'
+import { REPO_ROOT } from '@tests/helpers/server'
 
 export interface MeasureOptions {
   url: string
-  /** Concurrent requests in flight, one per keep-alive connection. Default 32. */
+  /** Concurrent connections, one request in flight on each. Default 32. */
   connections?: number
-  /** How long to send new requests, after the warm-up. Default 10 s. */
+  /** Measured time. Default 10 s. */
   durationMs?: number
-  /** Requests sent but not counted first (JIT, caches, connection set-up). Default 0. */
+  /** Load sent first and not counted (JIT, caches, connection set-up). Default 0. */
   warmupMs?: number
   headers?: Record<string, string>
   method?: string
@@ -25,123 +32,78 @@ export interface MeasureOptions {
 }
 
 export interface MeasureResult {
-  /** Responses received within the measured window (any status). */
+  /** Responses received in the measured window (any status). */
   requests: number
   /** requests / measured seconds. */
   rps: number
+  /** Latency percentiles of 2xx responses, in whole milliseconds (autocannon's resolution). */
   p50Ms: number
   p90Ms: number
   p99Ms: number
   maxMs: number
-  /** Requests with no response (connection refused/reset, timeout) plus responses with status >= 400. */
+  /** Connection errors and timeouts, plus responses with a status >= 400. */
   errors: number
-  /** e.g. { "200": 51234 }; check it: a benchmark of a redirect to /login measures the wrong page. */
+  /** e.g. { "200": 51234 }. Check it: a benchmark of a redirect to /login measures the wrong page. */
   statusCounts: Record<string, number>
   durationMs: number
   connections: number
 }
 
-/** A request that takes this long past the end of the run is abandoned and counted as an error. */
-const GRACE_MS = 10_000
+// Runs under Node (autocannon's own runtime). Reads the options from argv, prints one JSON line.
+const WORKER = `
+import autocannon from 'autocannon'
+const o = JSON.parse(process.argv[1])
+const r = await autocannon({
+  url: o.url,
+  connections: o.connections,
+  duration: o.durationMs / 1000,
+  ...(o.warmupMs > 0 ? { warmup: { connections: o.connections, duration: o.warmupMs / 1000 } } : {}),
+  method: o.method,
+  headers: o.headers,
+  ...(o.body !== undefined ? { body: o.body } : {}),
+  timeout: 10,
+})
+const statusCounts = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([s, v]) => [s, Number(v.count)]))
+const clientErrors = Object.entries(statusCounts).filter(([s]) => Number(s) >= 400).reduce((n, [, c]) => n + c, 0)
+process.stdout.write(JSON.stringify({
+  requests: r.requests.total,
+  rps: Math.round(r.requests.total / r.duration),
+  p50Ms: r.latency.p50, p90Ms: r.latency.p90, p99Ms: r.latency.p99, maxMs: r.latency.max,
+  errors: r.errors + r.timeouts + clientErrors,
+  statusCounts,
+  durationMs: Math.round(r.duration * 1000),
+  connections: r.connections,
+}) + '\\n')
+`
 
 export async function measure(options: MeasureOptions): Promise<MeasureResult> {
-  const connections = options.connections ?? 32
-  const durationMs = options.durationMs ?? 10_000
-  const warmupMs = options.warmupMs ?? 0
-  const init: RequestInit = {
+  const settings = {
+    url: options.url,
+    connections: options.connections ?? 32,
+    durationMs: options.durationMs ?? 10_000,
+    warmupMs: options.warmupMs ?? 0,
     method: options.method ?? 'GET',
     headers: options.headers ?? {},
-    // Measure the response we asked for, not the page a redirect leads to (and not two requests).
-    redirect: 'manual',
-    keepalive: true,
-    ...(options.body !== undefined ? { body: options.body } : {}),
+    body: options.body,
   }
-
-  const latencies = new Samples()
-  const statusCounts: Record<string, number> = {}
-  let requests = 0
-  let errors = 0
-
-  const start = performance.now()
-  const measureFrom = start + warmupMs
-  const stopAt = measureFrom + durationMs
-  // One signal for the whole run (a timer per request would cost more than the request):
-  // it aborts whatever is still stuck GRACE_MS after the end.
-  const abort = new AbortController()
-  const graceTimer = setTimeout(() => abort.abort(), warmupMs + durationMs + GRACE_MS)
-  init.signal = abort.signal
-
-  const loop = async () => {
-    while (true) {
-      const sentAt = performance.now()
-      if (sentAt >= stopAt) return
-      let status: number | null = null
-      try {
-        const response = await fetch(options.url, init)
-        await response.arrayBuffer() // read the whole body: that is part of the cost, and frees the socket
-        status = response.status
-      } catch {
-        status = null
-      }
-      const doneAt = performance.now()
-      if (sentAt < measureFrom) continue // warm-up
-      requests++
-      latencies.add(doneAt - sentAt)
-      if (status === null) errors++
-      else {
-        statusCounts[status] = (statusCounts[status] ?? 0) + 1
-        if (status >= 400) errors++
-      }
-    }
-  }
-
-  await Promise.all(Array.from({ length: connections }, loop))
-  clearTimeout(graceTimer)
-  // In-flight requests at stopAt finish after it; count the time they took.
-  const measuredMs = Math.max(performance.now() - measureFrom, 1)
-  const sorted = latencies.sorted()
-  return {
-    requests,
-    rps: Math.round((requests / measuredMs) * 1000),
-    p50Ms: round(percentile(sorted, 0.5)),
-    p90Ms: round(percentile(sorted, 0.9)),
-    p99Ms: round(percentile(sorted, 0.99)),
-    maxMs: round(sorted.length ? sorted[sorted.length - 1]! : 0),
-    errors,
-    statusCounts,
-    durationMs: Math.round(measuredMs),
-    connections,
-  }
+  // cwd = the repo, so the worker's `import 'autocannon'` resolves from our node_modules.
+  const child = spawn('node', ['--input-type=module', '-e', WORKER, JSON.stringify(settings)], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let stdout = ''
+  let stderr = ''
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk))
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk))
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject)
+    child.once('exit', resolve)
+  })
+  if (code !== 0) throw new Error(`load generator failed (exit ${code}) for ${options.url}\n${stderr.trim()}`)
+  return JSON.parse(stdout.trim().split('\n').pop()!) as MeasureResult
 }
 
-/** Latencies in a growable Float64Array: a million samples cost 8 MB and sort in well under a second. */
-class Samples {
-  private data = new Float64Array(1 << 16)
-  private length = 0
-  add(value: number) {
-    if (this.length === this.data.length) {
-      const bigger = new Float64Array(this.data.length * 2)
-      bigger.set(this.data)
-      this.data = bigger
-    }
-    this.data[this.length++] = value
-  }
-  sorted(): Float64Array {
-    return this.data.slice(0, this.length).sort()
-  }
-}
-
-/** Nearest-rank percentile. */
-function percentile(sorted: Float64Array, p: number): number {
-  if (sorted.length === 0) return 0
-  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)]!
-}
-
-function round(ms: number): number {
-  return Math.round(ms * 100) / 100
-}
-
-/** One line for a report, e.g. `GET /healthz  41234 req/s  p50 0.71 ms  p99 2.10 ms  (200: 412340)`. */
+/** One report line, e.g. `GET /healthz  41234 req/s  p50 0 ms  p99 2 ms  (200: 412340)`. */
 export function formatResult(label: string, result: MeasureResult): string {
   const statuses = Object.entries(result.statusCounts)
     .map(([status, count]) => `${status}: ${count}`)

@@ -22,12 +22,15 @@ export interface BenchServerOptions {
   inheritServices?: boolean
 }
 
-/** Where benchmark servers write their logs (one file per server, kept for a look afterwards). */
-export const BENCH_LOG_DIR = mkdtempSync(path.join(tmpdir(), 'nl-bench-logs-'))
-
-export function startBenchServer(options: BenchServerOptions = {}): Promise<RunningServer> {
+/**
+ * The server's log goes to a file, not a pipe, so neither process pays for shipping it; a failed
+ * start still shows its tail (startServer reads it back). At tens of thousands of requests a second
+ * the access log grows by megabytes a second, so the file is deleted when the server stops.
+ */
+export async function startBenchServer(options: BenchServerOptions = {}): Promise<RunningServer> {
+  const logDir = mkdtempSync(path.join(tmpdir(), 'nl-bench-log-'))
   const server: StartServerOptions = {
-    output: { file: path.join(BENCH_LOG_DIR, `server-${Date.now()}-${Math.random().toString(36).slice(2, 6)}.log`) },
+    output: { file: path.join(logDir, 'server.log') },
     env: {
       // Measure what production runs: production error handling and checks, info logs (with the
       // access log line per request, which is part of a request's real cost).
@@ -40,7 +43,14 @@ export function startBenchServer(options: BenchServerOptions = {}): Promise<Runn
   }
   if (options.dataDir) server.dataDir = options.dataDir
   if (options.inheritServices) server.inheritServices = true
-  return startServer(server)
+  const removeLog = () => rmSync(logDir, { recursive: true, force: true })
+  try {
+    const running = await startServer(server)
+    return { ...running, stop: () => running.stop().finally(removeLog) }
+  } catch (error) {
+    removeLog()
+    throw error
+  }
 }
 
 /**
@@ -89,7 +99,7 @@ export async function measureStartup(): Promise<StartupTimes> {
 
 if (import.meta.main) {
   const server = await startBenchServer({ inheritServices: process.argv.includes('--services') })
-  console.log(`server:  ${server.url}  (pid ${server.pid}, started in ${server.startupMs} ms, log in ${BENCH_LOG_DIR})`)
+  console.log(`server:  ${server.url}  (pid ${server.pid}, started in ${server.startupMs} ms)`)
   console.log(`cookie:  ${await signedInCookie(server)}`)
   console.log('Ctrl-C to stop')
   process.once('SIGINT', async () => {

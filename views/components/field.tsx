@@ -23,10 +23,12 @@ export function Field({ name, label, value, error, type = 'text', hint, required
       <label for={id} safe>
         {label}
       </label>
-      {hint && (
+      {hint ? (
         <span class="hint" id={`${id}-hint`} safe>
           {hint}
         </span>
+      ) : (
+        ''
       )}
       <input
         id={id}
@@ -40,10 +42,12 @@ export function Field({ name, label, value, error, type = 'text', hint, required
         aria-invalid={error ? 'true' : undefined}
         aria-describedby={described || undefined}
       />
-      {error && (
+      {error ? (
         <span class="error" id={`${id}-error`} safe>
           {error}
         </span>
+      ) : (
+        ''
       )}
     </div>
   )

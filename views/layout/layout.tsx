@@ -25,8 +25,8 @@ export function Layout({ viewer, unreadCount, children, ...meta }: LayoutProps):
           <meta charset="utf-8" />
           <meta name="viewport" content="width=device-width, initial-scale=1" />
           <title safe>{meta.title === 'Nine Lives' ? meta.title : `${meta.title} · Nine Lives`}</title>
-          {meta.description && <meta name="description" content={meta.description} />}
-          {meta.canonical && <link rel="canonical" href={meta.canonical} />}
+          {meta.description ? <meta name="description" content={meta.description} /> : ''}
+          {meta.canonical ? <link rel="canonical" href={meta.canonical} /> : ''}
           {meta.noindex && <meta name="robots" content="noindex" />}
           <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
           <link rel="stylesheet" href={assetUrl('app.css')} />

@@ -36,10 +36,12 @@ export function NotificationList({ notifications, nextCursor }: Omit<Notificatio
           ))}
         </ul>
       )}
-      {nextCursor && (
+      {nextCursor ? (
         <p class="pager">
           <a href={`/notifications?cursor=${encodeURIComponent(nextCursor)}`}>Older notifications</a>
         </p>
+      ) : (
+        ''
       )}
     </section>
   )
