@@ -4,6 +4,7 @@
  */
 import { html } from '@elysiajs/html'
 import { Elysia } from 'elysia'
+import { registerJobHandlers } from '@/background'
 import type { Config } from '@/config'
 import { accountRoutes } from '@/features/accounts/routes'
 import { createAccounts } from '@/features/accounts/service'
@@ -18,6 +19,7 @@ import { healthRoutes } from '@/http/health'
 import { security } from '@/http/security'
 import type { Databases } from '@/infra/db'
 import type { Logger } from '@/infra/log'
+import type { Queue } from '@/infra/queue'
 import type { Store } from '@/infra/store/store'
 
 /** The outside world the app talks to; main.ts builds it from config, tests from their harness. */
@@ -26,6 +28,8 @@ export interface Infra {
   log: Logger
   dbs: Databases
   store: Store
+  /** Background jobs; workers run in main.ts (tests call `queue.drain()`). */
+  queue: Queue
 }
 
 export function createServices({ config, dbs }: Infra) {
@@ -41,6 +45,7 @@ export type Services = ReturnType<typeof createServices>
 export function createApp(infra: Infra) {
   const { config, log, store } = infra
   const services = createServices(infra)
+  registerJobHandlers(infra.queue, services)
   const context = createHttpContext({ config, log, ...services })
   const app = new Elysia({ serve: { maxRequestBodySize: config.bodyLimitBytes } })
     .use(html({ autoDoctype: false }))

@@ -8,11 +8,13 @@
  * In embedded mode these refuse to run while the server holds DATA_DIR.
  */
 import { createServices } from '@/app'
+import { registerJobHandlers } from '@/background'
 import { ConfigError, loadConfig } from '@/config'
 import { seedDemoData } from '@/features/demo/seed'
 import { DataDirBusyError } from '@/infra/data-dir-lock'
 import { createLogger } from '@/infra/log'
 import { openInfra } from '@/infra/open'
+import { createQueue } from '@/infra/queue'
 
 const USAGE = `usage: bun src/cli.ts <migrate | seed [--users N] | make-admin <handle>>`
 
@@ -25,8 +27,12 @@ async function run(args: string[]): Promise<number> {
   const config = loadConfig()
   const log = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel })
   const infra = await openInfra(config, log, `the "${command}" command`)
+  // Jobs a command enqueues (a seeded post's fan-out) run before it exits: the in-process queue of
+  // the embedded mode would otherwise lose them.
+  const queue = createQueue({ store: infra.store, name: 'main', log, concurrency: config.queueConcurrency })
+  const services = createServices({ config, log, ...infra, queue })
+  registerJobHandlers(queue, services)
   try {
-    const services = createServices({ config, log, ...infra })
     if (command === 'migrate') {
       console.log('Migrations are up to date.')
     } else if (command === 'seed') {
@@ -46,6 +52,7 @@ async function run(args: string[]): Promise<number> {
       }
       console.log(`@${user.handle} is now an admin.`)
     }
+    await queue.drain()
     return 0
   } finally {
     await infra.close()

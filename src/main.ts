@@ -3,17 +3,24 @@
  * shutdown on SIGTERM/SIGINT (stop accepting, finish in-flight requests and jobs, close pools).
  */
 import { createApp } from '@/app'
+import { scheduleJobs } from '@/background'
 import { ConfigError, loadConfig, type Config } from '@/config'
 import { DataDirBusyError } from '@/infra/data-dir-lock'
 import { createLogger, type Logger } from '@/infra/log'
 import { openInfra } from '@/infra/open'
+import { createQueue } from '@/infra/queue'
+import { createScheduler } from '@/infra/scheduler'
 
 async function main(): Promise<void> {
   const config = configOrExit()
   const log = createLogger(config)
   const startedAt = performance.now()
   const infra = await openInfra(config, log, 'the Nine Lives server').catch((error) => exitOnKnown(error, log))
-  const { app } = createApp({ config, log, ...infra })
+  const queue = createQueue({ store: infra.store, name: 'main', log, concurrency: config.queueConcurrency })
+  const { app, services } = createApp({ config, log, ...infra, queue })
+  const scheduler = createScheduler({ store: infra.store, log })
+  scheduleJobs(scheduler, services)
+  queue.start()
   app.listen({ port: config.port })
   log.info(
     {
@@ -26,7 +33,8 @@ async function main(): Promise<void> {
     'Nine Lives is listening',
   )
   onShutdownSignal(config, log, async () => {
-    await app.stop()
+    await app.stop() // no new requests; resolves when in-flight ones have finished
+    await Promise.all([queue.stop(), scheduler.stop()]) // running jobs finish; embedded: the queue drains
     await infra.close()
   })
 }

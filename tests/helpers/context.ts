@@ -10,6 +10,7 @@ import { DOMAINS, loadConfig, type Config, type DomainName } from '@/config'
 import { createDatabases } from '@/infra/db'
 import { createLogger } from '@/infra/log'
 import { migrateAll } from '@/infra/migrate'
+import { createQueue } from '@/infra/queue'
 import { createStore } from '@/infra/store'
 
 export interface TestContext {
@@ -61,7 +62,9 @@ async function createTestContext(): Promise<TestContext> {
   const dbs = await createDatabases(config)
   await migrateAll(dbs, log)
   const store = createStore(config)
-  const infra: Infra = { config, log, dbs, store }
+  // Not started: tests run jobs deterministically with `queue.drain()`.
+  const queue = createQueue({ store, name: 'main', log, concurrency: 1 })
+  const infra: Infra = { config, log, dbs, store, queue }
   const { app, services } = createApp(infra)
   return { config, infra, app, services }
 }

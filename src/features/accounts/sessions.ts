@@ -25,6 +25,8 @@ export interface Sessions {
   end(sessionId: string): Promise<string>
   /** Ends every session of a user ("sign out everywhere"); returns the clearing Set-Cookie value. */
   endAll(userId: string): Promise<string>
+  /** Deletes sessions past their expiry (a daily job): they can no longer be resumed anyway. */
+  purgeExpired(): Promise<void>
 }
 
 interface UserAttributes {
@@ -72,6 +74,7 @@ export function createSessions(db: Kysely<AccountsDomain>, config: Pick<Config, 
       await lucia.invalidateUserSessions(userId)
       return blank()
     },
+    purgeExpired: () => lucia.deleteExpiredSessions(),
   }
 }
 
