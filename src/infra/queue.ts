@@ -82,7 +82,10 @@ export interface Queue<Types extends JobTypes = JobTypes> {
    * ready, since nothing else would: accepted jobs are not lost on a graceful shutdown.
    */
   stop(): Promise<void>
-  /** For tests: waits until nothing is ready, delayed or processing (the queue must be started). */
+  /**
+   * Runs jobs until nothing is ready, delayed or processing, with this instance's workers, started
+   * for the duration when they are not running (tests, CLI commands). Throws after `timeoutMs`.
+   */
   drain(options?: { timeoutMs?: number }): Promise<void>
   stats(): Promise<QueueStats>
 }
@@ -152,6 +155,7 @@ export function createQueue<Types extends JobTypes = JobTypes>(options: QueueOpt
   let workers: Promise<void>[] = []
   let stopping = false
   let recoveryTimer: ReturnType<typeof setTimeout> | null = null
+  let recoveryInFlight: Promise<void> = Promise.resolve()
 
   async function workLoop(): Promise<void> {
     let idleMs = IDLE_SLEEP_MIN_MS
@@ -245,9 +249,12 @@ export function createQueue<Types extends JobTypes = JobTypes>(options: QueueOpt
   }
 
   function scheduleRecovery(): void {
-    recoveryTimer = setTimeout(async () => {
-      await recover().catch((error) => log.error({ err: error }, 'queue recovery failed; will try again'))
-      if (!stopping) scheduleRecovery()
+    recoveryTimer = setTimeout(() => {
+      recoveryInFlight = recover()
+        .catch((error) => log.error({ err: error }, 'queue recovery failed; will try again'))
+        .then(() => {
+          if (!stopping) scheduleRecovery()
+        })
     }, recoveryIntervalMs)
     recoveryTimer.unref()
   }
@@ -272,7 +279,21 @@ export function createQueue<Types extends JobTypes = JobTypes>(options: QueueOpt
     return jobs.map((job) => job.id)
   }
 
-  return {
+  async function untilEmpty(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs
+    for (;;) {
+      // Recovering here, not only on the timer, runs a due retry as soon as it is due.
+      await recover()
+      const { ready, processing, delayed } = await stats()
+      if (ready + processing + delayed === 0) return
+      if (Date.now() > deadline) {
+        throw new Error(`queue "${name}" did not drain in ${timeoutMs} ms (${ready} ready, ${processing} processing, ${delayed} delayed)`)
+      }
+      await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS))
+    }
+  }
+
+  const queue: Queue<Types> = {
     async enqueue(type, payload) {
       const [id] = await enqueueMany(type, [payload])
       return id!
@@ -300,7 +321,7 @@ export function createQueue<Types extends JobTypes = JobTypes>(options: QueueOpt
       if (recoveryTimer) clearTimeout(recoveryTimer)
       unregisterLocalWorkers(store, name, idle.wakeAll)
       idle.wakeAll()
-      await Promise.all(workers)
+      await Promise.all([...workers, recoveryInFlight])
       workers = []
       if (runReadyBeforeStopping) {
         const { delayed } = await stats()
@@ -310,22 +331,18 @@ export function createQueue<Types extends JobTypes = JobTypes>(options: QueueOpt
     },
 
     async drain({ timeoutMs = DEFAULT_DRAIN_TIMEOUT_MS } = {}) {
-      if (workers.length === 0) throw new Error(`start queue "${name}" before draining it`)
-      const deadline = Date.now() + timeoutMs
-      for (;;) {
-        // Recovering here, not only on the timer, runs a due retry as soon as it is due.
-        await recover()
-        const { ready, processing, delayed } = await stats()
-        if (ready + processing + delayed === 0) return
-        if (Date.now() > deadline) {
-          throw new Error(`queue "${name}" did not drain in ${timeoutMs} ms (${ready} ready, ${processing} processing, ${delayed} delayed)`)
-        }
-        await new Promise((resolve) => setTimeout(resolve, DRAIN_POLL_MS))
+      const startedHere = workers.length === 0
+      if (startedHere) queue.start()
+      try {
+        await untilEmpty(timeoutMs)
+      } finally {
+        if (startedHere) await queue.stop()
       }
     },
 
     stats,
   }
+  return queue
 }
 
 /** A job as stored; anything unreadable (written by hand, say) becomes a job no handler takes, so it is dead-lettered. */

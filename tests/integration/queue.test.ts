@@ -54,6 +54,19 @@ for (const kind of testStoreKinds()) {
       expect(await queue.stats()).toEqual({ ready: 0, processing: 0, delayed: 0, dead: 0 })
     })
 
+    test('drain() runs the jobs of a queue nobody started, and leaves it stopped', async () => {
+      const queue = queueFor()
+      const ran: number[] = []
+      queue.handle('note', async ({ n }) => void ran.push(n))
+      await queue.enqueueMany('note', [{ n: 1 }, { n: 2 }])
+      await queue.drain()
+      expect(ran).toEqual([1, 2])
+      await queue.enqueue('note', { n: 3 })
+      await sleep(50)
+      expect(ran).toEqual([1, 2])
+      expect(await queue.stats()).toEqual({ ready: 1, processing: 0, delayed: 0, dead: 0 })
+    })
+
     test('a failing job is retried after growing delays, then dead-lettered with its error and a log line', async () => {
       const queue = queueFor({ maxAttempts: 3, backoff: (attempts) => 40 * 2 ** (attempts - 1) })
       const runs: { at: number; attempts: number }[] = []

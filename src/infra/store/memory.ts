@@ -42,10 +42,10 @@ export function createMemoryStore(): Store {
     return entry as EntryOf<K> | undefined
   }
 
-  function list(key: string): string[] {
+  function list(key: string): EntryOf<'list'> {
     let entry = read(key, 'list')
     if (!entry) entries.set(key, (entry = { kind: 'list', items: [] }))
-    return entry.items
+    return entry
   }
 
   function zset(key: string): SortedSet {
@@ -77,16 +77,16 @@ export function createMemoryStore(): Store {
 
   function lpush(key: string, values: readonly string[]): void {
     if (values.length === 0) return
-    const items = list(key)
-    // LPUSH a b c leaves c b a at the head.
-    items.splice(0, 0, ...[...values].reverse())
+    const entry = list(key)
+    // LPUSH a b c leaves c b a at the head. (concat, not a spread: a spread of many values overflows the stack)
+    entry.items = [...values].reverse().concat(entry.items)
   }
 
   function lremOne(key: string, value: string): number {
-    const items = read(key, 'list')?.items
-    const index = items ? items.indexOf(value) : -1
+    const items = read(key, 'list')?.items ?? []
+    const index = items.indexOf(value)
     if (index < 0) return 0
-    items!.splice(index, 1)
+    items.splice(index, 1)
     dropIfEmpty(key)
     return 1
   }
@@ -108,10 +108,10 @@ export function createMemoryStore(): Store {
       return read(key, 'string')?.value ?? null
     },
     async set(key, value, ttlSeconds) {
-      setString(key, value, ttlSeconds === undefined ? undefined : positiveWholeSeconds(ttlSeconds, 'set') * 1000)
+      setString(key, value, ttlSeconds === undefined ? undefined : positiveWhole(ttlSeconds, 'set') * 1000)
     },
     async setIfAbsent(key, value, ttlSeconds) {
-      const ttlMs = positiveWholeSeconds(ttlSeconds, 'set') * 1000
+      const ttlMs = positiveWhole(ttlSeconds, 'set') * 1000
       if (live(key)) return false
       setString(key, value, ttlMs)
       return true
@@ -120,10 +120,12 @@ export function createMemoryStore(): Store {
       for (const key of keys) forget(key)
     },
 
-    async zadd(key, entries) {
-      if (entries.length === 0) return
+    async zadd(key, scored) {
+      if (scored.length === 0) return
+      // Like ZADD, one bad score refuses the whole call.
+      const checked = scored.map(({ member, score }) => ({ member, score: checkedScore(score) }))
       const members = zset(key)
-      for (const { member, score } of entries) members.add(member, checkedScore(score))
+      for (const { member, score } of checked) members.add(member, score)
     },
     async zrem(key, members) {
       const sorted = read(key, 'zset')?.members
@@ -161,7 +163,9 @@ export function createMemoryStore(): Store {
       lpush(key, values)
     },
     async rpush(key, values) {
-      if (values.length > 0) list(key).push(...values)
+      if (values.length === 0) return
+      const { items } = list(key)
+      for (const value of values) items.push(value)
     },
     async lmove(from, to) {
       const source = read(from, 'list')
@@ -169,7 +173,7 @@ export function createMemoryStore(): Store {
       read(to, 'list') // LMOVE checks the destination's type before it pops
       const value = source.items.pop()!
       dropIfEmpty(from)
-      list(to).unshift(value)
+      list(to).items.unshift(value)
       return value
     },
     async lrem(key, value) {
@@ -228,21 +232,22 @@ export function createMemoryStore(): Store {
     },
 
     async incr(key, ttlSeconds) {
-      const window = wholeNumber(ttlSeconds) * 1000
+      const windowMs = wholeNumber(ttlSeconds) * 1000
       const current = read(key, 'string')?.value ?? '0'
       if (!/^-?\d+$/.test(current)) throw new Error('ERR value is not an integer or out of range')
       const count = Number(current) + 1
       const keepsDeadline = expiresAt.has(key)
       entries.set(key, { kind: 'string', value: String(count) })
-      if (count === 1 || !keepsDeadline) expireIn(key, window)
+      // As the Redis script does: a counter left without a deadline (written by hand) gets one too.
+      if (count === 1 || !keepsDeadline) expireIn(key, windowMs)
       return count
     },
 
     async acquireLock(key, ttlMs) {
-      const ttl = positiveWholeMs(ttlMs)
+      positiveWhole(ttlMs, 'set')
       if (live(key)) return null
       const token = randomUUID()
-      setString(key, token, ttl)
+      setString(key, token, ttlMs)
       return token
     },
     async releaseLock(key, token) {
@@ -332,14 +337,10 @@ function checkedScore(score: number): number {
   return score
 }
 
-/** SET … EX accepts only a whole number of seconds above zero. */
-function positiveWholeSeconds(ttlSeconds: number, command: string): number {
-  if (wholeNumber(ttlSeconds) <= 0) throw new Error(`ERR invalid expire time in '${command}' command`)
-  return ttlSeconds
-}
-
-function positiveWholeMs(ttlMs: number): number {
-  return positiveWholeSeconds(ttlMs, 'set')
+/** SET … EX/PX accepts only a whole number above zero, with Redis's error otherwise. */
+function positiveWhole(ttl: number, command: string): number {
+  if (wholeNumber(ttl) <= 0) throw new Error(`ERR invalid expire time in '${command}' command`)
+  return ttl
 }
 
 function wholeNumber(value: number): number {

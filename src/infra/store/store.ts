@@ -2,7 +2,8 @@
  * The one narrow interface over Redis (production) and an in-process map (embedded mode).
  *
  * Keys are given without the prefix; the Redis implementation adds `REDIS_KEY_PREFIX` to every key.
- * Only what features need is here: a string cache with TTL, sorted sets (timelines), lists (the queue),
+ * Only what features need is here: a string cache with TTL, sorted sets (timelines), lists and the
+ * queue's atomic moves between them (src/infra/queue.ts),
  * geo (nearby reports), counters with expiry (rate limits) and locks with expiry (scheduler).
  */
 export interface Store {
