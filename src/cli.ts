@@ -11,6 +11,7 @@ import { createServices } from '@/app'
 import { registerJobHandlers } from '@/background'
 import { ConfigError, loadConfig } from '@/config'
 import { seedDemoData } from '@/features/demo/seed'
+import { createBlobs } from '@/infra/blobs'
 import { DataDirBusyError } from '@/infra/data-dir-lock'
 import { createLogger } from '@/infra/log'
 import { openInfra } from '@/infra/open'
@@ -30,7 +31,7 @@ async function run(args: string[]): Promise<number> {
   // Jobs a command enqueues (a seeded post's fan-out) run before it exits: the in-process queue of
   // the embedded mode would otherwise lose them.
   const queue = createQueue({ store: infra.store, name: 'main', log, concurrency: config.queueConcurrency })
-  const services = createServices({ config, log, ...infra, queue })
+  const services = createServices({ config, log, ...infra, queue, blobs: createBlobs(config) })
   registerJobHandlers(queue, services)
   try {
     if (command === 'migrate') {
@@ -52,7 +53,8 @@ async function run(args: string[]): Promise<number> {
       }
       console.log(`@${user.handle} is now an admin.`)
     }
-    await queue.drain()
+    // On Redis a running server's workers take the jobs; draining here would work off its backlog too.
+    if (infra.store.kind === 'memory') await queue.drain()
     return 0
   } finally {
     await infra.close()

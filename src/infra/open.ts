@@ -22,7 +22,7 @@ export async function openInfra(config: Config, log: Logger, holder: string): Pr
     if (!config.databaseUrls) mkdirSync(config.pgliteDataDir, { recursive: true })
     const dbs = await createDatabases(config)
     await migrateAll(dbs, log)
-    const store = createStore(config)
+    const store = createStore(config, log)
     return {
       dbs,
       store,

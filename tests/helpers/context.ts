@@ -12,12 +12,16 @@ import { createLogger } from '@/infra/log'
 import { migrateAll } from '@/infra/migrate'
 import { createQueue } from '@/infra/queue'
 import { createStore } from '@/infra/store'
+import { defaultMediaStorageKind, startTestMediaStorage, type TestMediaStorage } from '@tests/helpers/media-storage'
+import { deleteKeysUnder } from '@tests/helpers/store'
 
 export interface TestContext {
   config: Config
   infra: Infra
   app: ReturnType<typeof createApp>['app']
   services: Services
+  /** Where this run's media goes: loopback S3 with real services, else a temp dir (tests/helpers/media-storage.ts). */
+  media: TestMediaStorage
 }
 
 const RUN_ID = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
@@ -33,7 +37,8 @@ export function testContext(): Promise<TestContext> {
 /** Called once after all tests (tests/helpers/preload.ts). */
 export async function closeTestContext(): Promise<void> {
   if (!current) return
-  const { infra } = await current
+  const { infra, config } = await current
+  if (config.redisUrl) await deleteKeysUnder(config.redisUrl, config.redisKeyPrefix)
   await infra.store.close()
   await infra.dbs.destroy()
   for (const cleanup of cleanups.reverse()) await cleanup()
@@ -57,16 +62,22 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
 
 async function createTestContext(): Promise<TestContext> {
   const base = loadConfig(testEnv())
-  const config: Config = { ...base, databaseUrls: base.databaseUrls && (await createRunDatabases(base.databaseUrls)) }
+  const media = await startTestMediaStorage(defaultMediaStorageKind())
+  cleanups.push(() => media.stop())
+  const config: Config = {
+    ...base,
+    ...media.config,
+    databaseUrls: base.databaseUrls && (await createRunDatabases(base.databaseUrls)),
+  }
   const log = createLogger(config)
   const dbs = await createDatabases(config)
   await migrateAll(dbs, log)
-  const store = createStore(config)
+  const store = createStore(config, log)
   // Not started: tests run jobs deterministically with `queue.drain()`.
   const queue = createQueue({ store, name: 'main', log, concurrency: 1 })
-  const infra: Infra = { config, log, dbs, store, queue }
+  const infra: Infra = { config, log, dbs, store, queue, blobs: media.blobs }
   const { app, services } = createApp(infra)
-  return { config, infra, app, services }
+  return { config, infra, app, services, media }
 }
 
 /**
