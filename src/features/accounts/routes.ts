@@ -1,10 +1,14 @@
-/** Sign up, sign in, sign out, and the account part of /settings. */
+/** Sign up, sign in, sign out, and the account part of /settings (the profile photo included). */
 import { Elysia } from 'elysia'
 import type { Config } from '@/config'
+import type { Avatars } from '@/features/accounts/avatars'
+import type { Viewer } from '@/features/accounts/viewer'
+import { checkFileCount } from '@/features/media/intake'
+import type { UploadErrors } from '@/features/media/service'
 import type { Accounts, SignupInput } from '@/features/accounts/service'
 import type { Sessions } from '@/features/accounts/sessions'
 import type { Store } from '@/infra/store/store'
-import { localPath, textField } from '@/http/form'
+import { fileCount, fileField, formText, localPath, readFormData, textField } from '@/http/form'
 import { limitRate } from '@/http/rate-limit'
 import { afterPost, invalid, page } from '@/http/render'
 import type { HttpContext } from '@/http/context'
@@ -12,20 +16,36 @@ import { requireViewer } from '@/http/viewer'
 import type { RenderContext } from '@/http/render'
 import { LoginForm, SignupForm } from '@views/accounts/auth-forms'
 import { LoginPage, SettingsPage, SignupPage } from '@views/accounts/pages'
+import { ProfilePhotoSection } from '@views/accounts/profile-photo'
 
 interface AccountDeps {
-  config: Pick<Config, 'authRateLimit'>
+  config: Pick<Config, 'authRateLimit' | 'mediaUploadRateLimit' | 'mediaMaxBytes'>
   accounts: Accounts
+  avatars: Avatars
   sessions: Sessions
   store: Store
   context: HttpContext
 }
 
-export function accountRoutes({ config, accounts, sessions, store, context }: AccountDeps) {
+// A profile has one photo: a request carrying more files is refused before any is read.
+const AVATAR_FILES = { mediaMaxFiles: 1 }
+
+export function accountRoutes({ config, accounts, avatars, sessions, store, context }: AccountDeps) {
   const signupPage = (render: RenderContext, form: JSX.Element, status = 200) =>
     page(render, { title: 'Sign up', main: SignupPage({ form }), fragment: () => form, status })
   const loginPage = (render: RenderContext, form: JSX.Element, status = 200) =>
     page(render, { title: 'Sign in', main: LoginPage({ form }), fragment: () => form, status })
+  /** /settings, or (for a refused upload sent by upload-progress.js) just its profile photo section. */
+  const settingsPage = async (
+    render: RenderContext,
+    viewer: Viewer,
+    photoForm: { values: { alt?: string }; errors: UploadErrors } = { values: {}, errors: {} },
+    status = 200,
+  ) => {
+    const current = await avatars.pictureOf(viewer.avatarMediaId)
+    const profilePhoto = ProfilePhotoSection({ current, ...photoForm, maxBytes: config.mediaMaxBytes })
+    return page(render, { title: 'Settings', main: SettingsPage({ viewer, profilePhoto }), fragment: () => profilePhoto, status })
+  }
 
   return new Elysia({ name: 'accounts' })
     .use(context)
@@ -38,7 +58,7 @@ export function accountRoutes({ config, accounts, sessions, store, context }: Ac
         email: textField(body, 'email'),
         password: textField(body, 'password'),
       }
-      await limitRate(store, [`signup:ip:${meta.ip}`], config.authRateLimit)
+      await limitRate(store, [`signup:ip:${meta.ip}`, `signup:email:${input.email.trim().toLowerCase()}`], config.authRateLimit)
       const result = await accounts.signUp(input)
       if (!result.ok) return signupPage(render, SignupForm({ values: input, errors: result.errors }), 422)
       set.headers['set-cookie'] = await sessions.start(result.value.id)
@@ -69,8 +89,22 @@ export function accountRoutes({ config, accounts, sessions, store, context }: Ac
       set.headers['set-cookie'] = await sessions.endAll(viewer.id)
       return afterPost(render, '/')
     })
-    .get('/settings', ({ render }) => {
-      const viewer = requireViewer(render)
-      return page(render, { title: 'Settings', main: SettingsPage({ viewer }) })
-    })
+    .get('/settings', ({ render }) => settingsPage(render, requireViewer(render)))
+    .post(
+      '/settings/avatar',
+      async ({ render, request, meta }) => {
+        const viewer = requireViewer(render)
+        await limitRate(store, [`upload:ip:${meta.ip}`, `upload:account:${viewer.id}`], config.mediaUploadRateLimit)
+        const form = await readFormData(request)
+        const values = { alt: formText(form, 'alt') }
+        const tooMany = checkFileCount(fileCount(form), AVATAR_FILES)
+        if (tooMany) return settingsPage(render, viewer, { values, errors: { photo: tooMany.message } }, tooMany.status)
+        const result = await avatars.replace(viewer.id, { bytes: await fileField(form, 'photo'), alt: values.alt })
+        if (!result.ok) return settingsPage(render, viewer, { values, errors: result.errors }, result.status)
+        return afterPost(render, '/settings')
+      },
+      // Read as FormData here, after the sign-in and rate checks, not by Elysia beforehand (which
+      // would also turn a description starting with "[" or "{" into JSON).
+      { parse: 'none' },
+    )
 }
