@@ -6,17 +6,34 @@ import { html } from '@elysiajs/html'
 import { Elysia } from 'elysia'
 import { registerJobHandlers } from '@/background'
 import type { Config } from '@/config'
+import { createAvatars } from '@/features/accounts/avatars'
+import type { Viewer } from '@/features/accounts/viewer'
 import { accountRoutes } from '@/features/accounts/routes'
 import { createAccounts } from '@/features/accounts/service'
 import { createSessions } from '@/features/accounts/sessions'
-import { homeRoutes } from '@/features/home/routes'
+import { feedRoutes } from '@/features/feed/routes'
+import { createFeed } from '@/features/feed/service'
+import { finderRoutes } from '@/features/finder/routes'
+import { createLostNearYou } from '@/features/finder/near-you'
+import { createFinder } from '@/features/finder/service'
+import { mediaRoutes } from '@/features/media/routes'
+import { createMedia } from '@/features/media/service'
+import { createMemorialsFeature } from '@/features/memorials/feature'
+import { memorialRoutes } from '@/features/memorials/routes'
+import { createAlertAreaSettings } from '@/features/notifications/alert-area-routes'
+import { createAlertAreas } from '@/features/notifications/alert-areas'
 import { notificationRoutes } from '@/features/notifications/routes'
 import { createNotifications } from '@/features/notifications/service'
+import { offlineRoutes } from '@/features/offline/routes'
+import { sitemapRoutes } from '@/features/sitemap/routes'
+import { createSitemap } from '@/features/sitemap/sitemap'
 import { assetRoutes } from '@/http/assets'
 import { createHttpContext } from '@/http/context'
 import { errorHandling } from '@/http/errors'
 import { healthRoutes } from '@/http/health'
 import { security } from '@/http/security'
+import type { Blobs } from '@/infra/blobs'
+import { createCdn } from '@/infra/cdn'
 import type { Databases } from '@/infra/db'
 import type { Logger } from '@/infra/log'
 import type { Queue } from '@/infra/queue'
@@ -30,33 +47,69 @@ export interface Infra {
   store: Store
   /** Background jobs; workers run in main.ts (tests call `queue.drain()`). */
   queue: Queue
+  /** Media objects: S3 or local files (src/infra/blobs.ts). */
+  blobs: Blobs
 }
 
-export function createServices({ config, dbs }: Infra) {
+export function createServices({ config, log, dbs, store, blobs, queue }: Infra) {
+  const media = createMedia({ db: dbs.social, blobs, store, config, log })
+  const accounts = createAccounts(dbs.accounts)
+  const notifications = createNotifications(dbs.accounts)
+  const cdn = createCdn({ config, queue })
+  const memorials = createMemorialsFeature({ config, db: dbs.memorials, store, media, cdn, notifications, log })
+  const finder = createFinder({ db: dbs.finder, store, log, config, media, notifications, purge: (tags) => cdn.purge(tags) })
   return {
-    accounts: createAccounts(dbs.accounts),
+    media,
+    avatars: createAvatars({ db: dbs.accounts, media }),
+    accounts,
     sessions: createSessions(dbs.accounts, config),
-    notifications: createNotifications(dbs.accounts),
+    notifications,
+    feed: createFeed({ db: dbs.social, store, queue, config: config.feed, accounts, media, notifications, purge: (tags) => cdn.purge(tags) }),
+    cdn,
+    memorials,
+    finder,
+    alertAreas: createAlertAreas(dbs.accounts, config),
+    // Features with public pages add their source here (lost/found reports, profiles).
+    sitemap: createSitemap({ publicUrl: config.publicUrl, sources: [memorials.sitemapSource, finder.sitemapSource] }),
   }
 }
 
 export type Services = ReturnType<typeof createServices>
 
 export function createApp(infra: Infra) {
-  const { config, log, store } = infra
+  const { config, log, store, blobs } = infra
   const services = createServices(infra)
   registerJobHandlers(infra.queue, services)
   const context = createHttpContext({ config, log, ...services })
+  const alertAreaSettings = createAlertAreaSettings({
+    config,
+    alertAreas: services.alertAreas,
+    // The home page lists "lost near you" from the area, and the feed keeps it for a minute.
+    changed: (userId) => services.feed.firstPages.drop(userId),
+  })
   const app = new Elysia({ serve: { maxRequestBodySize: config.bodyLimitBytes } })
     .use(html({ autoDoctype: false }))
     .use(errorHandling(log))
     .use(security(config))
     .use(assetRoutes)
+    .use(mediaRoutes({ blobs }))
     .use(healthRoutes(infra))
-    .use(homeRoutes({ context }))
-    .use(accountRoutes({ config, store, context, ...services }))
+    .use(feedRoutes({ config, store, context, ...services, homeSections: createLostNearYou(services) }))
+    .use(accountRoutes({ config, store, context, ...services, settingsSections: (viewer) => alertAreaSettings.section(viewer) }))
     .use(notificationRoutes({ context, ...services }))
+    .use(memorialRoutes({ config, store, context, memorials: services.memorials }))
+    .use(alertAreaSettings.routes(context))
+    .use(finderRoutes({ config, store, context, ...services, postToFeed: happyEndingPoster(services) }))
+    .use(sitemapRoutes(services))
+    .use(offlineRoutes())
   return { app, services }
+}
+
+/** The finder's "post the happy ending to my feed": a text post through the feed's own post creation. */
+function happyEndingPoster({ feed }: Services) {
+  return async (viewer: Viewer, text: string) => {
+    await feed.writePost(viewer, { body: text, photos: [], catIds: [] })
+  }
 }
 
 export type App = ReturnType<typeof createApp>['app']

@@ -4,14 +4,42 @@
  * side, so an operator sees every job in one place.
  */
 import type { Services } from '@/app'
+import { registerFeedJobs, scheduleFeedJobs } from '@/features/feed/jobs'
+import { CDN_PURGE_JOB } from '@/infra/cdn'
 import type { Queue } from '@/infra/queue'
 import type { Scheduler } from '@/infra/scheduler'
 
-export function registerJobHandlers(_queue: Queue, _services: Services): void {
-  // Features register their queued jobs here (feed fan-out, push batches, matching).
+export function registerJobHandlers(queue: Queue, services: Services): void {
+  // Fan-out of new posts into timelines, and removal of deleted ones.
+  registerFeedJobs(queue, services.feed)
+  // CDN purges after an owner changes a public page (src/infra/cdn.ts): retried while the CDN is down.
+  queue.handle(CDN_PURGE_JOB, (payload) => services.cdn.sendPurge(payload))
 }
 
 export function scheduleJobs(scheduler: Scheduler, services: Services): void {
   // Daily at 03:17, off the full hour when cron jobs everywhere pile up.
   scheduler.every('sessions.purgeExpired', '0 17 3 * * *', () => services.sessions.purgeExpired())
+  // Daily at 04:41: media objects no row uses (a crash between storing and recording an upload).
+  scheduler.every('media.collectOrphans', '0 41 4 * * *', async () => {
+    await services.media.collectOrphans()
+  })
+  // Every 15 minutes: the trending_posts view (src/features/feed/jobs.ts).
+  scheduleFeedJobs(scheduler, services.feed)
+  // Daily at 07:05 UTC: notes to owners on their cat's anniversaries (morning in Europe, before
+  // the working day in most of the world; never in the middle of a European night).
+  scheduler.every('memorials.anniversaryNotes', '0 5 7 * * *', async () => {
+    await services.memorials.anniversaries.sendAnniversaryNotes()
+  })
+  // Daily at 09:13 UTC: CatFinder reminders for reports idle 30 days, then expiry a week later
+  // (src/features/finder/jobs.ts). Morning in Europe and Africa: a reminder people read and act on.
+  scheduler.every('finder.remindAndExpire', '0 13 9 * * *', async () => {
+    await services.finder.upkeep.remindIdle()
+    await services.finder.upkeep.expireIdle()
+  })
+  // At start and every 5 minutes: rebuild the Redis GEO index of active reports if Redis lost it
+  // (a fresh or restarted Redis; the in-process store at every start). Cheap when it is there.
+  scheduler.every('finder.rebuildGeoIndex', '0 */5 * * * *', async () => {
+    await services.finder.rebuildGeoIndex()
+  })
+  services.finder.rebuildGeoIndexSoon()
 }

@@ -3,6 +3,10 @@
  *
  *   migrate               apply pending migrations to every domain
  *   seed [--users N]      add believable demo members (password: see the output)
+ *   seed --reports N      generate N lost/found reports for the benchmark (70 % active), in SQL
+ *   seed --feed-benchmark [--scale S]
+ *                         generate the feed benchmark's 100,000 members, 1,000,000 posts and
+ *                         5,000,000 follows (times S, e.g. 0.01 to try it), in SQL
  *   make-admin <handle>   give an account the admin role
  *
  * In embedded mode these refuse to run while the server holds DATA_DIR.
@@ -11,13 +15,15 @@ import { createServices } from '@/app'
 import { registerJobHandlers } from '@/background'
 import { ConfigError, loadConfig } from '@/config'
 import { seedDemoData } from '@/features/demo/seed'
+import { FEED_BENCHMARK_SIZE, generateFeedBenchmark } from '@/features/feed/demo'
+import { generateReports } from '@/features/finder/demo'
 import { createBlobs } from '@/infra/blobs'
 import { DataDirBusyError } from '@/infra/data-dir-lock'
 import { createLogger } from '@/infra/log'
 import { openInfra } from '@/infra/open'
 import { createQueue } from '@/infra/queue'
 
-const USAGE = `usage: bun src/cli.ts <migrate | seed [--users N] | make-admin <handle>>`
+const USAGE = `usage: bun src/cli.ts <migrate | seed [--users N] | seed --reports N | seed --feed-benchmark [--scale S] | make-admin <handle>>`
 
 async function run(args: string[]): Promise<number> {
   const [command, ...rest] = args
@@ -36,6 +42,25 @@ async function run(args: string[]): Promise<number> {
   try {
     if (command === 'migrate') {
       console.log('Migrations are up to date.')
+    } else if (command === 'seed' && flag(rest, '--reports')) {
+      const count = Number(flag(rest, '--reports'))
+      if (!Number.isSafeInteger(count) || count < 1) {
+        console.error(USAGE)
+        return 2
+      }
+      const seconds = await generateReports(infra.dbs.finder, { count, gridMetres: config.finder.gridMetres })
+      await services.finder.reindexGeo()
+      console.log(`Generated ${count} reports in ${seconds.toFixed(0)} s.`)
+    } else if (command === 'seed' && rest.includes('--feed-benchmark')) {
+      const scale = Number(flag(rest, '--scale') ?? 1)
+      if (!(scale > 0 && scale <= 10)) {
+        console.error(USAGE)
+        return 2
+      }
+      const scaled = (n: number) => Math.max(2, Math.round(n * scale))
+      const size = { users: scaled(FEED_BENCHMARK_SIZE.users), posts: scaled(FEED_BENCHMARK_SIZE.posts), follows: scaled(FEED_BENCHMARK_SIZE.follows) }
+      const seconds = await generateFeedBenchmark(infra.dbs, size, (step) => console.log(`Generating ${step}…`))
+      console.log(`Generated the feed benchmark data set (${JSON.stringify(size)}); seconds per step: ${JSON.stringify(seconds)}`)
     } else if (command === 'seed') {
       const users = Number(flag(rest, '--users') ?? 20)
       const summary = await seedDemoData(services, { users })

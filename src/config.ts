@@ -38,11 +38,69 @@ export interface Config {
   mediaMaxBytes: number
   mediaMaxPixels: number
   mediaMaxFiles: number
+  /** Uploads processed at once per instance: each holds a decoded photo, so this bounds memory. */
+  mediaProcessingConcurrency: number
+  /** Photo uploads allowed per window, per client address and per account. */
+  mediaUploadRateLimit: { attempts: number; windowSeconds: number }
   vapid: { publicKey: string; privateKey: string; subject: string } | null
   cdnPurgeUrl: string | null
+  /** Sent as `Authorization: Bearer …` with each purge (Cloudflare's API wants one); null for none. */
+  cdnPurgeToken: string | null
   sessionDays: number
   /** Attempts allowed per window for sign-in and sign-up, per client address and per account. */
   authRateLimit: { attempts: number; windowSeconds: number }
+  finder: FinderConfig
+  feed: FeedConfig
+  memorials: MemorialsConfig
+}
+
+/** Memorials: how long a rendered page is kept, and how often visitors may light, write and flag. */
+export interface MemorialsConfig {
+  /** Seconds a rendered memorial stays in the Store and in shared caches (`s-maxage`); 0 turns the Store cache off. */
+  cacheSeconds: number
+  /** Per client address: candles an hour. */
+  candleRateLimit: { attempts: number; windowSeconds: number }
+  /** Per account and per client address: tributes an hour. */
+  tributeRateLimit: { attempts: number; windowSeconds: number }
+  /** Per client address: tributes flagged an hour. */
+  flagRateLimit: { attempts: number; windowSeconds: number }
+}
+
+/** The social feed: post and comment sizes, how often people may write, and the fan-out threshold. */
+export interface FeedConfig {
+  postMaxChars: number
+  commentMaxChars: number
+  /**
+   * Authors with more followers than this are not fanned out on write; home feeds merge their posts
+   * in at read time (src/features/feed/timelines.ts).
+   */
+  fanoutMaxFollowers: number
+  /** Per account: posts an hour, comments an hour. */
+  postRateLimit: { attempts: number; windowSeconds: number }
+  commentRateLimit: { attempts: number; windowSeconds: number }
+}
+
+/** CatFinder: privacy grid, search and alert radii, the map's tiles, and how often people may post. */
+export interface FinderConfig {
+  /** Public points of reports are rounded to a grid this many metres across (DESIGN.md, Locations). */
+  gridMetres: number
+  /** The largest search radius a visitor may ask for. */
+  searchRadiusMaxKm: number
+  /** The largest alert area a member may save around home. */
+  alertRadiusMaxKm: number
+  /** Leaflet tile URL template (`{z}/{x}/{y}`), or null for no interactive map (the list is complete without it). */
+  mapTileUrl: string | null
+  mapAttribution: string
+  /**
+   * Which path answers nearby searches first: the Redis GEO index (PostGIS when it can't), or
+   * PostGIS straight away. Redis takes the search off PostgreSQL; PostGIS's KNN is quicker on one box
+   * (README, Benchmarks). Both return the same reports.
+   */
+  nearbyPath: 'redis' | 'postgis'
+  /** Per account: reports a day, sightings an hour, messages an hour. */
+  reportRateLimit: { attempts: number; windowSeconds: number }
+  sightingRateLimit: { attempts: number; windowSeconds: number }
+  messageRateLimit: { attempts: number; windowSeconds: number }
 }
 
 export interface S3Config {
@@ -95,13 +153,25 @@ export function loadConfig(env: Env = process.env): Config {
     mediaMaxBytes: read.int('MEDIA_MAX_BYTES', 15 * 1024 * 1024, 1024, 1024 ** 3),
     mediaMaxPixels: read.int('MEDIA_MAX_PIXELS', 40_000_000, 1, 1_000_000_000),
     mediaMaxFiles: read.int('MEDIA_MAX_FILES', 4, 1, 100),
+    // Each photo being processed holds its decoded pixels (~50 MB for 12 MP); encodes are capped at one
+    // per core whatever this says (process.ts). With 2, four 12 MP uploads at once peak at ~350–390 MB.
+    mediaProcessingConcurrency: read.int('MEDIA_PROCESSING_CONCURRENCY', 2, 1, 64),
+    mediaUploadRateLimit: {
+      // Each upload costs about a second of CPU; 60 an hour is plenty for a person, little for a bot.
+      attempts: read.int('MEDIA_UPLOAD_RATE_LIMIT', 60, 1, 100_000),
+      windowSeconds: read.int('MEDIA_UPLOAD_RATE_WINDOW_SECONDS', 3600, 1, 86_400),
+    },
     vapid: vapidKeys(read),
     cdnPurgeUrl: read.optionalUrl('CDN_PURGE_URL'),
+    cdnPurgeToken: read.optionalStr('CDN_PURGE_TOKEN'),
     sessionDays: read.int('SESSION_DAYS', 30, 1, 365),
     authRateLimit: {
       attempts: read.int('AUTH_RATE_LIMIT', 10, 1, 100_000),
       windowSeconds: read.int('AUTH_RATE_WINDOW_SECONDS', 15 * 60, 1, 86_400),
     },
+    finder: finderConfig(read),
+    feed: feedConfig(read),
+    memorials: memorialsConfig(read),
   }
 }
 
@@ -124,6 +194,59 @@ function vapidKeys(read: Reader): Config['vapid'] {
     throw new ConfigError(`${publicKey ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY'} must be set with its pair`)
   }
   return { publicKey, privateKey, subject: read.str('VAPID_SUBJECT', 'mailto:admin@localhost') }
+}
+
+const OSM_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'
+
+function finderConfig(read: Reader): FinderConfig {
+  const mapTileUrl = read.str('MAP_TILE_URL', OSM_TILES)
+  if (mapTileUrl !== 'off' && !/^https?:\/\/[^/]+\/.*\{z\}.*\{x\}.*\{y\}/.test(mapTileUrl)) {
+    throw new ConfigError(`MAP_TILE_URL must be an http(s) URL with {z}, {x} and {y}, or "off" (got ${JSON.stringify(mapTileUrl)})`)
+  }
+  return {
+    // 250 m: a street block in a town, so a public point names a neighbourhood, never a house.
+    gridMetres: read.int('FINDER_GRID_METRES', 250, 50, 5000),
+    searchRadiusMaxKm: read.int('FINDER_SEARCH_RADIUS_MAX_KM', 50, 1, 500),
+    // 25 km: a lost cat seldom travels further; a larger area would mostly bring alerts nobody can act on.
+    alertRadiusMaxKm: read.int('ALERT_RADIUS_MAX_KM', 25, 1, 200),
+    mapTileUrl: mapTileUrl === 'off' ? null : mapTileUrl,
+    mapAttribution: read.str('MAP_ATTRIBUTION', '© OpenStreetMap contributors'),
+    nearbyPath: read.oneOf('FINDER_NEARBY_PATH', ['redis', 'postgis'], 'redis'),
+    // A family with three cats and a neighbour's may report five in a day; a spammer wants hundreds.
+    reportRateLimit: { attempts: read.int('FINDER_REPORT_RATE_LIMIT', 10, 1, 100_000), windowSeconds: 86_400 },
+    // A searcher walking the streets logs a "not seen here" every few minutes at most.
+    sightingRateLimit: { attempts: read.int('FINDER_SIGHTING_RATE_LIMIT', 30, 1, 100_000), windowSeconds: 3600 },
+    messageRateLimit: { attempts: read.int('FINDER_MESSAGE_RATE_LIMIT', 30, 1, 100_000), windowSeconds: 3600 },
+  }
+}
+
+function feedConfig(read: Reader): FeedConfig {
+  return {
+    // Room for a story about a cat's day; a feed of essays would bury the photos.
+    postMaxChars: read.int('POST_MAX_CHARS', 2000, 1, 10_000),
+    commentMaxChars: read.int('COMMENT_MAX_CHARS', 1000, 1, 5000),
+    // Pushing into 10,000 timelines takes about 0.2 s of one worker (tests/bench/feed.ts). A member
+    // with a million followers would hold a worker for 20 s per post and write to a million keys,
+    // while merging their few posts in at read time costs each reader one probe of a small index.
+    fanoutMaxFollowers: read.int('FEED_FANOUT_MAX_FOLLOWERS', 10_000, 0, 10_000_000),
+    // A busy member posts a few times a day; 30 an hour only ever stops a script.
+    postRateLimit: { attempts: read.int('POST_RATE_LIMIT', 30, 1, 100_000), windowSeconds: 3600 },
+    // A lively thread takes a comment a minute at most from one person.
+    commentRateLimit: { attempts: read.int('COMMENT_RATE_LIMIT', 60, 1, 100_000), windowSeconds: 3600 },
+  }
+}
+
+function memorialsConfig(read: Reader): MemorialsConfig {
+  return {
+    // Five minutes (seed/scaling-strategy.md §4): a popular page is rendered a few hundred times a
+    // day instead of on every visit, and a candle count is never more than five minutes old.
+    cacheSeconds: read.int('MEMORIAL_CACHE_SECONDS', 300, 0, 86_400),
+    // A family lighting candles on a dozen memorials from one home address is well under 60.
+    candleRateLimit: { attempts: read.int('CANDLE_RATE_LIMIT', 60, 1, 100_000), windowSeconds: 3600 },
+    // A few words to a few friends an hour; 20 only ever stops a script.
+    tributeRateLimit: { attempts: read.int('TRIBUTE_RATE_LIMIT', 20, 1, 100_000), windowSeconds: 3600 },
+    flagRateLimit: { attempts: read.int('FLAG_RATE_LIMIT', 20, 1, 100_000), windowSeconds: 3600 },
+  }
 }
 
 type Reader = ReturnType<typeof reader>

@@ -5,6 +5,7 @@
 import { createApp } from '@/app'
 import { scheduleJobs } from '@/background'
 import { ConfigError, loadConfig, type Config } from '@/config'
+import { createBlobs } from '@/infra/blobs'
 import { DataDirBusyError } from '@/infra/data-dir-lock'
 import { createLogger, type Logger } from '@/infra/log'
 import { openInfra } from '@/infra/open'
@@ -17,7 +18,8 @@ async function main(): Promise<void> {
   const startedAt = performance.now()
   const infra = await openInfra(config, log, 'the Nine Lives server').catch((error) => exitOnKnown(error, log))
   const queue = createQueue({ store: infra.store, name: 'main', log, concurrency: config.queueConcurrency })
-  const { app, services } = createApp({ config, log, ...infra, queue })
+  const blobs = createBlobs(config)
+  const { app, services } = createApp({ config, log, ...infra, queue, blobs })
   const scheduler = createScheduler({ store: infra.store, log })
   scheduleJobs(scheduler, services)
   queue.start()
@@ -28,6 +30,7 @@ async function main(): Promise<void> {
       port: config.port,
       database: infra.dbs.kind === 'pglite' ? `embedded PGlite in ${config.pgliteDataDir}` : 'PostgreSQL',
       store: infra.store.kind === 'memory' ? 'in-process (single instance only)' : 'Redis',
+      media: blobs.kind === 'local' ? `local files in ${config.mediaDir}, served at /media` : 'S3',
       startupMs: Math.round(performance.now() - startedAt),
     },
     'Nine Lives is listening',

@@ -3,6 +3,10 @@
  * A feature reads and writes only its own tables; this file only says which database they live in.
  */
 import type { AccountsTables } from '@/features/accounts/tables'
+import type { FeedTables } from '@/features/feed/tables'
+import type { FinderTables } from '@/features/finder/tables'
+import type { MediaTables } from '@/features/media/tables'
+import type { MemorialTables } from '@/features/memorials/tables'
 import type { NotificationTables } from '@/features/notifications/tables'
 
 export type AccountsDomain = DomainSchemas['accounts']
@@ -12,7 +16,7 @@ export type MemorialsDomain = DomainSchemas['memorials']
 
 export interface DomainSchemas {
   accounts: AccountsTables & NotificationTables
-  social: object
-  finder: object
-  memorials: object
+  social: MediaTables & FeedTables
+  finder: FinderTables
+  memorials: MemorialTables
 }

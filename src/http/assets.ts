@@ -1,6 +1,7 @@
 /**
  * Static assets under content-hashed URLs, so browsers and CDNs may keep them for a year:
- * `/assets/<hash>/app.css`. htmx is served from node_modules under its version.
+ * `/assets/<hash>/app.css`. htmx and Leaflet (the CatFinder map) are served from node_modules under
+ * their versions.
  *
  * Example: `<link rel="stylesheet" href={assetUrl('app.css')}>`
  */
@@ -9,9 +10,11 @@ import path from 'node:path'
 import { brotliCompressSync } from 'node:zlib'
 import { Elysia, NotFoundError } from 'elysia'
 import htmxPackage from 'htmx.org/package.json'
+import leafletPackage from 'leaflet/package.json'
 
 const STATIC_DIR = path.join(import.meta.dir, '..', '..', 'static')
 const HTMX_FILE = path.join(path.dirname(require.resolve('htmx.org/package.json')), 'dist', 'htmx.min.js')
+const LEAFLET_DIR = path.join(path.dirname(require.resolve('leaflet/package.json')), 'dist')
 export const IMMUTABLE = 'public, max-age=31536000, immutable'
 
 interface Asset {
@@ -46,7 +49,13 @@ function loadAssets(): [string, Asset][] {
     'htmx.js',
     asset(`/assets/htmx-${htmxPackage.version}/htmx.min.js`, readFileSync(HTMX_FILE), 'htmx.min.js'),
   ]
-  return [...own, htmx]
+  // Loaded by static/finder-place.js only when a map is shown; the map draws circle markers, so
+  // Leaflet's marker images are not needed.
+  const leaflet = ['leaflet.js', 'leaflet.css'].map((file): [string, Asset] => [
+    file,
+    asset(`/assets/leaflet-${leafletPackage.version}/${file}`, readFileSync(path.join(LEAFLET_DIR, file)), file),
+  ])
+  return [...own, htmx, ...leaflet]
 }
 
 function asset(url: string, bytes: Uint8Array<ArrayBuffer>, name: string): Asset {
@@ -55,7 +64,7 @@ function asset(url: string, bytes: Uint8Array<ArrayBuffer>, name: string): Asset
   return { url, bytes, brotli: compressible ? brotliCompressSync(bytes) : null, contentType }
 }
 
-/** The versioned URL of a file in `static/` (or `htmx.js`). Throws on a name that isn't there. */
+/** The versioned URL of a file in `static/` (or `htmx.js`, `leaflet.js`, `leaflet.css`). Throws on a name that isn't there. */
 export function assetUrl(name: string): string {
   const found = assets.get(name)
   if (!found) throw new Error(`no static asset named ${name}`)

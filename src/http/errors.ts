@@ -13,6 +13,7 @@ export const ERRORS = {
   401: { title: 'Please sign in', message: 'You need to be signed in to do that. Sign in, then try again.' },
   403: { title: 'Not allowed', message: 'You are not allowed to do that.' },
   404: { title: 'Page not found', message: 'There is nothing at this address. It may have been moved or deleted.' },
+  409: { title: 'Not possible any more', message: 'This can’t be done in the state things are in now.' },
   413: { title: 'Too large', message: 'What you sent is larger than we accept. Please send something smaller.' },
   429: { title: 'Too many attempts', message: 'Please wait a little and try again.' },
   500: { title: 'Something went wrong', message: 'We could not show this page. Please try again in a moment.' },
@@ -43,9 +44,16 @@ export class HttpError extends Error {
   }
 }
 
-/** Thrown to send the browser elsewhere with a 303, e.g. to sign in first. */
+/**
+ * Thrown to send the browser elsewhere: a 303 by default (e.g. to sign in first), or a 301 for an
+ * address that moved for good (e.g. a renamed memorial's old slug), with any caching headers.
+ */
 export class Redirect extends Error {
-  constructor(readonly location: string) {
+  constructor(
+    readonly location: string,
+    readonly status: 301 | 303 = 303,
+    readonly headers: Record<string, string> = {},
+  ) {
     super(`redirect to ${location}`)
   }
 }
@@ -53,8 +61,8 @@ export class Redirect extends Error {
 export function errorHandling(log: Logger) {
   return new Elysia({ name: 'error-handling' }).onError({ as: 'global' }, ({ code, error, request, set }) => {
     if (error instanceof Redirect) {
-      set.status = 303
-      return new Response(null, { status: 303, headers: { Location: error.location } })
+      set.status = error.status
+      return new Response(null, { status: error.status, headers: { ...error.headers, Location: error.location } })
     }
     const status = statusFor(code, error)
     set.status = status

@@ -6,7 +6,8 @@
  */
 import { createHash } from 'node:crypto'
 import type { Viewer } from '@/features/accounts/viewer'
-import { htmlResponse } from '@/http/html-response'
+import type { MediaPicture } from '@/features/media/service'
+import { encodeHtml, htmlResponse, type EncodedHtml } from '@/http/html-response'
 import { Layout, type PageMeta } from '@views/layout/layout'
 
 /** What the render helpers need to know about the request. Routes get it from the session plugin. */
@@ -15,6 +16,8 @@ export interface RenderContext {
   viewer: Viewer | null
   /** Unread notifications for the header badge; asked only when a full page is rendered. */
   unreadCount: () => Promise<number>
+  /** The viewer's profile photo for the header; asked only when a full page is rendered. */
+  avatar?: () => Promise<MediaPicture | null>
 }
 
 export interface PageView extends PageMeta {
@@ -46,11 +49,66 @@ export async function page(ctx: RenderContext, view: PageView): Promise<Response
     return htmlResponse(ctx.request, await view.fragment(), { status, headers: { ...view.headers, 'Cache-Control': PRIVATE } })
   }
   const { main, fragment: _fragment, publicCache, headers, status: _status, ...meta } = view
-  const unreadCount = ctx.viewer ? await ctx.unreadCount() : 0
-  const html = await Layout({ ...meta, viewer: ctx.viewer, unreadCount, children: await main })
+  const [unreadCount, avatar] = ctx.viewer ? await Promise.all([ctx.unreadCount(), ctx.avatar?.() ?? null]) : [0, null]
+  const html = await Layout({ ...meta, viewer: ctx.viewer, unreadCount, avatar, children: await main })
   const shareable = publicCache && !ctx.viewer && status === 200
   if (!shareable) return htmlResponse(ctx.request, html, { status, headers: { ...headers, 'Cache-Control': PRIVATE } })
-  return publicPage(ctx.request, html, publicCache, headers)
+  return (await sharedPageResponse(ctx.request, { etag: etagOf(html), html: async () => html }, publicCache, headers))!
+}
+
+/** A public page as every signed-out visitor gets it, for a cache to keep: its HTML and ETag. */
+export interface SharedPage {
+  html: string
+  etag: string
+}
+
+/**
+ * Renders `view` as every signed-out visitor sees it (the layout with no viewer), for a feature to
+ * keep (e.g. in the Store) and answer later with `sharedPageResponse`, rendering nothing then.
+ */
+export async function renderSharedPage(view: PageView): Promise<SharedPage> {
+  const { main, fragment: _fragment, publicCache: _publicCache, headers: _headers, status: _status, ...meta } = view
+  const html = await Layout({ ...meta, viewer: null, unreadCount: 0, children: await main })
+  return { html, etag: etagOf(html) }
+}
+
+/**
+ * Answers with a shared page: public caching headers, 304 when the client has this version, else
+ * its bytes. Each version (ETag) is compressed once per instance and kept in memory, so `html` is
+ * asked for only the first time; null when `html` then has nothing (the caller renders afresh).
+ */
+export async function sharedPageResponse(
+  request: Request,
+  shared: { etag: string; html: () => Promise<string | null> },
+  cache: PublicCache,
+  headers: Record<string, string> = {},
+): Promise<Response | null> {
+  const cacheHeaders = publicHeaders(shared.etag, cache, headers)
+  if (notModified(request, shared.etag, cache.lastModified)) {
+    return new Response(null, { status: 304, headers: { ...cacheHeaders, Vary: 'Cookie, HX-Request, Accept-Encoding' } })
+  }
+  const encoded = encodedPages.get(shared.etag) ?? (await encodeOnce(shared))
+  return encoded && htmlResponse(request, encoded, { headers: cacheHeaders })
+}
+
+/**
+ * Shared pages, compressed, by ETag. Content-addressed, so never stale; the oldest go first. At
+ * ~30 KB a page (HTML and both encodings) this is under 8 MB.
+ */
+const ENCODED_PAGES_KEPT = 256
+const encodedPages = new Map<string, EncodedHtml>()
+
+async function encodeOnce(shared: { etag: string; html: () => Promise<string | null> }): Promise<EncodedHtml | null> {
+  const html = await shared.html()
+  if (html === null) return null
+  const encoded = encodeHtml(html)
+  encodedPages.set(shared.etag, encoded)
+  if (encodedPages.size > ENCODED_PAGES_KEPT) encodedPages.delete(encodedPages.keys().next().value!)
+  return encoded
+}
+
+function etagOf(html: string): string {
+  return `"${createHash('sha1').update(html).digest('base64url').slice(0, 22)}"`
 }
 
 /** A form that didn't pass: the same page (or just the form for htmx) with the messages, as 422. */
@@ -76,24 +134,32 @@ export async function afterPost(
 /** Signed-in pages and every fragment: never stored by a shared cache. */
 const PRIVATE = 'private, no-cache'
 
-function publicPage(request: Request, html: string, cache: PublicCache, headers: Record<string, string> = {}): Response {
-  const etag = `"${createHash('sha1').update(html).digest('base64url').slice(0, 22)}"`
-  const tags = cache.tags.join(',')
-  const cacheHeaders: Record<string, string> = {
+function publicHeaders(etag: string, cache: PublicCache, headers: Record<string, string>): Record<string, string> {
+  return {
     ...headers,
     'Cache-Control': `public, max-age=0, s-maxage=${cache.sMaxAge}, stale-while-revalidate=${cache.staleWhileRevalidate}`,
+    // Browsers apply stale-while-revalidate to fetch() too (htmx's boosted links, the service
+    // worker): without this, the first page after signing in could be the signed-out copy they kept.
+    Vary: 'Cookie',
     ETag: etag,
-    'Cache-Tag': tags,
+    'Cache-Tag': cache.tags.join(','),
     'Surrogate-Key': cache.tags.join(' '),
     ...(cache.lastModified && { 'Last-Modified': cache.lastModified.toUTCString() }),
   }
-  if (matchesEtag(request.headers.get('if-none-match'), etag)) {
-    return new Response(null, { status: 304, headers: { ...cacheHeaders, Vary: 'HX-Request, Accept-Encoding' } })
-  }
-  return htmlResponse(request, html, { headers: cacheHeaders })
 }
 
-function matchesEtag(ifNoneMatch: string | null, etag: string): boolean {
-  if (!ifNoneMatch) return false
+/**
+ * RFC 9110 §13.2.2: `If-None-Match` decides when sent; only without it does `If-Modified-Since`
+ * count, against `Last-Modified` (which has whole seconds, so the page's time is cut to them).
+ */
+function notModified(request: Request, etag: string, lastModified: Date | undefined): boolean {
+  const ifNoneMatch = request.headers.get('if-none-match')
+  if (ifNoneMatch) return matchesEtag(ifNoneMatch, etag)
+  const since = Date.parse(request.headers.get('if-modified-since') ?? '')
+  if (!lastModified || Number.isNaN(since)) return false
+  return Math.floor(lastModified.getTime() / 1000) * 1000 <= since
+}
+
+function matchesEtag(ifNoneMatch: string, etag: string): boolean {
   return ifNoneMatch === '*' || ifNoneMatch.split(',').some((candidate) => candidate.trim().replace(/^W\//, '') === etag)
 }

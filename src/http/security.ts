@@ -6,16 +6,21 @@
 import { Elysia } from 'elysia'
 import type { Config } from '@/config'
 import { errorPage } from '@/http/errors'
+import { mediaOrigin } from '@/infra/blobs'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
 
-export function securityHeaders(config: Pick<Config, 'publicUrl' | 'mediaPublicUrl'>): Record<string, string> {
-  const mediaOrigin = config.mediaPublicUrl ? ` ${new URL(config.mediaPublicUrl).origin}` : ''
+export function securityHeaders(config: Pick<Config, 'publicUrl' | 'mediaPublicUrl' | 's3' | 'finder'>): Record<string, string> {
+  // Photos come from MEDIA_PUBLIC_URL (the CDN) or, without one, straight from the bucket.
+  const media = mediaOrigin(config)
+  const mediaSource = media && media !== config.publicUrl.origin ? ` ${media}` : ''
+  // The CatFinder map's tiles come from the tile server in MAP_TILE_URL.
+  const tileSource = config.finder.mapTileUrl ? ` ${tileOrigin(config.finder.mapTileUrl)}` : ''
   const csp = [
     "default-src 'self'",
     "script-src 'self'",
     "style-src 'self'",
-    `img-src 'self' data: blob:${mediaOrigin}`,
+    `img-src 'self' data: blob:${mediaSource}${tileSource}`,
     "connect-src 'self'",
     "object-src 'none'",
     "base-uri 'self'",
@@ -32,7 +37,7 @@ export function securityHeaders(config: Pick<Config, 'publicUrl' | 'mediaPublicU
   }
 }
 
-export function security(config: Pick<Config, 'publicUrl' | 'mediaPublicUrl' | 'bodyLimitBytes'>) {
+export function security(config: Pick<Config, 'publicUrl' | 'mediaPublicUrl' | 's3' | 'bodyLimitBytes' | 'finder'>) {
   const headers = securityHeaders(config)
   const ownOrigin = config.publicUrl.origin
   return new Elysia({ name: 'security' }).onRequest(({ request, set }) => {
@@ -47,6 +52,12 @@ export function security(config: Pick<Config, 'publicUrl' | 'mediaPublicUrl' | '
       return errorPage(request, 403, 'This form was sent from another site, so we refused it. Please use the form on Nine Lives.')
     }
   })
+}
+
+/** The CSP source of a tile URL template: `https://{s}.tile.example/…` becomes `https://*.tile.example`. */
+function tileOrigin(template: string): string {
+  const { protocol, host } = new URL(template.replace('{s}', 'subdomain').replace(/\{[a-z]+\}/g, '0'))
+  return `${protocol}//${template.includes('{s}') ? host.replace('subdomain', '*') : host}`
 }
 
 /** The Origin header, or the origin of the Referer when a browser left Origin out. */

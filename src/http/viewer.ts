@@ -3,13 +3,14 @@
  * `render` context the page helpers take. A session that lucia extended sends its refreshed cookie.
  */
 import { Elysia } from 'elysia'
+import type { Avatars } from '@/features/accounts/avatars'
 import type { Sessions } from '@/features/accounts/sessions'
 import type { Viewer } from '@/features/accounts/viewer'
 import type { Notifications } from '@/features/notifications/service'
 import { HttpError, Redirect } from '@/http/errors'
 import type { RenderContext } from '@/http/render'
 
-export function viewerContext(sessions: Sessions, notifications: Notifications) {
+export function viewerContext(sessions: Sessions, notifications: Notifications, avatars: Avatars) {
   return new Elysia({ name: 'viewer' }).derive({ as: 'global' }, async ({ request, set }) => {
     const resumed = await sessions.resume(request.headers.get('cookie'))
     if (resumed?.refreshCookie) set.headers['set-cookie'] = resumed.refreshCookie
@@ -18,6 +19,7 @@ export function viewerContext(sessions: Sessions, notifications: Notifications) 
       request,
       viewer,
       unreadCount: () => (viewer ? notifications.unreadCount(viewer.id) : Promise.resolve(0)),
+      avatar: () => avatars.pictureOf(viewer?.avatarMediaId ?? null),
     }
     return { viewer, sessionId: resumed?.sessionId ?? null, render }
   })

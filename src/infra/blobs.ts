@@ -13,12 +13,13 @@
  * blobs.url('m/3f2a…/thumb.webp') // 'https://media.example.org/m/3f2a…/thumb.webp' or '/media/m/3f2a…/thumb.webp'
  */
 import { randomUUID } from 'node:crypto'
-import { mkdir, readFile, rename, rm, stat, writeFile } from 'node:fs/promises'
+import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import {
   DeleteObjectsCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   S3ServiceException,
@@ -37,6 +38,16 @@ export interface Blobs {
   delete(keys: readonly string[]): Promise<void>
   /** The public URL a browser fetches `key` from. */
   url(key: string): string
+  /**
+   * Every stored object whose key starts with `prefix` (e.g. `m/`), in pages, with when it was
+   * written: for orphan sweeps and tests, never for serving pages.
+   */
+  list(prefix: string): AsyncIterable<StoredObject>
+}
+
+export interface StoredObject {
+  key: string
+  lastModified: Date
 }
 
 export type BlobsConfig = Pick<Config, 's3' | 'mediaDir' | 'mediaPublicUrl'>
@@ -143,6 +154,28 @@ function localBlobs(mediaDir: string): Blobs {
       assertSafeKey(key)
       return `${LOCAL_MEDIA_PATH}/${key}`
     },
+    async *list(prefix) {
+      for (const file of await listFiles(root)) {
+        const key = path.relative(root, file).split(path.sep).join('/')
+        // Temp files of writes in progress start with `.` and are not objects yet.
+        if (!key.startsWith(prefix) || !isSafeKey(key)) continue
+        try {
+          yield { key, lastModified: (await stat(file)).mtime }
+        } catch (error) {
+          if (!isMissingFile(error)) throw error // deleted since the directory was read
+        }
+      }
+    },
+  }
+}
+
+async function listFiles(root: string): Promise<string[]> {
+  try {
+    const entries = await readdir(root, { recursive: true, withFileTypes: true })
+    return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name))
+  } catch (error) {
+    if (isMissingFile(error)) return [] // nothing stored yet
+    throw error
   }
 }
 
@@ -237,7 +270,28 @@ function s3Blobs(s3: S3Config, publicBaseUrl: string | null): Blobs {
       assertSafeKey(key)
       return `${base}/${key}`
     },
+    async *list(prefix) {
+      let ContinuationToken: string | undefined
+      do {
+        const page = await client.send(
+          new ListObjectsV2Command({ Bucket: s3.bucket, Prefix: prefix, ContinuationToken }),
+        )
+        for (const object of page.Contents ?? []) {
+          if (object.Key) yield { key: object.Key, lastModified: object.LastModified ?? new Date(0) }
+        }
+        ContinuationToken = page.IsTruncated ? page.NextContinuationToken : undefined
+      } while (ContinuationToken)
+    },
   }
+}
+
+/**
+ * The origin browsers load media from when it is not the site's own (for the CSP's `img-src`):
+ * `MEDIA_PUBLIC_URL`'s, else the bucket's; null for local files, served by the app itself.
+ */
+export function mediaOrigin(config: Pick<Config, 's3' | 'mediaPublicUrl'>): string | null {
+  if (!config.s3) return null
+  return new URL(config.mediaPublicUrl ?? pathStyleBase(config.s3)).origin
 }
 
 /** Without `MEDIA_PUBLIC_URL`, objects are fetched from the bucket itself, path-style. */

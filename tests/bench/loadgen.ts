@@ -29,6 +29,11 @@ export interface MeasureOptions {
   headers?: Record<string, string>
   method?: string
   body?: string
+  /**
+   * Paths to request in turn instead of the URL's own (varied queries, so no cache answers them all).
+   * `{n}` in a path becomes the request's sequence number, for queries that must never repeat.
+   */
+  paths?: string[]
 }
 
 export interface MeasureResult {
@@ -53,6 +58,7 @@ export interface MeasureResult {
 const WORKER = `
 import autocannon from 'autocannon'
 const o = JSON.parse(process.argv[1])
+let next = 0
 const r = await autocannon({
   url: o.url,
   connections: o.connections,
@@ -61,6 +67,7 @@ const r = await autocannon({
   method: o.method,
   headers: o.headers,
   ...(o.body !== undefined ? { body: o.body } : {}),
+  ...(o.paths ? { requests: [{ setupRequest: (req) => ({ ...req, path: o.paths[next % o.paths.length].replace('{n}', String(next++)) }) }] } : {}),
   timeout: 10,
 })
 const statusCounts = Object.fromEntries(Object.entries(r.statusCodeStats ?? {}).map(([s, v]) => [s, Number(v.count)]))
@@ -85,6 +92,7 @@ export async function measure(options: MeasureOptions): Promise<MeasureResult> {
     method: options.method ?? 'GET',
     headers: options.headers ?? {},
     body: options.body,
+    paths: options.paths,
   }
   // cwd = the repo, so the worker's `import 'autocannon'` resolves from our node_modules.
   const child = spawn('node', ['--input-type=module', '-e', WORKER, JSON.stringify(settings)], {

@@ -1,15 +1,19 @@
-import { beforeAll, describe, expect, test } from 'bun:test'
+import { beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
 import ExifReader from 'exifreader'
 import sharp from 'sharp'
 import { checkFileCount, checkUpload, type AcceptedImage, type IntakeLimits } from '@/features/media/intake'
 import {
   describeImage,
   hammingDistance,
+  processImage,
   renderVariants,
   variantKeys,
   type RenderedVariant,
 } from '@/features/media/process'
 import * as images from '@tests/helpers/images'
+
+// Rendering all variants of several photos takes seconds; on a busy 2-core CI box, more than Bun's 5 s default.
+setDefaultTimeout(30_000)
 
 // The defaults from config.ts: 15 MB, 40 MP, 4 files.
 const LIMITS: IntakeLimits = { mediaMaxBytes: 15 * 1024 * 1024, mediaMaxPixels: 40_000_000, mediaMaxFiles: 4 }
@@ -334,5 +338,16 @@ describe('media processing', () => {
     expect(other.contentHash).not.toBe(first.contentHash)
     // What a delete removes is exactly what was planned (and so stored), found from the hash alone.
     expect(variantKeys(first.contentHash)).toEqual(first.variants.map((v) => v.key))
+  })
+
+  test('processing in one decode gives the same plan and variants as describing and rendering apart', async () => {
+    const image = await accept(await images.photoWithGps({ width: 800, height: 600, seed: 7 }))
+    const [apart, together] = [await describeImage(image), await processImage(image)]
+    expect(hammingDistance(together.description.perceptualHash, apart.perceptualHash)).toBeLessThanOrEqual(4)
+    const same = ({ contentHash, width, height, variants }: typeof apart) => ({ contentHash, width, height, variants })
+    expect(same(together.description)).toEqual(same(apart))
+    expect(together.description.placeholder).toStartWith('data:image/webp;base64,')
+    const rendered = await renderVariants(image)
+    expect(together.variants.map(({ bytes: _, ...variant }) => variant)).toEqual(rendered.map(({ bytes: _, ...variant }) => variant))
   })
 })

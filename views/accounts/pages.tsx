@@ -1,4 +1,5 @@
 import type { Viewer } from '@/features/accounts/viewer'
+import { assetUrl } from '@/http/assets'
 
 export function SignupPage({ form }: { form: JSX.Element }): JSX.Element {
   return (
@@ -25,10 +26,15 @@ export function LoginPage({ form }: { form: JSX.Element }): JSX.Element {
   )
 }
 
-export function SettingsPage({ viewer }: { viewer: Viewer }): JSX.Element {
+/** `more`: sections other features add (the alert area), after the profile photo. */
+export function SettingsPage({ viewer, profilePhoto, more = '' }: { viewer: Viewer; profilePhoto: JSX.Element; more?: JSX.Element }): JSX.Element {
   return (
     <>
       <h1>Settings</h1>
+      {profilePhoto as 'safe'}
+      {/* Only pages with an upload form load it; in the body, so htmx runs it after a boosted visit too. */}
+      <script src={assetUrl('upload-progress.js')} defer></script>
+      {more as 'safe'}
       <section aria-labelledby="account-heading">
         <h2 id="account-heading">Your account</h2>
         <p>

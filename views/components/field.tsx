@@ -3,7 +3,9 @@ export interface FieldProps {
   label: string
   value?: string
   error?: string | undefined
-  type?: 'text' | 'email' | 'password' | 'number' | 'date' | 'datetime-local' | 'url' | 'search'
+  type?: 'text' | 'email' | 'password' | 'number' | 'date' | 'datetime-local' | 'url' | 'search' | 'file'
+  /** For `type="file"`: what the picker offers, e.g. `image/*`. */
+  accept?: string
   hint?: string
   required?: boolean
   autocomplete?: string
@@ -15,7 +17,7 @@ export interface FieldProps {
  * A labelled input with its hint and error, tied together with `aria-describedby` so that screen
  * readers read the message with the field.
  */
-export function Field({ name, label, value, error, type = 'text', hint, required, autocomplete, maxlength, minlength }: FieldProps): JSX.Element {
+export function Field({ name, label, value, error, type = 'text', hint, required, autocomplete, maxlength, minlength, accept }: FieldProps): JSX.Element {
   const id = `field-${name}`
   const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ')
   return (
@@ -34,7 +36,9 @@ export function Field({ name, label, value, error, type = 'text', hint, required
         id={id}
         name={name}
         type={type}
-        value={type === 'password' ? undefined : value}
+        // A browser never shows a password or file value it is sent back, and must not be sent one.
+        value={type === 'password' || type === 'file' ? undefined : value}
+        accept={accept}
         required={required}
         autocomplete={autocomplete}
         maxlength={maxlength}

@@ -1,5 +1,7 @@
 import type { Viewer } from '@/features/accounts/viewer'
+import type { MediaPicture } from '@/features/media/service'
 import { assetUrl } from '@/http/assets'
+import { Picture } from '@views/components/picture'
 
 export interface PageMeta {
   title: string
@@ -13,10 +15,12 @@ export interface PageMeta {
 export interface LayoutProps extends PageMeta {
   viewer: Viewer | null
   unreadCount: number
+  /** The viewer's profile photo, shown small in the header; null when none (or signed out). */
+  avatar?: MediaPicture | null
   children: JSX.Element
 }
 
-export function Layout({ viewer, unreadCount, children, ...meta }: LayoutProps): JSX.Element {
+export function Layout({ viewer, unreadCount, avatar = null, children, ...meta }: LayoutProps): JSX.Element {
   return (
     <>
       {'<!doctype html>'}
@@ -31,16 +35,19 @@ export function Layout({ viewer, unreadCount, children, ...meta }: LayoutProps):
           <meta name="htmx-config" content='{"includeIndicatorCSS":false}' />
           <link rel="stylesheet" href={assetUrl('app.css')} />
           <script src={assetUrl('htmx.js')} defer></script>
+          <script src={assetUrl('sw-register.js')} defer></script>
           {meta.head as 'safe'}
         </head>
         <body hx-boost:inherited="true">
           <a class="skip-link" href="#main">
             Skip to content
           </a>
-          <SiteHeader viewer={viewer} unreadCount={unreadCount} />
+          <SiteHeader viewer={viewer} unreadCount={unreadCount} avatar={avatar} />
           <main id="main">{children as 'safe'}</main>
           <footer class="site-footer">
-            <p>Nine Lives — for cats and their people.</p>
+            <p>
+              Nine Lives — for cats and their people. <a href="/memorials">Memorial wall</a>
+            </p>
           </footer>
         </body>
       </html>
@@ -48,7 +55,7 @@ export function Layout({ viewer, unreadCount, children, ...meta }: LayoutProps):
   )
 }
 
-function SiteHeader({ viewer, unreadCount }: { viewer: Viewer | null; unreadCount: number }): JSX.Element {
+function SiteHeader({ viewer, unreadCount, avatar }: { viewer: Viewer | null; unreadCount: number; avatar: MediaPicture | null }): JSX.Element {
   return (
     <header class="site-header">
       <a class="brand" href="/">
@@ -56,8 +63,17 @@ function SiteHeader({ viewer, unreadCount }: { viewer: Viewer | null; unreadCoun
       </a>
       <nav aria-label="Main">
         <ul class="site-nav">
+          <li>
+            <a href="/explore">Explore</a>
+          </li>
+          <li>
+            <a href="/finder">Lost &amp; found</a>
+          </li>
           {viewer ? (
             <>
+              <li>
+                <a href={`/@${viewer.handle}`}>Your profile</a>
+              </li>
               <li>
                 <a href="/notifications">
                   Notifications{' '}
@@ -70,7 +86,11 @@ function SiteHeader({ viewer, unreadCount }: { viewer: Viewer | null; unreadCoun
                 </a>
               </li>
               <li>
-                <a href="/settings">Settings</a>
+                <a href="/settings">
+                  {/* alt="": it sits beside the link's words, which say where it goes. */}
+                  {avatar ? <Picture picture={avatar} sizes="28px" class="avatar avatar-small" alt="" /> : ''}
+                  Settings
+                </a>
               </li>
               <li>
                 <form method="post" action="/logout">

@@ -25,12 +25,14 @@ interface AccountDeps {
   sessions: Sessions
   store: Store
   context: HttpContext
+  /** Sections other features add to /settings (the notifications feature's alert area), in order. */
+  settingsSections?: (viewer: Viewer) => Promise<JSX.Element>
 }
 
 // A profile has one photo: a request carrying more files is refused before any is read.
 const AVATAR_FILES = { mediaMaxFiles: 1 }
 
-export function accountRoutes({ config, accounts, avatars, sessions, store, context }: AccountDeps) {
+export function accountRoutes({ config, accounts, avatars, sessions, store, context, settingsSections }: AccountDeps) {
   const signupPage = (render: RenderContext, form: JSX.Element, status = 200) =>
     page(render, { title: 'Sign up', main: SignupPage({ form }), fragment: () => form, status })
   const loginPage = (render: RenderContext, form: JSX.Element, status = 200) =>
@@ -42,9 +44,9 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
     photoForm: { values: { alt?: string }; errors: UploadErrors } = { values: {}, errors: {} },
     status = 200,
   ) => {
-    const current = await avatars.pictureOf(viewer.avatarMediaId)
+    const [current, more] = await Promise.all([avatars.pictureOf(viewer.avatarMediaId), settingsSections?.(viewer) ?? ''])
     const profilePhoto = ProfilePhotoSection({ current, ...photoForm, maxBytes: config.mediaMaxBytes })
-    return page(render, { title: 'Settings', main: SettingsPage({ viewer, profilePhoto }), fragment: () => profilePhoto, status })
+    return page(render, { title: 'Settings', main: SettingsPage({ viewer, profilePhoto, more }), fragment: () => profilePhoto, status })
   }
 
   return new Elysia({ name: 'accounts' })
@@ -58,7 +60,10 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
         email: textField(body, 'email'),
         password: textField(body, 'password'),
       }
-      await limitRate(store, [`signup:ip:${meta.ip}`, `signup:email:${input.email.trim().toLowerCase()}`], config.authRateLimit)
+      // Per address, and per account being created (its email), so neither one client nor many
+      // clients can hammer one address; an empty email names no account.
+      const email = input.email.trim().toLowerCase()
+      await limitRate(store, [`signup:ip:${meta.ip}`, ...(email ? [`signup:email:${email}`] : [])], config.authRateLimit)
       const result = await accounts.signUp(input)
       if (!result.ok) return signupPage(render, SignupForm({ values: input, errors: result.errors }), 422)
       set.headers['set-cookie'] = await sessions.start(result.value.id)

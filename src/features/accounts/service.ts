@@ -15,12 +15,24 @@ export interface SignupInput {
 }
 export type SignupField = keyof SignupInput
 
+/** What anyone may see of a member: other features show authors, followers and profiles with it. */
+export interface PublicProfile {
+  id: string
+  handle: string
+  displayName: string
+  bio: string
+  /** A media id (ask the media feature for URLs), or null. */
+  avatarMediaId: string | null
+}
+
 export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,30}$/
 /** RFC 5321 caps an address at 254 characters; the shape check only catches typos, not validity. */
 const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/
 const EMAIL_MAX = 254
 /** argon2 hashes any length, but a megabyte password would be a cheap way to burn our CPU. */
 export const PASSWORD_MIN = 8
+/** A malformed id would make PostgreSQL refuse the whole uuid query: such ids name nobody. */
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export const PASSWORD_MAX = 200
 
 export function createAccounts(db: Kysely<AccountsDomain>) {
@@ -30,8 +42,34 @@ export function createAccounts(db: Kysely<AccountsDomain>) {
   const findByEmail = (email: string) =>
     db.selectFrom('users').selectAll().where(sql<string>`lower(email)`, '=', email.toLowerCase()).executeTakeFirst()
 
+  const publicProfiles = () =>
+    db.selectFrom('users').select(['id', 'handle', 'display_name as displayName', 'bio', 'avatar_media_id as avatarMediaId'])
+
   return {
     findByHandle,
+
+    /** The public profile behind a handle, in any case; null when nobody has it. */
+    profileByHandle(handle: string): Promise<PublicProfile | null> {
+      if (!HANDLE_PATTERN.test(handle)) return Promise.resolve(null)
+      return publicProfiles()
+        .where(sql<string>`lower(handle)`, '=', handle.toLowerCase())
+        .executeTakeFirst()
+        .then((profile) => profile ?? null)
+    },
+
+    /**
+     * Public profiles by id, in one query, for features that show people (authors of posts,
+     * commenters). Ids that name nobody are left out of the map.
+     *
+     * @example
+     * const authors = await accounts.profilesByIds(posts.map((post) => post.author_id))
+     */
+    async profilesByIds(ids: readonly string[]): Promise<Map<string, PublicProfile>> {
+      const wanted = [...new Set(ids)].filter((id) => UUID.test(id))
+      if (wanted.length === 0) return new Map()
+      const profiles = await publicProfiles().where('id', 'in', wanted).execute()
+      return new Map(profiles.map((profile) => [profile.id, profile]))
+    },
 
     /** Creates a member account, or says which fields are wrong (taken handles and emails included). */
     async signUp(input: SignupInput): Promise<Result<UserRow, SignupField>> {

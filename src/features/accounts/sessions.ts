@@ -33,6 +33,7 @@ interface UserAttributes {
   handle: string
   display_name: string
   role: Role
+  avatar_media_id: string | null
 }
 
 declare module 'lucia' {
@@ -63,7 +64,13 @@ export function createSessions(db: Kysely<AccountsDomain>, config: Pick<Config, 
       if (!sessionId) return null
       const { session, user } = await lucia.validateSession(sessionId)
       if (!session) return null
-      const viewer: Viewer = { id: user.id, handle: user.handle, displayName: user.display_name, role: user.role }
+      const viewer: Viewer = {
+        id: user.id,
+        handle: user.handle,
+        displayName: user.display_name,
+        role: user.role,
+        avatarMediaId: user.avatar_media_id,
+      }
       return { viewer, sessionId, refreshCookie: session.fresh ? lucia.createSessionCookie(session.id).serialize() : null }
     },
     async end(sessionId) {
@@ -93,13 +100,20 @@ function hashedSessionAdapter(db: Kysely<AccountsDomain>): Adapter {
       const row = await db
         .selectFrom('sessions')
         .innerJoin('users', 'users.id', 'sessions.user_id')
-        .select(['sessions.user_id', 'sessions.expires_at', 'users.handle', 'users.display_name', 'users.role'])
+        .select([
+          'sessions.user_id',
+          'sessions.expires_at',
+          'users.handle',
+          'users.display_name',
+          'users.role',
+          'users.avatar_media_id',
+        ])
         .where('sessions.id_hash', '=', hashId(sessionId))
         .executeTakeFirst()
       if (!row) return [null, null]
       const user: DatabaseUser = {
         id: row.user_id,
-        attributes: { handle: row.handle, display_name: row.display_name, role: row.role },
+        attributes: { handle: row.handle, display_name: row.display_name, role: row.role, avatar_media_id: row.avatar_media_id },
       }
       return [toDatabaseSession({ id: sessionId, user_id: row.user_id, expires_at: row.expires_at }), user]
     },

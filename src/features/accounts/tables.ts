@@ -11,6 +11,8 @@ export interface UsersTable {
   display_name: string
   bio: Generated<string>
   role: ColumnType<Role, Role | undefined, Role>
+  /** Profile photo: a media id (social domain, no foreign key); the media feature owns the photo. */
+  avatar_media_id: ColumnType<string | null, string | null | undefined, string | null>
   created_at: Generated<Date>
 }
 

@@ -6,6 +6,8 @@ export interface Viewer {
   handle: string
   displayName: string
   role: Role
+  /** Their profile photo (a media id: ask the media feature for URLs), or null. */
+  avatarMediaId: string | null
 }
 
 export const isStaff = (viewer: Viewer | null): boolean => viewer?.role === 'admin' || viewer?.role === 'moderator'

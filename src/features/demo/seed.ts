@@ -3,6 +3,10 @@
  * Safe to run twice: existing handles are skipped.
  */
 import type { Services } from '@/app'
+import type { Viewer } from '@/features/accounts/viewer'
+import { seedFeedDemo } from '@/features/feed/demo'
+import { seedFinderDemo } from '@/features/finder/demo'
+import { seedMemorialsDemo } from '@/features/memorials/demo'
 
 export const DEMO_PASSWORD = 'nine-lives-demo'
 
@@ -17,7 +21,7 @@ export function demoHandle(index: number): string {
   return `${name.toLowerCase()}_${word}${round > 0 ? round : ''}`
 }
 
-export async function seedDemoData(services: Pick<Services, 'accounts' | 'notifications'>, { users }: { users: number }): Promise<string> {
+export async function seedDemoData(services: Pick<Services, 'accounts' | 'notifications' | 'finder' | 'feed' | 'memorials'>, { users }: { users: number }): Promise<string> {
   let created = 0
   for (let index = 0; index < users; index++) {
     const handle = demoHandle(index)
@@ -30,5 +34,29 @@ export async function seedDemoData(services: Pick<Services, 'accounts' | 'notifi
       url: '/settings',
     })
   }
-  return `Added ${created} demo members (${users - created} already there). Sign in as @${demoHandle(0)} with the password "${DEMO_PASSWORD}".`
+  const reports = await seedFinderDemo(services.finder, await demoMemberIds(services, Math.min(users, FINDER_DEMO_MEMBERS)))
+  const posts = await seedFeedDemo(services.feed, await demoMembers(services, Math.min(users, FEED_DEMO_MEMBERS)))
+  const memorials = await seedMemorialsDemo(services.memorials, await demoMembers(services, Math.min(users, MEMORIALS_DEMO_MEMBERS)))
+  return `Added ${created} demo members (${users - created} already there), ${posts} posts, ${reports} lost and found reports and ${memorials} memorials. Sign in as @${demoHandle(0)} with the password "${DEMO_PASSWORD}".`
+}
+
+/** Reporters and helpers for the CatFinder demo: enough for a few neighbourhoods. */
+const FINDER_DEMO_MEMBERS = 8
+
+/** Owners of the demo memorials and friends who light candles and write tributes. */
+const MEMORIALS_DEMO_MEMBERS = 8
+
+/** Posters, followers and commenters for the feed demo: a lively first page without minutes of photo processing. */
+const FEED_DEMO_MEMBERS = 12
+
+async function demoMembers(services: Pick<Services, 'accounts'>, count: number): Promise<Viewer[]> {
+  const users = await Promise.all(Array.from({ length: count }, (_, index) => services.accounts.findByHandle(demoHandle(index))))
+  return users
+    .filter((user) => user !== undefined)
+    .map((user) => ({ id: user.id, handle: user.handle, displayName: user.display_name, role: user.role, avatarMediaId: user.avatar_media_id }))
+}
+
+async function demoMemberIds(services: Pick<Services, 'accounts'>, count: number): Promise<string[]> {
+  const users = await Promise.all(Array.from({ length: count }, (_, index) => services.accounts.findByHandle(demoHandle(index))))
+  return users.filter((user) => user !== undefined).map((user) => user.id)
 }

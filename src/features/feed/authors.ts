@@ -1,0 +1,57 @@
+/**
+ * The people shown beside posts and comments: name, handle and avatar. Profiles belong to the
+ * accounts feature and photos to the media feature, so they come through their batch look-ups
+ * (never a join: users may live in another database), and are kept in the Store for a minute,
+ * which takes both look-ups off every page of a busy feed.
+ */
+import type { Accounts, PublicProfile } from '@/features/accounts/service'
+import type { Media, MediaPicture } from '@/features/media/service'
+import type { Store } from '@/infra/store/store'
+
+export interface Author {
+  id: string
+  handle: string
+  displayName: string
+  avatar: MediaPicture | null
+}
+
+/** A renamed member or a new avatar shows within a minute; no write elsewhere has to know about this cache. */
+const AUTHOR_TTL_SECONDS = 60
+
+const authorKey = (id: string) => `feed:author:${id}`
+
+export function createAuthors({ accounts, media, store }: { accounts: Accounts; media: Media; store: Store }) {
+  async function lookUp(ids: string[]): Promise<Author[]> {
+    const profiles = [...(await accounts.profilesByIds(ids)).values()]
+    const avatars = await media.urlsFor(profiles.map((profile) => profile.avatarMediaId))
+    return profiles.map((profile: PublicProfile) => ({
+      id: profile.id,
+      handle: profile.handle,
+      displayName: profile.displayName,
+      avatar: (profile.avatarMediaId && avatars.get(profile.avatarMediaId)) || null,
+    }))
+  }
+
+  return {
+    /** Authors by id; ids that name nobody (a deleted account) are left out. */
+    async byIds(ids: readonly string[]): Promise<Map<string, Author>> {
+      const wanted = [...new Set(ids)]
+      const cached = await Promise.all(wanted.map((id) => store.get(authorKey(id))))
+      const found = new Map<string, Author>()
+      const missing: string[] = []
+      wanted.forEach((id, i) => {
+        const json = cached[i]
+        if (json) found.set(id, JSON.parse(json) as Author)
+        else missing.push(id)
+      })
+      if (missing.length > 0) {
+        const looked = await lookUp(missing)
+        await Promise.all(looked.map((author) => store.set(authorKey(author.id), JSON.stringify(author), AUTHOR_TTL_SECONDS)))
+        for (const author of looked) found.set(author.id, author)
+      }
+      return found
+    },
+  }
+}
+
+export type Authors = ReturnType<typeof createAuthors>

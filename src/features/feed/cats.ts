@@ -1,0 +1,144 @@
+/**
+ * The cats people show on their profile and tag in posts: name, breed, colours, birthday and a
+ * photo through the media feature (only its id is kept here).
+ *
+ * @example
+ * const result = await cats.add(viewer.id, { name: 'Biscuit', breed: '', colours: 'ginger', birthday: '', photo: null })
+ * if (!result.ok) return invalid(…, CatForm({ values: input, errors: result.errors }))
+ */
+import { sql, type Kysely } from 'kysely'
+import type { Media, MediaPicture, UploadInput } from '@/features/media/service'
+import type { SocialDomain } from '@/schema'
+
+export const CAT_NAME_MAX = 60
+export const CAT_BREED_MAX = 60
+export const CAT_COLOURS_MAX = 100
+
+export interface CatInput {
+  name: string
+  breed: string
+  colours: string
+  /** `YYYY-MM-DD` from a date field, or '' when not known. */
+  birthday: string
+  /** A new photo with its description, or null to keep the current one (or have none). */
+  photo: UploadInput | null
+}
+
+export type CatField = 'name' | 'breed' | 'colours' | 'birthday' | 'photo' | 'alt'
+export type CatErrors = Partial<Record<CatField, string>>
+
+export interface Cat {
+  id: number
+  ownerId: string
+  name: string
+  breed: string
+  colours: string
+  /** `YYYY-MM-DD`, or null. */
+  birthday: string | null
+  photo: MediaPicture | null
+}
+
+export type CatResult = { ok: true; cat: Cat } | { ok: false; status: 404 | 413 | 415 | 422; errors: CatErrors }
+
+const DATE = /^\d{4}-\d{2}-\d{2}$/
+
+export function createCats({ db, media }: { db: Kysely<SocialDomain>; media: Media }) {
+  // A `date` comes back from pg as a Date at local midnight; as text it stays the day that was typed.
+  const catColumns = ['id', 'owner_id', 'name', 'breed', 'colours', sql<string | null>`birthday::text`.as('birthday'), 'photo_media_id'] as const
+
+  async function withPhotos(rows: { id: number; owner_id: string; name: string; breed: string; colours: string; birthday: string | null; photo_media_id: string | null }[]): Promise<Cat[]> {
+    const photos = await media.urlsFor(rows.map((row) => row.photo_media_id))
+    return rows.map((row) => ({
+      id: row.id,
+      ownerId: row.owner_id,
+      name: row.name,
+      breed: row.breed,
+      colours: row.colours,
+      birthday: row.birthday,
+      photo: (row.photo_media_id && photos.get(row.photo_media_id)) || null,
+    }))
+  }
+
+  /** Uploads the new photo, if any; its id, or the refusal to show beside the photo field. */
+  async function uploadPhoto(ownerId: string, photo: UploadInput | null): Promise<{ ok: true; mediaId: string | null } | Extract<CatResult, { ok: false }>> {
+    if (!photo) return { ok: true, mediaId: null }
+    const upload = await media.upload(ownerId, photo)
+    return upload.ok ? { ok: true, mediaId: upload.media.id } : { ok: false, status: upload.status, errors: upload.errors }
+  }
+
+  return {
+    /** A member's cats, oldest first (as they joined the family). */
+    async ofOwner(ownerId: string): Promise<Cat[]> {
+      const rows = await db.selectFrom('cats').select(catColumns).where('owner_id', '=', ownerId).orderBy('created_at').orderBy('id').execute()
+      return withPhotos(rows)
+    },
+
+    /** One of the owner's cats, or null when it isn't theirs (or doesn't exist). */
+    async ownedBy(ownerId: string, catId: number): Promise<Cat | null> {
+      const row = await db.selectFrom('cats').select(catColumns).where('id', '=', catId).where('owner_id', '=', ownerId).executeTakeFirst()
+      return row ? ((await withPhotos([row]))[0] ?? null) : null
+    },
+
+    async add(ownerId: string, input: CatInput): Promise<CatResult> {
+      const errors = validateCat(input)
+      if (Object.keys(errors).length > 0) return { ok: false, status: 422, errors }
+      const photo = await uploadPhoto(ownerId, input.photo)
+      if (!photo.ok) return photo
+      const row = await db
+        .insertInto('cats')
+        .values({ owner_id: ownerId, ...catValues(input), photo_media_id: photo.mediaId })
+        .returning(catColumns)
+        .executeTakeFirstOrThrow()
+      return { ok: true, cat: (await withPhotos([row]))[0]! }
+    },
+
+    /** Changes the owner's cat; a new photo replaces the old one, which is then removed. */
+    async edit(ownerId: string, catId: number, input: CatInput): Promise<CatResult> {
+      const current = await db.selectFrom('cats').select('photo_media_id').where('id', '=', catId).where('owner_id', '=', ownerId).executeTakeFirst()
+      if (!current) return { ok: false, status: 404, errors: {} }
+      const errors = validateCat(input)
+      if (Object.keys(errors).length > 0) return { ok: false, status: 422, errors }
+      const photo = await uploadPhoto(ownerId, input.photo)
+      if (!photo.ok) return photo
+      const row = await db
+        .updateTable('cats')
+        .set({ ...catValues(input), ...(photo.mediaId && { photo_media_id: photo.mediaId }) })
+        .where('id', '=', catId)
+        .where('owner_id', '=', ownerId)
+        .returning(catColumns)
+        .executeTakeFirstOrThrow()
+      if (photo.mediaId && current.photo_media_id) await media.remove([current.photo_media_id], ownerId)
+      return { ok: true, cat: (await withPhotos([row]))[0]! }
+    },
+
+    /** Which of `catIds` belong to the owner (to tag a post with). */
+    async ownedIds(ownerId: string, catIds: readonly number[]): Promise<number[]> {
+      if (catIds.length === 0) return []
+      const rows = await db.selectFrom('cats').select('id').where('owner_id', '=', ownerId).where('id', 'in', [...catIds]).execute()
+      return rows.map((row) => row.id)
+    },
+  }
+}
+
+export type Cats = ReturnType<typeof createCats>
+
+function catValues(input: CatInput) {
+  return { name: input.name.trim(), breed: input.breed.trim(), colours: input.colours.trim(), birthday: input.birthday || null }
+}
+
+function validateCat(input: CatInput): CatErrors {
+  const errors: CatErrors = {}
+  const name = input.name.trim()
+  if (!name) errors.name = 'Please give your cat’s name.'
+  else if ([...name].length > CAT_NAME_MAX) errors.name = `A name can have at most ${CAT_NAME_MAX} characters.`
+  if ([...input.breed.trim()].length > CAT_BREED_MAX) errors.breed = `A breed can have at most ${CAT_BREED_MAX} characters.`
+  if ([...input.colours.trim()].length > CAT_COLOURS_MAX) errors.colours = `Colours can have at most ${CAT_COLOURS_MAX} characters.`
+  if (input.birthday) {
+    const day = new Date(`${input.birthday}T00:00:00Z`)
+    if (!DATE.test(input.birthday) || Number.isNaN(day.getTime())) errors.birthday = 'Please give the birthday as a date, e.g. 2019-04-23.'
+    else if (day.getTime() > Date.now()) errors.birthday = 'A birthday can’t be in the future.'
+    else if (day.getUTCFullYear() < 1980) errors.birthday = 'That is older than any cat: please check the year.'
+  }
+  if (input.photo?.bytes && !input.photo.alt.trim()) errors.alt = 'Please describe the photo for people who can’t see it, e.g. “Biscuit asleep in a sunbeam”.'
+  return errors
+}

@@ -1,0 +1,285 @@
+/**
+ * The feed's pages and actions: `/` (home feed or landing), `/explore`, `/@handle` (+ follow,
+ * unfollow), `/posts/…` (write, read, delete, like, comment), `/comments/:id/delete`, `/cats/…`.
+ * Parse, authorize, call the service, render: rules and SQL live in service.ts.
+ */
+import { Elysia, t } from 'elysia'
+import type { Config } from '@/config'
+import type { Viewer } from '@/features/accounts/viewer'
+import type { CatErrors, CatInput } from '@/features/feed/cats'
+import { POST_PHOTOS_MAX, type Feed, type PostErrors, type PostInput } from '@/features/feed/service'
+import type { MediaPicture } from '@/features/media/service'
+import type { HttpContext } from '@/http/context'
+import { HttpError } from '@/http/errors'
+import { fileCount, fileField, formText, localPath, readFormData, textField } from '@/http/form'
+import { limitRate } from '@/http/rate-limit'
+import { afterPost, invalid, isPartial, page, type PublicCache, type RenderContext } from '@/http/render'
+import { requireViewer } from '@/http/viewer'
+import type { Store } from '@/infra/store/store'
+import { CatForm, CatFormPage, type CatFormValues } from '@views/feed/cat-form'
+import { EmptyHomeFeed, EmptyTrending, ExplorePage, HomePage, LandingPage, NewPostPage } from '@views/feed/pages'
+import { LikeControl, PostDeleted, PostFeed, PostItems } from '@views/feed/post-card'
+import { PostForm, type PostFormValues } from '@views/feed/post-form'
+import { CommentForm, CommentsSection, PostHead, PostPage } from '@views/feed/post-page'
+import { FollowControl, FollowerCount, NoPostsYet, ProfilePage } from '@views/feed/profile'
+
+export interface FeedRouteDeps {
+  config: Pick<Config, 'publicUrl' | 'feed' | 'mediaMaxBytes' | 'mediaUploadRateLimit'>
+  store: Store
+  context: HttpContext
+  feed: Feed
+  /** Sections of other features on a member's home page (CatFinder's "lost near you"), above the feed. */
+  homeSections?: (viewer: Viewer) => Promise<JSX.Element>
+}
+
+/** Public feed pages may be shared by the CDN for a minute, and served stale while it refetches. */
+const PUBLIC_PAGE_CACHE = { sMaxAge: 60, staleWhileRevalidate: 600 } as const
+/** How many trending posts the landing page shows; Explore has the rest. */
+const LANDING_TRENDING = 10
+/** Open Graph descriptions are cut to what previews show. */
+const DESCRIPTION_MAX = 200
+
+/** A numeric id from the path; anything else names nothing. */
+function idParam(raw: string): number {
+  const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN
+  if (!Number.isSafeInteger(id)) throw new HttpError(404)
+  return id
+}
+
+/** `path?cursor=…`, or null at the end of a list. */
+function pageUrl(path: string, cursor: string | null): string | null {
+  return cursor ? `${path}?cursor=${encodeURIComponent(cursor)}` : null
+}
+
+/** Where a form without JavaScript goes back to after an action: the page it was on. */
+const backTo = (body: unknown, fallback: string) => (textField(body, 'back') ? localPath(textField(body, 'back')) : fallback)
+
+/** Elysia's types don't read a parameter after `@` in a path; this names it. */
+const handleParam = { params: t.Object({ handle: t.String() }) }
+
+const publicCache = (tags: string[]): PublicCache => ({ ...PUBLIC_PAGE_CACHE, tags })
+
+export function feedRoutes({ config, store, context, feed, homeSections }: FeedRouteDeps) {
+  const absolute = (path: string) => new URL(path, config.publicUrl).toString()
+
+  async function composer(viewer: Viewer, values: PostFormValues = {}, errors: PostErrors = {}): Promise<JSX.Element> {
+    const cats = await feed.cats.ofOwner(viewer.id)
+    return PostForm({ values, errors, cats, maxChars: config.feed.postMaxChars, maxBytes: config.mediaMaxBytes })
+  }
+
+  /** The main content of `/` for a member: composer and first page. Kept in the Store for a minute. */
+  async function firstHomePage(viewer: Viewer): Promise<string> {
+    const cached = await feed.firstPages.get(viewer.id)
+    if (cached) return cached
+    const [form, list, more] = await Promise.all([composer(viewer), feed.homeFeed(viewer), homeSections?.(viewer) ?? ''])
+    const items = PostItems({ posts: list.posts, nextUrl: pageUrl('/', list.nextCursor), back: '/', empty: EmptyHomeFeed(), first: true })
+    return feed.firstPages.keep(viewer.id, await HomePage({ displayName: viewer.displayName, composer: form, feed: PostFeed({ label: 'Your home feed', children: items }), more }))
+  }
+
+  async function homePage(render: RenderContext, viewer: Viewer, cursor: string | undefined) {
+    if (!cursor) return page(render, { title: 'Home', main: firstHomePage(viewer), noindex: true })
+    const partial = isPartial(render.request)
+    // A partial request (Load more) gets only the posts: no composer to build.
+    const [list, form] = await Promise.all([feed.homeFeed(viewer, cursor), partial ? null : composer(viewer)])
+    const items = () => PostItems({ posts: list.posts, nextUrl: pageUrl('/', list.nextCursor), back: pageUrl('/', cursor)!, empty: EmptyHomeFeed() })
+    const main = form ? HomePage({ displayName: viewer.displayName, composer: form, feed: PostFeed({ label: 'Your home feed', children: items() }) }) : ''
+    return page(render, { title: 'Home', main, fragment: items, noindex: true })
+  }
+
+  async function trendingPage(render: RenderContext, path: '/' | '/explore', cursor: string | undefined) {
+    const landing = path === '/'
+    const list = await feed.trendingPage(render.viewer, landing ? null : cursor, landing ? LANDING_TRENDING : undefined)
+    const nextUrl = landing ? null : pageUrl('/explore', list.nextCursor)
+    const items = () => PostItems({ posts: list.posts, nextUrl, back: pageUrl(path, cursor ?? null) ?? path, empty: EmptyTrending(), first: !cursor })
+    const trending = PostFeed({ label: 'Trending posts', children: items() })
+    return page(render, {
+      title: landing ? 'Nine Lives' : 'Explore',
+      description: 'A community for cat people: share your cats, find lost cats nearby, and remember the ones who have gone.',
+      canonical: absolute(landing ? '/' : pageUrl('/explore', cursor ?? null) ?? '/explore'),
+      main: landing ? LandingPage({ trending }) : ExplorePage({ trending }),
+      fragment: items,
+      publicCache: publicCache(['trending']),
+    })
+  }
+
+  async function profilePage(render: RenderContext, handle: string, cursor: string | undefined) {
+    const found = await feed.profile(handle, render.viewer)
+    if (!found) throw new HttpError(404, 'Nobody has that handle.')
+    const { profile, cats, viewerFollows } = found
+    const path = `/@${profile.handle}`
+    const list = await feed.postsBy(profile.id, render.viewer, cursor)
+    const items = () => PostItems({ posts: list.posts, nextUrl: pageUrl(path, list.nextCursor), back: pageUrl(path, cursor ?? null) ?? path, empty: NoPostsYet(), first: !cursor })
+    const own = render.viewer?.id === profile.id
+    const actions =
+      viewerFollows === null
+        ? FollowerCount({ followers: profile.followers, signInTo: render.viewer ? null : path })
+        : FollowControl({ state: { profile, following: viewerFollows, followers: profile.followers } })
+    return page(render, {
+      title: `${profile.displayName} (@${profile.handle})`,
+      description: profile.bio || `${profile.displayName} and their cats on Nine Lives.`,
+      canonical: absolute(pageUrl(path, cursor ?? null) ?? path),
+      main: ProfilePage({ profile, cats, actions, own, posts: PostFeed({ label: `Posts by ${profile.displayName}`, children: items() }) }),
+      fragment: items,
+      publicCache: publicCache([`profile:${profile.id}`]),
+    })
+  }
+
+  /** `/posts/:id` with a page of its thread; `comments` replaces the thread (a refused comment). */
+  async function postPage(render: RenderContext, postId: number, cursor: string | null, comment?: { value: string; error: string }) {
+    const post = await feed.post(postId, render.viewer)
+    if (!post) throw new HttpError(404, 'This post doesn’t exist, or has been deleted.')
+    const comments = await commentsSection(render.viewer, postId, cursor, comment)
+    const url = absolute(`/posts/${postId}`)
+    const title = `${post.author.displayName} on Nine Lives`
+    const description = excerpt(post.body) || `A post by @${post.author.handle}.`
+    return page(render, {
+      title,
+      description,
+      canonical: url,
+      head: PostHead({ title, description, url, image: shareImage(post.photos[0]), post, authorUrl: absolute(`/@${post.author.handle}`) }),
+      main: PostPage({ post, comments }),
+      fragment: () => comments,
+      status: comment ? 422 : 200,
+      publicCache: publicCache([`post:${postId}`]),
+    })
+  }
+
+  async function commentsSection(viewer: Viewer | null, postId: number, cursor: string | null, comment?: { value: string; error: string }) {
+    const thread = await feed.thread(postId, viewer, cursor)
+    const form = viewer ? CommentForm({ postId, value: comment?.value, error: comment?.error, maxChars: config.feed.commentMaxChars }) : null
+    return CommentsSection({ postId, thread, form, cursor })
+  }
+
+  function shareImage(photo: MediaPicture | undefined) {
+    return photo ? { url: absolute(photo.fallback.url), width: photo.fallback.width, height: photo.fallback.height, alt: photo.alt } : null
+  }
+
+  async function catPage(render: RenderContext, viewer: Viewer, catId: number | null, values: CatFormValues, errors: CatErrors, status = 200) {
+    const cat = catId === null ? null : await feed.cats.ownedBy(viewer.id, catId)
+    if (catId !== null && !cat) throw new HttpError(404, 'You have no cat with that number.')
+    const form = CatForm({ cat, values, errors, maxBytes: config.mediaMaxBytes })
+    const title = cat ? `Edit ${cat.name}` : 'Add a cat'
+    return page(render, { title, main: CatFormPage({ title, form }), fragment: () => form, status, noindex: true })
+  }
+
+  async function saveCat(render: RenderContext, request: Request, catId: number | null, meta: { ip: string }) {
+    const viewer = requireViewer(render)
+    const form = await readFormData(request)
+    const values: CatFormValues = { name: formText(form, 'name'), breed: formText(form, 'breed'), colours: formText(form, 'colours'), birthday: formText(form, 'birthday'), alt: formText(form, 'alt') }
+    const bytes = await fileField(form, 'photo')
+    if (bytes) await limitRate(store, [`upload:ip:${meta.ip}`, `upload:account:${viewer.id}`], config.mediaUploadRateLimit)
+    const input: CatInput = { name: values.name!, breed: values.breed!, colours: values.colours!, birthday: values.birthday!, photo: bytes ? { bytes, alt: values.alt! } : null }
+    const result = catId === null ? await feed.cats.add(viewer.id, input) : await feed.cats.edit(viewer.id, catId, input)
+    if (!result.ok) {
+      if (result.status === 404) throw new HttpError(404, 'You have no cat with that number.')
+      return catPage(render, viewer, catId, values, result.errors, result.status)
+    }
+    await feed.firstPages.drop(viewer.id) // the composer lists the member's cats
+    return afterPost(render, `/@${viewer.handle}#cat-${result.cat.id}`)
+  }
+
+  return (
+    new Elysia({ name: 'feed' })
+      .use(context)
+      .get('/', ({ render, query }) => (render.viewer ? homePage(render, render.viewer, query.cursor) : trendingPage(render, '/', undefined)))
+      .get('/explore', ({ render, query }) => trendingPage(render, '/explore', query.cursor))
+
+      // Profiles and follows
+      .get('/@:handle', ({ render, params, query }) => profilePage(render, params.handle, query.cursor), handleParam)
+      .post('/@:handle/follow', async ({ render, params, body }) => {
+        const state = await feed.follow(requireViewer(render), params.handle)
+        return afterPost(render, backTo(body, `/@${state.profile.handle}`), () => FollowControl({ state }))
+      }, handleParam)
+      .post('/@:handle/unfollow', async ({ render, params, body }) => {
+        const state = await feed.unfollow(requireViewer(render), params.handle)
+        return afterPost(render, backTo(body, `/@${state.profile.handle}`), () => FollowControl({ state }))
+      }, handleParam)
+
+      // Posts
+      .get('/posts/new', async ({ render }) => {
+        const viewer = requireViewer(render)
+        const form = await composer(viewer)
+        return page(render, { title: 'New post', main: NewPostPage({ composer: form }), fragment: () => form, noindex: true })
+      })
+      .post(
+        '/posts',
+        async ({ render, request, meta }) => {
+          const viewer = requireViewer(render)
+          await limitRate(store, [`post:account:${viewer.id}`], config.feed.postRateLimit)
+          const form = await readFormData(request)
+          const { input, values } = await postInput(form)
+          if (input.photos.length > 0) await limitRate(store, [`upload:ip:${meta.ip}`, `upload:account:${viewer.id}`], config.mediaUploadRateLimit)
+          const result = await feed.writePost(viewer, input)
+          if (!result.ok) {
+            const refused = await composer(viewer, values, result.errors)
+            return invalid(render, { title: 'New post', main: NewPostPage({ composer: refused }), fragment: () => refused, status: result.status, noindex: true })
+          }
+          return afterPost(render, '/')
+        },
+        // Read as FormData here, after the sign-in and rate checks (as the avatar upload does).
+        { parse: 'none' },
+      )
+      .get('/posts/:id', ({ render, params, query }) => postPage(render, idParam(params.id), query.cursor ?? null))
+      .post('/posts/:id/delete', async ({ render, params, body }) => {
+        const postId = idParam(params.id)
+        await feed.deletePost(requireViewer(render), postId)
+        const back = backTo(body, '/')
+        // From the post's own page there is nothing left to show: go home.
+        if (back === `/posts/${postId}`) return afterPost(render, '/')
+        return afterPost(render, back, PostDeleted)
+      })
+      .post('/posts/:id/like', async ({ render, params, body }) => {
+        const state = await feed.like(requireViewer(render), idParam(params.id))
+        return afterPost(render, backTo(body, `/posts/${state.postId}`), () => LikeControl({ ...state, back: backTo(body, '/') }))
+      })
+      .post('/posts/:id/unlike', async ({ render, params, body }) => {
+        const state = await feed.unlike(requireViewer(render), idParam(params.id))
+        return afterPost(render, backTo(body, `/posts/${state.postId}`), () => LikeControl({ ...state, back: backTo(body, '/') }))
+      })
+
+      // Comments
+      .post('/posts/:id/comments', async ({ render, params, body }) => {
+        const viewer = requireViewer(render)
+        const postId = idParam(params.id)
+        await limitRate(store, [`comment:account:${viewer.id}`], config.feed.commentRateLimit)
+        const text = textField(body, 'body')
+        const result = await feed.comment(viewer, postId, text)
+        if (!result.ok) return postPage(render, postId, null, { value: text, error: result.errors.body ?? '' })
+        return afterPost(render, `/posts/${postId}#comment-${result.value.id}`, () => commentsSection(viewer, postId, null))
+      })
+      .post('/comments/:id/delete', async ({ render, params }) => {
+        const viewer = requireViewer(render)
+        const postId = await feed.deleteComment(viewer, idParam(params.id))
+        return afterPost(render, `/posts/${postId}#comments`, () => commentsSection(viewer, postId, null))
+      })
+
+      // Cats
+      .get('/cats/new', ({ render }) => catPage(render, requireViewer(render), null, {}, {}))
+      .post('/cats', ({ render, request, meta }) => saveCat(render, request, null, meta), { parse: 'none' })
+      .get('/cats/:id/edit', async ({ render, params }) => {
+        const viewer = requireViewer(render)
+        const cat = await feed.cats.ownedBy(viewer.id, idParam(params.id))
+        if (!cat) throw new HttpError(404, 'You have no cat with that number.')
+        return catPage(render, viewer, cat.id, { name: cat.name, breed: cat.breed, colours: cat.colours, birthday: cat.birthday ?? '' }, {})
+      })
+      .post('/cats/:id', ({ render, request, params, meta }) => saveCat(render, request, idParam(params.id), meta), { parse: 'none' })
+  )
+}
+
+/** A post form's fields as the service takes them, and as typed (to show again on a refusal). */
+async function postInput(form: FormData): Promise<{ input: PostInput; values: PostFormValues }> {
+  const slots = Array.from({ length: POST_PHOTOS_MAX }, (_, i) => i + 1)
+  const alts = slots.map((slot) => formText(form, `alt${slot}`))
+  const files = await Promise.all(slots.map((slot) => fileField(form, `photo${slot}`)))
+  const photos = files.flatMap((bytes, i) => (bytes ? [{ bytes, alt: alts[i]!, slot: i + 1 }] : []))
+  const catIds = form.getAll('cats').flatMap((value) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? [Number(value)] : []))
+  const body = formText(form, 'body')
+  return { input: { body, photos, catIds, fileCount: fileCount(form) }, values: { body, alts, catIds } }
+}
+
+/** The start of a post, for descriptions: whole words, at most DESCRIPTION_MAX characters. */
+function excerpt(text: string): string {
+  const flat = text.replace(/\s+/g, ' ').trim()
+  if (flat.length <= DESCRIPTION_MAX) return flat
+  return `${flat.slice(0, DESCRIPTION_MAX - 1).replace(/\s+\S*$/, '')}…`
+}

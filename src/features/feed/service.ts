@@ -1,0 +1,585 @@
+/**
+ * The social feed: follows, posts with photos and tagged cats, likes, comments, and the pages that
+ * show them (home feed, profiles, a post with its thread, trending). Rules and queries live here;
+ * timelines (src/features/feed/timelines.ts) own the Store side of the home feed.
+ *
+ * Counters (likes, comments, followers) change in the same transaction as the row they count.
+ * Everything in another domain (authors, notifications) is called after the transaction, never
+ * inside it: there are no transactions across databases.
+ *
+ * @example
+ * const feed = createFeed({ db: dbs.social, store, queue, config, accounts, media, notifications })
+ * const result = await feed.writePost(viewer, { body: 'Biscuit found the sunbeam', photos: [], catIds: [] })
+ * const page = await feed.homeFeed(viewer, cursor)      // { posts, nextCursor }
+ */
+import { sql, type Kysely, type Transaction } from 'kysely'
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
+import type { FeedConfig } from '@/config'
+import type { Accounts, PublicProfile } from '@/features/accounts/service'
+import type { Viewer } from '@/features/accounts/viewer'
+import { createAuthors, type Author } from '@/features/feed/authors'
+import { createCats, type Cat } from '@/features/feed/cats'
+import { createFirstPageCache, type FirstPageCache } from '@/features/feed/first-page-cache'
+import type { FeedJobs } from '@/features/feed/jobs'
+import { createTimelineQueries, type FeedEntry } from '@/features/feed/timeline-queries'
+import { createTimelines } from '@/features/feed/timelines'
+import { createTrending, decodeRankCursor, encodeRankCursor } from '@/features/feed/trending'
+import { checkFileCount } from '@/features/media/intake'
+import type { Media, MediaPicture, UploadInput } from '@/features/media/service'
+import type { Notifications } from '@/features/notifications/service'
+import { HttpError } from '@/http/errors'
+import type { Queue } from '@/infra/queue'
+import type { Store } from '@/infra/store/store'
+import type { SocialDomain } from '@/schema'
+import { decodeCursor, encodeCursor } from '@/shared/cursor'
+
+/** Posts per page: a phone screen's worth twice over, and a compressed page well under 14 KB. */
+export const FEED_PAGE_SIZE = 20
+/** A thread shows its newest this many comments, with a link to earlier ones. */
+export const COMMENTS_PAGE_SIZE = 50
+/** The issue's limit: enough for a litter, few enough to keep a post light on a phone. */
+export const POST_PHOTOS_MAX = 4
+/** A profile lists this many posts per page. */
+const PROFILE_PAGE_SIZE = 20
+/** A like, follow or comment notifies once, however often it is undone and done again, within this window. */
+const NOTIFY_ONCE_SECONDS = 30 * 24 * 3600
+
+export interface FeedDeps {
+  db: Kysely<SocialDomain>
+  store: Store
+  queue: Queue
+  config: FeedConfig
+  accounts: Accounts
+  media: Media
+  notifications: Notifications
+  /**
+   * Asks the CDN to drop public pages by their Cache-Tag (src/infra/cdn.ts) when what they show is
+   * removed: a deleted post or comment must not linger for the pages' stale-while-revalidate window.
+   */
+  purge?: (tags: string[]) => Promise<void>
+  /** Timeline length; MAX_ITEMS (src/features/feed/timelines.ts) unless a test needs short ones. */
+  timelineMaxItems?: number
+}
+
+export interface PhotoInput extends UploadInput {
+  /** Which of the form's photo slots (1–4) it came from, so a message lands beside it. */
+  slot: number
+}
+
+export interface PostInput {
+  body: string
+  /** One per photo slot that has a file or a description, in slot order. */
+  photos: PhotoInput[]
+  catIds: number[]
+  /** Files in the whole request, whatever their field: more than POST_PHOTOS_MAX is refused. */
+  fileCount?: number
+}
+
+/** `photo1`…`photo4`, `alt1`…: the slot's fields, so a message lands beside the right one. */
+export type PostField = 'body' | 'photos' | 'cats' | `photo${number}` | `alt${number}`
+export type PostErrors = Partial<Record<PostField, string>>
+
+/** A post as every list shows it. */
+export interface PostCard {
+  id: number
+  body: string
+  createdAt: Date
+  likeCount: number
+  commentCount: number
+  author: Author
+  photos: MediaPicture[]
+  cats: { id: number; name: string }[]
+  /** Null for a visitor who isn't signed in. */
+  likedByViewer: boolean | null
+  ownedByViewer: boolean
+}
+
+export interface CommentCard {
+  id: number
+  body: string
+  createdAt: Date
+  author: Author
+  ownedByViewer: boolean
+}
+
+export interface PostList {
+  posts: PostCard[]
+  nextCursor: string | null
+}
+
+export interface Profile extends PublicProfile {
+  avatar: MediaPicture | null
+  followers: number
+  following: number
+}
+
+export interface FollowState {
+  profile: Pick<PublicProfile, 'id' | 'handle' | 'displayName'>
+  following: boolean
+  followers: number
+}
+
+export interface LikeState {
+  postId: number
+  liked: boolean
+  likeCount: number
+}
+
+export interface Thread {
+  /** Oldest first: a page of the thread reads top to bottom. */
+  comments: CommentCard[]
+  commentCount: number
+  /** Where the page before this one (older comments) ends, or null at the start of the thread. */
+  earlierCursor: string | null
+}
+
+export type WriteResult<T, F extends string> = { ok: true; value: T } | { ok: false; status: 404 | 413 | 415 | 422; errors: Partial<Record<F, string>> }
+
+export const FEED_MESSAGES = {
+  empty: 'Write something or add a photo.',
+  tooLong: (max: number, length: number) => `A post can have at most ${max} characters; this one has ${length}.`,
+  tooManyPhotos: `A post can have at most ${POST_PHOTOS_MAX} photos.`,
+  noAlt: 'Please describe this photo for people who can’t see it, e.g. “Biscuit asleep in a sunbeam”.',
+  choosePhotosAgain: 'Your other photos were fine, but please choose them again.',
+  notYourCat: 'You can only tag your own cats.',
+  commentEmpty: 'Please write a comment.',
+  commentTooLong: (max: number, length: number) => `A comment can have at most ${max} characters; this one has ${length}.`,
+  postGone: 'This post has been deleted.',
+  notYourPost: 'You can only delete your own posts.',
+  notYourComment: 'You can only delete your own comments.',
+  followYourself: 'You can’t follow yourself.',
+} as const
+
+const toEntry = (cursor: { at: Date; id: string } | null): FeedEntry | null => (cursor ? { id: Number(cursor.id), at: cursor.at } : null)
+const cursorOf = (entry: FeedEntry | null | undefined) => (entry ? encodeCursor({ at: entry.at, id: String(entry.id) }) : null)
+/** Text as people count it: a cat emoji is one character, not two UTF-16 units. */
+const characters = (text: string) => [...text].length
+
+export function createFeed(deps: FeedDeps) {
+  const { db, store, config, accounts, media, notifications } = deps
+  const queue = deps.queue as Queue<FeedJobs>
+  const queries = createTimelineQueries(db)
+  const timelines = createTimelines({ store, queries, maxItems: deps.timelineMaxItems })
+  const authors = createAuthors({ accounts, media, store })
+  const trending = createTrending(db)
+  const cats = createCats({ db, media })
+  const firstPages: FirstPageCache = createFirstPageCache(store)
+  const purge = deps.purge ?? (async () => {})
+
+  /** Posts by id as cards, in the order given; deleted posts and posts of deleted accounts drop out. */
+  async function postCards(ids: readonly number[], viewer: Viewer | null): Promise<PostCard[]> {
+    if (ids.length === 0) return []
+    // One query for the posts with their photo ids, tagged cats and whether the viewer likes each
+    // (a probe of likes_pkey per post): every query saved is a round trip on every page.
+    const rows = await db
+      .selectFrom('posts')
+      .select(['id', 'author_id', 'body', 'like_count', 'comment_count', 'created_at'])
+      .select((eb) => [
+        jsonArrayFrom(eb.selectFrom('post_photos').select('media_id').whereRef('post_photos.post_id', '=', 'posts.id').orderBy('position')).as('photos'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('post_cats')
+            .innerJoin('cats', 'cats.id', 'post_cats.cat_id')
+            .select(['cats.id', 'cats.name'])
+            .whereRef('post_cats.post_id', '=', 'posts.id')
+            .orderBy('cats.name'),
+        ).as('cats'),
+        viewer
+          ? eb.exists(eb.selectFrom('likes').select('likes.post_id').whereRef('likes.post_id', '=', 'posts.id').where('likes.user_id', '=', viewer.id)).as('liked')
+          : sql<null>`null`.as('liked'),
+      ])
+      .where('id', 'in', [...ids])
+      .execute()
+    const [people, pictures] = await Promise.all([
+      authors.byIds(rows.map((row) => row.author_id)),
+      media.urlsFor(rows.flatMap((row) => row.photos.map((photo) => photo.media_id))),
+    ])
+    const byId = new Map(rows.map((row) => [row.id, row]))
+    return ids.flatMap((id): PostCard[] => {
+      const row = byId.get(id)
+      const author = row && people.get(row.author_id)
+      if (!row || !author) return []
+      return [
+        {
+          id: row.id,
+          body: row.body,
+          createdAt: row.created_at,
+          likeCount: row.like_count,
+          commentCount: row.comment_count,
+          author,
+          photos: row.photos.flatMap((photo) => pictures.get(photo.media_id) ?? []),
+          cats: row.cats.map((cat) => ({ id: Number(cat.id), name: cat.name })),
+          likedByViewer: row.liked,
+          ownedByViewer: viewer?.id === row.author_id,
+        },
+      ]
+    })
+  }
+
+  /** Notifies once per (kind, subject, actor) within NOTIFY_ONCE_SECONDS: unlike-and-like-again is not news. */
+  async function notifyOnce(key: string, userId: string, text: string, url: string, kind: string): Promise<void> {
+    if (await store.setIfAbsent(`feed:notified:${key}`, '1', NOTIFY_ONCE_SECONDS)) await notifications.notify(userId, { kind, text, url })
+  }
+
+  async function profileOrRefuse(handle: string): Promise<PublicProfile> {
+    const profile = await accounts.profileByHandle(handle)
+    if (!profile) throw new HttpError(404, 'Nobody has that handle.')
+    return profile
+  }
+
+  async function followCounts(userId: string): Promise<{ followers: number; following: number }> {
+    const row = await db.selectFrom('follow_counts').select(['followers', 'following']).where('user_id', '=', userId).executeTakeFirst()
+    return row ?? { followers: 0, following: 0 }
+  }
+
+  async function isFollowing(followerId: string, followeeId: string): Promise<boolean> {
+    const row = await db
+      .selectFrom('follows')
+      .select('follower_id')
+      .where('follower_id', '=', followerId)
+      .where('followee_id', '=', followeeId)
+      .executeTakeFirst()
+    return row !== undefined
+  }
+
+  /** Adds `change` to a member's follower or following count, creating their row at first. */
+  async function countFollow(trx: Transaction<SocialDomain>, userId: string, column: 'followers' | 'following', change: 1 | -1) {
+    await trx
+      .insertInto('follow_counts')
+      .values({ user_id: userId, [column]: Math.max(0, change) })
+      .onConflict((conflict) => conflict.column('user_id').doUpdateSet({ [column]: sql<number>`follow_counts.${sql.ref(column)} + ${change}` }))
+      .execute()
+  }
+
+  /** Moves a post's like count by `change` (0 just reads it), in the like's transaction; a deleted post is a 404. */
+  async function countLike(trx: Transaction<SocialDomain>, postId: number, change: -1 | 0 | 1): Promise<{ like_count: number }> {
+    const row =
+      change === 0
+        ? await trx.selectFrom('posts').select('like_count').where('id', '=', postId).executeTakeFirst()
+        : await trx.updateTable('posts').set({ like_count: sql`like_count + ${change}` }).where('id', '=', postId).returning('like_count').executeTakeFirst()
+    if (!row) throw new HttpError(404, FEED_MESSAGES.postGone)
+    return row
+  }
+
+  /** Stores a checked post and its photos and cats in one transaction; returns the post as timelines see it. */
+  async function insertPost(authorId: string, body: string, mediaIds: string[], catIds: number[]) {
+    return db.transaction().execute(async (trx) => {
+      const { followers } = (await trx.selectFrom('follow_counts').select('followers').where('user_id', '=', authorId).executeTakeFirst()) ?? { followers: 0 }
+      const post = await trx
+        .insertInto('posts')
+        .values({ author_id: authorId, body, in_timelines: followers <= config.fanoutMaxFollowers })
+        .returning(['id', 'created_at', 'in_timelines'])
+        .executeTakeFirstOrThrow()
+      if (mediaIds.length > 0) {
+        await trx.insertInto('post_photos').values(mediaIds.map((media_id, position) => ({ post_id: post.id, position, media_id }))).execute()
+      }
+      if (catIds.length > 0) await trx.insertInto('post_cats').values(catIds.map((cat_id) => ({ post_id: post.id, cat_id }))).execute()
+      return post
+    })
+  }
+
+  /** Checks a post's text, photo count and descriptions before any photo is processed. */
+  function checkPost(input: PostInput): { status: 413 | 422; errors: PostErrors } | null {
+    const fileCheck = checkFileCount(input.fileCount ?? input.photos.length, { mediaMaxFiles: POST_PHOTOS_MAX })
+    if (fileCheck || input.photos.length > POST_PHOTOS_MAX) return { status: 413, errors: { photos: FEED_MESSAGES.tooManyPhotos } }
+    const errors: PostErrors = {}
+    const body = input.body.trim()
+    if (!body && input.photos.length === 0) errors.body = FEED_MESSAGES.empty
+    if (characters(body) > config.postMaxChars) errors.body = FEED_MESSAGES.tooLong(config.postMaxChars, characters(body))
+    for (const photo of input.photos) if (!photo.alt.trim()) errors[`alt${photo.slot}`] = FEED_MESSAGES.noAlt
+    return Object.keys(errors).length > 0 ? { status: 422, errors } : null
+  }
+
+  /** Uploads every photo, or none: on the first refusal the ones already stored are removed again. */
+  async function uploadAll(ownerId: string, photos: PhotoInput[]): Promise<{ ok: true; ids: string[] } | { ok: false; status: 413 | 415 | 422; errors: PostErrors }> {
+    const ids: string[] = []
+    for (const photo of photos) {
+      const result = await media.upload(ownerId, photo)
+      if (!result.ok) {
+        await media.remove(ids, ownerId)
+        const errors: PostErrors = { [`photo${photo.slot}`]: result.errors.photo, [`alt${photo.slot}`]: result.errors.alt }
+        if (photos.length > 1) errors.photos = FEED_MESSAGES.choosePhotosAgain
+        return { ok: false, status: result.status, errors: Object.fromEntries(Object.entries(errors).filter(([, m]) => m)) }
+      }
+      ids.push(result.media.id)
+    }
+    return { ok: true, ids }
+  }
+
+  async function postOrRefuse(postId: number): Promise<{ id: number; author_id: string }> {
+    const post = Number.isSafeInteger(postId)
+      ? await db.selectFrom('posts').select(['id', 'author_id']).where('id', '=', postId).executeTakeFirst()
+      : undefined
+    if (!post) throw new HttpError(404, FEED_MESSAGES.postGone)
+    return post
+  }
+
+  return {
+    cats,
+    firstPages,
+    /** Exposed for jobs and tests: the fan-out and its PostgreSQL reference. */
+    timelines,
+    queries,
+    trending,
+
+    // --- Posts ---------------------------------------------------------------------------------
+
+    /**
+     * Publishes a post: text within POST_MAX_CHARS, up to four photos each with a description,
+     * optionally tagging the author's cats. A refusal changes nothing (photos already stored are
+     * removed). The fan-out runs as a queue job.
+     */
+    async writePost(viewer: Viewer, input: PostInput): Promise<WriteResult<PostCard, PostField>> {
+      const refused = checkPost(input)
+      if (refused) return { ok: false, ...refused }
+      const catIds = [...new Set(input.catIds)]
+      const ownCats = await cats.ownedIds(viewer.id, catIds)
+      if (ownCats.length !== catIds.length) return { ok: false, status: 422, errors: { cats: FEED_MESSAGES.notYourCat } }
+      const uploads = await uploadAll(viewer.id, input.photos)
+      if (!uploads.ok) return uploads
+      let post: { id: number; created_at: Date; in_timelines: boolean }
+      try {
+        post = await insertPost(viewer.id, input.body.trim(), uploads.ids, ownCats)
+      } catch (error) {
+        await media.remove(uploads.ids, viewer.id)
+        throw error
+      }
+      await queue.enqueue('feed.fanOut', { postId: post.id })
+      await firstPages.drop(viewer.id)
+      const [card] = await postCards([post.id], viewer)
+      return { ok: true, value: card! }
+    },
+
+    /** Deletes the member's own post, its photos, and its entries in timelines. */
+    async deletePost(viewer: Viewer, postId: number): Promise<void> {
+      const post = await postOrRefuse(postId)
+      if (post.author_id !== viewer.id) throw new HttpError(403, FEED_MESSAGES.notYourPost)
+      const deleted = await db.transaction().execute(async (trx) => {
+        const photos = await trx.selectFrom('post_photos').select('media_id').where('post_id', '=', postId).execute()
+        const row = await trx
+          .deleteFrom('posts')
+          .where('id', '=', postId)
+          .where('author_id', '=', viewer.id)
+          .returning(['id', 'created_at', 'in_timelines'])
+          .executeTakeFirst()
+        return row && { ...row, mediaIds: photos.map((photo) => photo.media_id) }
+      })
+      if (!deleted) return // deleted meanwhile, by a second click
+      await media.remove(deleted.mediaIds, viewer.id)
+      await queue.enqueue('feed.unpush', { postId: deleted.id, authorId: viewer.id, at: deleted.created_at.toISOString(), inTimelines: deleted.in_timelines })
+      await firstPages.drop(viewer.id)
+      await purge([`post:${deleted.id}`, `profile:${viewer.id}`, 'trending'])
+    },
+
+    /** A post as a card, or null when it doesn't exist (any more). */
+    async post(postId: number, viewer: Viewer | null): Promise<PostCard | null> {
+      if (!Number.isSafeInteger(postId)) return null
+      const [card] = await postCards([postId], viewer)
+      return card ?? null
+    },
+
+    // --- Likes and comments ----------------------------------------------------------------------
+
+    /** Likes a post; liking it again changes nothing. The count moves in the same transaction. */
+    async like(viewer: Viewer, postId: number): Promise<LikeState> {
+      const post = await postOrRefuse(postId)
+      const likeCount = await db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('likes')
+          .columns(['post_id', 'user_id'])
+          .expression((eb) => eb.selectFrom('posts').select([sql<number>`id`.as('post_id'), sql<string>`${viewer.id}::uuid`.as('user_id')]).where('id', '=', postId))
+          .onConflict((conflict) => conflict.doNothing())
+          .returning('post_id')
+          .executeTakeFirst()
+        const row = await countLike(trx, postId, inserted ? 1 : 0)
+        return { likeCount: row.like_count, inserted: inserted !== undefined }
+      })
+      await firstPages.drop(viewer.id)
+      if (likeCount.inserted && post.author_id !== viewer.id) {
+        await notifyOnce(`like:${postId}:${viewer.id}`, post.author_id, `@${viewer.handle} liked your post.`, `/posts/${postId}`, 'like')
+      }
+      return { postId, liked: true, likeCount: likeCount.likeCount }
+    },
+
+    /** Takes a like back; unliking a post one hasn't liked changes nothing. */
+    async unlike(viewer: Viewer, postId: number): Promise<LikeState> {
+      await postOrRefuse(postId)
+      const likeCount = await db.transaction().execute(async (trx) => {
+        const removed = await trx.deleteFrom('likes').where('post_id', '=', postId).where('user_id', '=', viewer.id).returning('post_id').executeTakeFirst()
+        return (await countLike(trx, postId, removed ? -1 : 0)).like_count
+      })
+      await firstPages.drop(viewer.id)
+      return { postId, liked: false, likeCount }
+    },
+
+    /** Adds a comment at the end of a post's thread. */
+    async comment(viewer: Viewer, postId: number, text: string): Promise<WriteResult<CommentCard, 'body'>> {
+      const body = text.trim()
+      if (!body) return { ok: false, status: 422, errors: { body: FEED_MESSAGES.commentEmpty } }
+      if (characters(body) > config.commentMaxChars) {
+        return { ok: false, status: 422, errors: { body: FEED_MESSAGES.commentTooLong(config.commentMaxChars, characters(body)) } }
+      }
+      const post = await postOrRefuse(postId)
+      const comment = await db.transaction().execute(async (trx) => {
+        const counted = await trx.updateTable('posts').set({ comment_count: sql`comment_count + 1` }).where('id', '=', postId).returning('id').executeTakeFirst()
+        if (!counted) throw new HttpError(404, FEED_MESSAGES.postGone)
+        return trx.insertInto('comments').values({ post_id: postId, author_id: viewer.id, body }).returning(['id', 'created_at']).executeTakeFirstOrThrow()
+      })
+      await firstPages.drop(viewer.id)
+      if (post.author_id !== viewer.id) {
+        await notifyOnce(`comment:${comment.id}`, post.author_id, `@${viewer.handle} commented on your post: “${body}”`, `/posts/${postId}#comment-${comment.id}`, 'comment')
+      }
+      const author = (await authors.byIds([viewer.id])).get(viewer.id)!
+      return { ok: true, value: { id: comment.id, body, createdAt: comment.created_at, author, ownedByViewer: true } }
+    },
+
+    /** Deletes the member's own comment; returns the post it was on. */
+    async deleteComment(viewer: Viewer, commentId: number): Promise<number> {
+      const comment = Number.isSafeInteger(commentId)
+        ? await db.selectFrom('comments').select(['post_id', 'author_id']).where('id', '=', commentId).executeTakeFirst()
+        : undefined
+      if (!comment) throw new HttpError(404, 'This comment has been deleted.')
+      if (comment.author_id !== viewer.id) throw new HttpError(403, FEED_MESSAGES.notYourComment)
+      await db.transaction().execute(async (trx) => {
+        const removed = await trx.deleteFrom('comments').where('id', '=', commentId).where('author_id', '=', viewer.id).returning('post_id').executeTakeFirst()
+        if (removed) await trx.updateTable('posts').set({ comment_count: sql`comment_count - 1` }).where('id', '=', removed.post_id).execute()
+      })
+      await purge([`post:${comment.post_id}`])
+      return comment.post_id
+    },
+
+    /**
+     * A page of a post's thread, read oldest first (flat, newest last): by default the newest
+     * COMMENTS_PAGE_SIZE comments, so a new comment is always on it; with a cursor, the ones before.
+     */
+    async thread(postId: number, viewer: Viewer | null, rawCursor?: string | null): Promise<Thread> {
+      const cursor = decodeCursor(rawCursor)
+      const [rows, post] = await Promise.all([
+        db
+          .selectFrom('comments')
+          .select(['id', 'author_id', 'body', 'created_at'])
+          .where('post_id', '=', postId)
+          .$if(cursor !== null, (q) => q.where(sql<boolean>`(created_at, id) < (${cursor!.at}, ${Number(cursor!.id)})`))
+          .orderBy('created_at', 'desc')
+          .orderBy('id', 'desc')
+          .limit(COMMENTS_PAGE_SIZE + 1)
+          .execute(),
+        db.selectFrom('posts').select('comment_count').where('id', '=', postId).executeTakeFirst(),
+      ])
+      const shown = rows.slice(0, COMMENTS_PAGE_SIZE).reverse()
+      const people = await authors.byIds(shown.map((row) => row.author_id))
+      const comments = shown.flatMap((row): CommentCard[] => {
+        const author = people.get(row.author_id)
+        return author ? [{ id: row.id, body: row.body, createdAt: row.created_at, author, ownedByViewer: viewer?.id === row.author_id }] : []
+      })
+      const oldest = shown[0]
+      const earlier = rows.length > COMMENTS_PAGE_SIZE && oldest
+      return { comments, commentCount: post?.comment_count ?? 0, earlierCursor: earlier ? cursorOf({ id: oldest.id, at: oldest.created_at }) : null }
+    },
+
+    // --- Follows -------------------------------------------------------------------------------
+
+    /** Follows a member by handle; following again changes nothing. Back-fills the follower's timeline. */
+    async follow(viewer: Viewer, handle: string): Promise<FollowState> {
+      const profile = await profileOrRefuse(handle)
+      if (profile.id === viewer.id) throw new HttpError(400, FEED_MESSAGES.followYourself)
+      const followed = await db.transaction().execute(async (trx) => {
+        const inserted = await trx
+          .insertInto('follows')
+          .values({ follower_id: viewer.id, followee_id: profile.id })
+          .onConflict((conflict) => conflict.doNothing())
+          .returning('followee_id')
+          .executeTakeFirst()
+        if (inserted) {
+          await countFollow(trx, profile.id, 'followers', 1)
+          await countFollow(trx, viewer.id, 'following', 1)
+        }
+        return inserted !== undefined
+      })
+      if (followed) {
+        await timelines.backFill(viewer.id, profile.id)
+        await notifyOnce(`follow:${profile.id}:${viewer.id}`, profile.id, `@${viewer.handle} followed you.`, `/@${viewer.handle}`, 'follow')
+      }
+      await firstPages.drop(viewer.id)
+      return { profile, following: true, followers: (await followCounts(profile.id)).followers }
+    },
+
+    /** Unfollows; unfollowing someone one doesn't follow changes nothing. Their posts leave the timeline. */
+    async unfollow(viewer: Viewer, handle: string): Promise<FollowState> {
+      const profile = await profileOrRefuse(handle)
+      if (profile.id === viewer.id) throw new HttpError(400, FEED_MESSAGES.followYourself)
+      const unfollowed = await db.transaction().execute(async (trx) => {
+        const removed = await trx
+          .deleteFrom('follows')
+          .where('follower_id', '=', viewer.id)
+          .where('followee_id', '=', profile.id)
+          .returning('followee_id')
+          .executeTakeFirst()
+        if (removed) {
+          await countFollow(trx, profile.id, 'followers', -1)
+          await countFollow(trx, viewer.id, 'following', -1)
+        }
+        return removed !== undefined
+      })
+      if (unfollowed) await timelines.removeAuthor(viewer.id, profile.id)
+      await firstPages.drop(viewer.id)
+      return { profile, following: false, followers: (await followCounts(profile.id)).followers }
+    },
+
+    // --- Pages ---------------------------------------------------------------------------------
+
+    /**
+     * A member's home feed: posts by the people they follow and their own, newest first, from the
+     * cursor on (hybrid fan-out: src/features/feed/timelines.ts).
+     */
+    async homeFeed(viewer: Viewer, rawCursor?: string | null): Promise<PostList> {
+      const page = await timelines.homePage(viewer.id, toEntry(decodeCursor(rawCursor)), FEED_PAGE_SIZE)
+      const posts = await postCards(page.entries.map((entry) => entry.id), viewer)
+      return { posts, nextCursor: cursorOf(page.next) }
+    },
+
+    /** Trending posts of the last 7 days, highest score first (refreshed every 15 minutes). */
+    async trendingPage(viewer: Viewer | null, rawCursor?: string | null, limit = FEED_PAGE_SIZE): Promise<PostList> {
+      const ranked = await trending.page(decodeRankCursor(rawCursor), limit)
+      const shown = ranked.slice(0, limit)
+      const posts = await postCards(shown.map((entry) => entry.id), viewer)
+      const last = shown.at(-1)
+      return { posts, nextCursor: ranked.length > limit && last ? encodeRankCursor(last) : null }
+    },
+
+    /** A member's profile: who they are, their counts, whether the viewer follows them. Null for an unknown handle. */
+    async profile(handle: string, viewer: Viewer | null): Promise<{ profile: Profile; cats: Cat[]; viewerFollows: boolean | null } | null> {
+      const found = await accounts.profileByHandle(handle)
+      if (!found) return null
+      const [counts, avatar, theirCats, viewerFollows] = await Promise.all([
+        followCounts(found.id),
+        media.urlsFor([found.avatarMediaId]),
+        cats.ofOwner(found.id),
+        viewer && viewer.id !== found.id ? isFollowing(viewer.id, found.id) : Promise.resolve(null),
+      ])
+      const picture = (found.avatarMediaId && avatar.get(found.avatarMediaId)) || null
+      return { profile: { ...found, ...counts, avatar: picture }, cats: theirCats, viewerFollows }
+    },
+
+    /** One member's posts, newest first, from the cursor on (`idx_posts_feed`). */
+    async postsBy(authorId: string, viewer: Viewer | null, rawCursor?: string | null): Promise<PostList> {
+      const entries = await queries.postsByAuthor(authorId, {
+        below: toEntry(decodeCursor(rawCursor)),
+        limit: PROFILE_PAGE_SIZE + 1,
+        delivery: 'all',
+      })
+      const shown = entries.slice(0, PROFILE_PAGE_SIZE)
+      const posts = await postCards(shown.map((entry) => entry.id), viewer)
+      return { posts, nextCursor: entries.length > PROFILE_PAGE_SIZE ? cursorOf(shown.at(-1)) : null }
+    },
+
+    /** The follow button's state for a profile. */
+    async followState(viewer: Viewer, handle: string): Promise<FollowState> {
+      const profile = await profileOrRefuse(handle)
+      const [following, counts] = await Promise.all([isFollowing(viewer.id, profile.id), followCounts(profile.id)])
+      return { profile, following, followers: counts.followers }
+    },
+  }
+}
+
+export type Feed = ReturnType<typeof createFeed>

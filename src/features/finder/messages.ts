@@ -1,0 +1,177 @@
+/**
+ * The message relay at /finder/:id/messages: a member writes to a reporter through the app and the
+ * reporter answers there. One thread per report and correspondent; only its two people read it. No
+ * email address or phone number is ever shown: the app carries the words.
+ *
+ * Each message is checked for the scripts of reward scams (src/features/finder/scam.ts); a match is
+ * still delivered, with a warning to its recipient, and counted for moderators.
+ */
+import { sql, type Kysely } from 'kysely'
+import { scamSignals, type ScamSignal } from '@/features/finder/scam'
+import type { Refusal, Reports } from '@/features/finder/reports'
+import type { FinderDomain } from '@/schema'
+
+export interface Message {
+  id: number
+  authorId: string
+  body: string
+  scamSignals: ScamSignal[]
+  createdAt: Date
+}
+
+export interface Thread {
+  id: number
+  reportId: string
+  reporterId: string
+  correspondentId: string
+  lastMessageAt: Date
+  messages: Message[]
+}
+
+export interface ThreadSummary {
+  id: number
+  correspondentId: string
+  lastMessageAt: Date
+  messageCount: number
+  flaggedCount: number
+}
+
+export type SendResult = { ok: true; thread: Thread } | { ok: false; error: string }
+
+export const BODY_MAX = 2000
+/** A thread page shows its latest messages; a relay about one cat rarely runs longer. */
+const THREAD_MESSAGES = 200
+const INBOX_THREADS = 100
+
+export interface MessagesDeps {
+  db: Kysely<FinderDomain>
+  reports: Reports
+  notify: (userId: string, text: string, url: string) => Promise<void>
+}
+
+export function createMessages({ db, reports, notify }: MessagesDeps) {
+  async function loadThread(threadId: number): Promise<Thread | null> {
+    const thread = await db.selectFrom('message_threads').selectAll().where('id', '=', threadId).executeTakeFirst()
+    if (!thread) return null
+    const messages = await db
+      .selectFrom('messages')
+      .select(['id', 'author_id', 'body', 'scam_signals', 'created_at'])
+      .where('thread_id', '=', threadId)
+      .orderBy('created_at', 'desc')
+      .orderBy('id', 'desc')
+      .limit(THREAD_MESSAGES)
+      .execute()
+    return {
+      id: thread.id,
+      reportId: thread.report_id,
+      reporterId: thread.reporter_id,
+      correspondentId: thread.correspondent_id,
+      lastMessageAt: thread.last_message_at,
+      messages: messages.reverse().map((row) => ({
+        id: row.id,
+        authorId: row.author_id,
+        body: row.body,
+        scamSignals: row.scam_signals as ScamSignal[],
+        createdAt: row.created_at,
+      })),
+    }
+  }
+
+  async function threadWith(reportId: string, correspondentId: string): Promise<Thread | null> {
+    const row = await db.selectFrom('message_threads').select('id').where('report_id', '=', reportId).where('correspondent_id', '=', correspondentId).executeTakeFirst()
+    return row ? loadThread(row.id) : null
+  }
+
+  return {
+    /** The reporter's threads for a report, liveliest first, with counts of flagged messages. */
+    async inbox(viewerId: string, reportId: string): Promise<ThreadSummary[] | Refusal> {
+      const report = await reports.ownReport(viewerId, reportId)
+      if (typeof report === 'string') return report
+      const rows = await db
+        .selectFrom('message_threads as t')
+        .innerJoin('messages as m', 'm.thread_id', 't.id')
+        .select(['t.id', 't.correspondent_id', 't.last_message_at'])
+        .select((eb) => [
+          eb.fn.countAll<number>().as('message_count'),
+          sql<number>`count(*) filter (where cardinality(m.scam_signals) > 0)`.as('flagged_count'),
+        ])
+        .where('t.report_id', '=', reportId)
+        .groupBy(['t.id', 't.correspondent_id', 't.last_message_at'])
+        .orderBy('t.last_message_at', 'desc')
+        .limit(INBOX_THREADS)
+        .execute()
+      return rows.map((row) => ({
+        id: row.id,
+        correspondentId: row.correspondent_id,
+        lastMessageAt: row.last_message_at,
+        messageCount: Number(row.message_count),
+        flaggedCount: Number(row.flagged_count),
+      }))
+    },
+
+    /**
+     * A thread for one of its two people: the reporter names it by id; anyone else has at most one,
+     * with the reporter (null before their first message). Others get 'not_yours'.
+     */
+    async threadFor(viewerId: string, reportId: string, threadId: number | null): Promise<Thread | null | Refusal> {
+      const report = await reports.publicReport(reportId)
+      if (!report) return 'not_found'
+      if (viewerId !== report.reporterId) return threadWith(reportId, viewerId)
+      if (threadId === null) return null
+      const thread = await loadThread(threadId)
+      return thread && thread.reportId === reportId ? thread : 'not_found'
+    },
+
+    /**
+     * Sends a message: a member to the reporter (starting their thread if needed), or the reporter's
+     * answer in a thread. The recipient is notified; a message that follows a scam script is flagged.
+     */
+    async send(viewerId: string, reportId: string, { threadId, body }: { threadId: number | null; body: string }): Promise<SendResult | Refusal> {
+      const report = await reports.publicReport(reportId)
+      if (!report) return 'not_found'
+      const text = body.trim()
+      if (!text) return { ok: false, error: 'Please write a message.' }
+      if ([...text].length > BODY_MAX) return { ok: false, error: `A message can have at most ${BODY_MAX} characters.` }
+      const fromReporter = viewerId === report.reporterId
+      let thread: Thread | null
+      if (fromReporter) {
+        thread = threadId === null ? null : await loadThread(threadId)
+        if (!thread || thread.reportId !== reportId) return 'not_found'
+      } else {
+        if (report.status !== 'active' && !(await threadWith(reportId, viewerId))) return 'closed'
+        const created = await db
+          .insertInto('message_threads')
+          .values({ report_id: reportId, reporter_id: report.reporterId, correspondent_id: viewerId })
+          .onConflict((conflict) => conflict.columns(['report_id', 'correspondent_id']).doUpdateSet({ last_message_at: new Date() }))
+          .returning('id')
+          .executeTakeFirstOrThrow()
+        thread = await loadThread(created.id)
+      }
+      const signals = scamSignals(text)
+      await db.insertInto('messages').values({ thread_id: thread!.id, author_id: viewerId, body: text, scam_signals: signals }).execute()
+      await db.updateTable('message_threads').set({ last_message_at: new Date() }).where('id', '=', thread!.id).execute()
+      await reports.touch(reportId)
+      const recipient = fromReporter ? thread!.correspondentId : report.reporterId
+      const about = report.name ?? 'the cat you reported'
+      const url = fromReporter ? `/finder/${reportId}/messages` : `/finder/${reportId}/messages?thread=${thread!.id}`
+      await notify(recipient, signals.length > 0 ? `A message about ${about} — careful, it looks like a scam.` : `A new message about ${about}.`, url)
+      return { ok: true, thread: (await loadThread(thread!.id))! }
+    },
+
+    /** For moderators: flagged messages, all time and in the last 7 days, and on one report. */
+    async scamCounts(reportId?: string): Promise<{ total: number; lastWeek: number }> {
+      const row = await db
+        .selectFrom('messages as m')
+        .$if(reportId !== undefined, (query) => query.innerJoin('message_threads as t', 't.id', 'm.thread_id').where('t.report_id', '=', reportId!))
+        .select([
+          sql<number>`count(*)`.as('total'),
+          sql<number>`count(*) filter (where m.created_at > now() - interval '7 days')`.as('last_week'),
+        ])
+        .where(sql<boolean>`cardinality(m.scam_signals) > 0`)
+        .executeTakeFirstOrThrow()
+      return { total: Number(row.total), lastWeek: Number(row.last_week) }
+    },
+  }
+}
+
+export type Messages = ReturnType<typeof createMessages>

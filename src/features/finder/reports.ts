@@ -1,0 +1,461 @@
+/**
+ * Lost and found reports: publishing, reading (public and reporter's views), editing with the history
+ * of key facts, status changes and "still looking". Every change that shows in public goes on to the
+ * GEO index, the nearby-list cache and the CDN through `published`.
+ */
+import { sql, type Kysely, type Selectable } from 'kysely'
+import type { Media, UploadErrors } from '@/features/media/service'
+import { geographyPoint, latOf, lngOf, type GeoIndex, type IndexedReport, type LatLng } from '@/features/finder/geo'
+import type { NearbyListCache } from '@/features/finder/list-cache'
+import { checkReport, type ReportErrors, type ReportFacts, type ReportInput } from '@/features/finder/report-input'
+import type { EditedFact, LostCatsTable } from '@/features/finder/tables'
+import type { Place } from '@/features/finder/gazetteer'
+import type { Colour, ReportStatus } from '@/features/finder/vocabulary'
+import type { FinderDomain } from '@/schema'
+
+/** A report as anyone may see it: the public point only, no microchip number. */
+export interface PublicReport {
+  id: string
+  reporterId: string
+  kind: LostCatsTable['kind']
+  foundState: LostCatsTable['found_state']
+  name: string | null
+  photoIds: string[]
+  colours: Colour[]
+  pattern: LostCatsTable['pattern']
+  breed: string | null
+  sex: LostCatsTable['sex']
+  neutered: LostCatsTable['neutered']
+  ageBand: LostCatsTable['age_band']
+  microchipped: LostCatsTable['microchipped']
+  collar: LostCatsTable['collar']
+  collarNote: string | null
+  description: string
+  reward: string | null
+  lastSeenAt: Date
+  place: LatLng & { label: string }
+  status: ReportStatus
+  happyNote: string | null
+  alertsSentAt: Date | null
+  lastActivityAt: Date
+  reminderSentAt: Date | null
+  createdAt: Date
+  updatedAt: Date
+}
+
+/** What only the reporter sees besides: the exact point and the microchip number. */
+export interface ReporterReport extends PublicReport {
+  exact: LatLng
+  microchipNumber: string | null
+}
+
+export interface ReportEdit {
+  id: number
+  editorId: string
+  before: EditedFact
+  after: EditedFact
+  at: Date
+}
+
+export type Refusal = 'not_found' | 'not_yours' | 'closed'
+
+export interface PhotoUpload {
+  files: Uint8Array[]
+  alt: string
+  /** On edit: the ids of current photos to keep, in order. */
+  keep?: string[]
+}
+
+export type SaveResult = { ok: true; id: string } | { ok: false; errors: ReportErrors; suggestions: Place[]; status: number }
+
+export type StatusChange = { status: 'reunited'; happyNote: string } | { status: 'closed' } | { status: 'active' }
+
+/** The database refuses more (lost_cats.photo_media_ids); four or so say everything about a cat. */
+export const MAX_PHOTOS = 6
+const HAPPY_NOTE_MAX = 1000
+
+export interface ReportsDeps {
+  db: Kysely<FinderDomain>
+  media: Media
+  geoIndex: GeoIndex
+  listCache: NearbyListCache
+  gridMetres: number
+  /** Purges the CDN's copies of pages showing these tags. */
+  purge: (tags: string[]) => Promise<void>
+}
+
+export function createReports({ db, media, geoIndex, listCache, gridMetres, purge }: ReportsDeps) {
+  const publicColumns = [
+    'id',
+    'reporter_id',
+    'kind',
+    'found_state',
+    'name',
+    'photo_media_ids',
+    'colours',
+    'pattern',
+    'breed',
+    'sex',
+    'neutered',
+    'age_band',
+    'microchipped',
+    'collar',
+    'collar_note',
+    'description',
+    'reward',
+    'last_seen_at',
+    'place_label',
+    'status',
+    'happy_note',
+    'alerts_sent_at',
+    'last_activity_at',
+    'reminder_sent_at',
+    'created_at',
+    'updated_at',
+  ] as const
+
+  const selectPublic = () =>
+    db.selectFrom('lost_cats').select([...publicColumns, latOf('public_point').as('lat'), lngOf('public_point').as('lng')])
+
+  async function reporterView(id: string): Promise<ReporterReport | null> {
+    if (!UUID.test(id)) return null
+    const row = await selectPublic()
+      .select(['microchip_number', latOf('exact_point').as('exact_lat'), lngOf('exact_point').as('exact_lng')])
+      .where('id', '=', id)
+      .executeTakeFirst()
+    if (!row) return null
+    return { ...toPublic(row), exact: { lat: row.exact_lat, lng: row.exact_lng }, microchipNumber: row.microchip_number }
+  }
+
+  /** The report if `viewerId` reported it; otherwise why not. */
+  async function ownReport(viewerId: string, id: string): Promise<ReporterReport | Refusal> {
+    const report = await reporterView(id)
+    if (!report) return 'not_found'
+    return report.reporterId === viewerId ? report : 'not_yours'
+  }
+
+  /** Uploads a form's photos; if one is refused, removes the ones already stored. */
+  async function uploadPhotos(ownerId: string, upload: PhotoUpload): Promise<{ ok: true; ids: string[] } | { ok: false; errors: UploadErrors; status: number }> {
+    const ids: string[] = []
+    for (const bytes of upload.files) {
+      const result = await media.upload(ownerId, { bytes, alt: upload.alt })
+      if (!result.ok) {
+        await media.remove(ids, ownerId)
+        return { ok: false, errors: result.errors, status: result.status }
+      }
+      ids.push(result.media.id)
+    }
+    return { ok: true, ids }
+  }
+
+  /** Tells every copy of the public picture about a change: GEO index, nearby lists, CDN. */
+  async function published(before: IndexedReport | null, after: IndexedReport | null): Promise<void> {
+    const moved = before && (!after || before.point.lat !== after.point.lat || before.point.lng !== after.point.lng)
+    if (moved) await geoIndex.remove([before])
+    if (after) await geoIndex.add([after])
+    await listCache.dropAround(...[before?.point, after?.point].filter((point): point is LatLng => Boolean(point)))
+    await purge([`report:${(before ?? after)!.id}`, 'finder:nearby'])
+  }
+
+  const indexed = (report: Pick<PublicReport, 'id' | 'place' | 'status'>): IndexedReport | null =>
+    report.status === 'active' ? { id: report.id, point: { lat: report.place.lat, lng: report.place.lng } } : null
+
+  function refuseForm(errors: ReportErrors, suggestions: Place[] = [], status = 422): SaveResult {
+    return { ok: false, errors, suggestions, status }
+  }
+
+  return {
+    reporterView,
+    ownReport,
+
+    /** A report as anyone sees it (any status), or null. */
+    async publicReport(id: string): Promise<PublicReport | null> {
+      if (!UUID.test(id)) return null
+      const row = await selectPublic().where('id', '=', id).executeTakeFirst()
+      return row ? toPublic(row) : null
+    },
+
+    /**
+     * Publishes a report. It counts as announced at once (`alerts_sent_at`): the in-app "lost near
+     * you" shows it to members nearby straight away, so from now on its key facts keep a history.
+     */
+    async create(reporterId: string, input: ReportInput, photos: PhotoUpload, now = new Date()): Promise<SaveResult> {
+      const checked = checkReport(input, { now, gridMetres })
+      const photoErrors = photoProblems(photos)
+      if (!checked.ok || photoErrors) return refuseForm({ ...(checked.ok ? {} : checked.errors), ...photoErrors }, checked.ok ? [] : checked.suggestions)
+      const uploaded = await uploadPhotos(reporterId, photos)
+      if (!uploaded.ok) return refuseForm(photoFieldErrors(uploaded.errors), [], uploaded.status)
+      const { facts } = checked
+      const row = await db
+        .insertInto('lost_cats')
+        .values({ reporter_id: reporterId, ...factColumns(facts), photo_media_ids: uploaded.ids, alerts_sent_at: now, last_activity_at: now })
+        .returning('id')
+        .executeTakeFirstOrThrow()
+        .catch(async (error: unknown) => {
+          await media.remove(uploaded.ids, reporterId)
+          throw error
+        })
+      await published(null, { id: row.id, point: facts.public })
+      return { ok: true, id: row.id }
+    },
+
+    /**
+     * Saves the reporter's changes. Once the report has been announced, changes to its photos, kind
+     * or place are written to its edit history; photos it no longer shows stay stored for that history.
+     */
+    async update(editorId: string, id: string, input: ReportInput, photos: PhotoUpload, now = new Date()): Promise<SaveResult | Refusal> {
+      const current = await ownReport(editorId, id)
+      if (typeof current === 'string') return current
+      const checked = checkReport(input, { now, gridMetres })
+      const kept = (photos.keep ?? []).filter((photoId) => current.photoIds.includes(photoId))
+      const photoErrors = photoProblems(photos, kept.length)
+      if (!checked.ok || photoErrors) return refuseForm({ ...(checked.ok ? {} : checked.errors), ...photoErrors }, checked.ok ? [] : checked.suggestions)
+      const uploaded = await uploadPhotos(editorId, photos)
+      if (!uploaded.ok) return refuseForm(photoFieldErrors(uploaded.errors), [], uploaded.status)
+      const { facts } = checked
+      const photoIds = [...kept, ...uploaded.ids]
+      const edits = current.alertsSentAt ? keyFactEdits(current, facts, photoIds) : []
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('lost_cats')
+          .set({ ...factColumns(facts), photo_media_ids: photoIds, updated_at: now, last_activity_at: now, reminder_sent_at: null })
+          .where('id', '=', id)
+          .execute()
+        if (edits.length > 0) {
+          await trx
+            .insertInto('report_edits')
+            .values(edits.map((edit) => ({ report_id: id, editor_id: editorId, field: edit.before.field, before: JSON.stringify(edit.before), after: JSON.stringify(edit.after) })))
+            .execute()
+        }
+      })
+      const dropped = current.photoIds.filter((photoId) => !photoIds.includes(photoId))
+      if (!current.alertsSentAt && dropped.length > 0) await media.remove(dropped, editorId)
+      await published(indexed(current), indexed({ id, status: current.status, place: { ...facts.public, label: facts.placeLabel } }))
+      return { ok: true, id }
+    },
+
+    /** Reunited (with an optional happy note), closed, or active again; only by the reporter. */
+    async setStatus(viewerId: string, id: string, change: StatusChange, now = new Date()): Promise<PublicReport | Refusal | { problem: string }> {
+      const current = await ownReport(viewerId, id)
+      if (typeof current === 'string') return current
+      const happyNote = change.status === 'reunited' ? change.happyNote.trim() : ''
+      if ([...happyNote].length > HAPPY_NOTE_MAX) return { problem: `A happy ending can have at most ${HAPPY_NOTE_MAX} characters.` }
+      await db
+        .updateTable('lost_cats')
+        .set({
+          status: change.status,
+          happy_note: happyNote || null,
+          closed_at: change.status === 'active' ? null : now,
+          last_activity_at: now,
+          reminder_sent_at: null,
+          updated_at: now,
+        })
+        .where('id', '=', id)
+        .execute()
+      const after = { ...current, status: change.status, happyNote: happyNote || null }
+      await published(indexed(current), indexed(after))
+      return after
+    },
+
+    /** "Still looking": counts as activity, so the report doesn't expire. */
+    async renew(viewerId: string, id: string, now = new Date()): Promise<true | Refusal> {
+      const current = await ownReport(viewerId, id)
+      if (typeof current === 'string') return current
+      if (current.status !== 'active') return 'closed'
+      await db.updateTable('lost_cats').set({ last_activity_at: now, reminder_sent_at: null }).where('id', '=', id).execute()
+      return true
+    },
+
+    /** Whether a member has reported anything (the demo seed runs once per member). */
+    async anyBy(reporterId: string): Promise<boolean> {
+      return Boolean(await db.selectFrom('lost_cats').select('id').where('reporter_id', '=', reporterId).limit(1).executeTakeFirst())
+    },
+
+    /** A sighting or message counts as activity on the report; a sighting also changes its page. */
+    async touch(id: string, now = new Date()): Promise<void> {
+      await db.updateTable('lost_cats').set({ last_activity_at: now, reminder_sent_at: null }).where('id', '=', id).where('status', '=', 'active').execute()
+      await purge([`report:${id}`])
+    },
+
+    /**
+     * Moves the report's last-seen place and time to a confirmed sighting (only ever later in time).
+     * A move of an announced report is a change of place, so it goes into the edit history too.
+     */
+    async moveLastSeen(report: ReporterReport, editorId: string, sighting: { exact: LatLng; public: LatLng; label: string; seenAt: Date }): Promise<void> {
+      if (sighting.seenAt <= report.lastSeenAt) return
+      const before: EditedFact = { field: 'place', label: report.place.label, lat: report.place.lat, lng: report.place.lng }
+      const after: EditedFact = { field: 'place', label: sighting.label, ...sighting.public }
+      await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('lost_cats')
+          .set({
+            exact_point: geographyPoint(sighting.exact),
+            public_point: geographyPoint(sighting.public),
+            place_label: sighting.label,
+            last_seen_at: sighting.seenAt,
+            last_activity_at: new Date(),
+            updated_at: new Date(),
+          })
+          .where('id', '=', report.id)
+          .execute()
+        if (report.alertsSentAt && !samePoint(before, after)) {
+          await trx
+            .insertInto('report_edits')
+            .values({ report_id: report.id, editor_id: editorId, field: 'place', before: JSON.stringify(before), after: JSON.stringify(after) })
+            .execute()
+        }
+      })
+      await published(indexed(report), indexed({ ...report, place: { ...sighting.public, label: sighting.label } }))
+    },
+
+    /** The key-fact history of a report, oldest first. */
+    async editHistory(id: string): Promise<ReportEdit[]> {
+      const rows = await db.selectFrom('report_edits').selectAll().where('report_id', '=', id).orderBy('created_at').orderBy('id').execute()
+      return rows.map((row) => ({ id: row.id, editorId: row.editor_id, before: row.before, after: row.after, at: row.created_at }))
+    },
+
+    /** Every active report's public point, in batches by id, to rebuild the GEO index. */
+    async *activeForIndex(batchSize = 10_000): AsyncIterable<IndexedReport[]> {
+      let after = '00000000-0000-0000-0000-000000000000'
+      while (true) {
+        const rows = await db
+          .selectFrom('lost_cats')
+          .select(['id', latOf('public_point').as('lat'), lngOf('public_point').as('lng')])
+          .where('status', '=', 'active')
+          .where('id', '>', after)
+          .orderBy('id')
+          .limit(batchSize)
+          .execute()
+        if (rows.length === 0) return
+        yield rows.map((row) => ({ id: row.id, point: { lat: row.lat, lng: row.lng } }))
+        after = rows.at(-1)!.id
+      }
+    },
+
+    published,
+  }
+}
+
+export type Reports = ReturnType<typeof createReports>
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+type PublicRow = Pick<
+  Selectable<LostCatsTable>,
+  | 'id'
+  | 'reporter_id'
+  | 'kind'
+  | 'found_state'
+  | 'name'
+  | 'photo_media_ids'
+  | 'colours'
+  | 'pattern'
+  | 'breed'
+  | 'sex'
+  | 'neutered'
+  | 'age_band'
+  | 'microchipped'
+  | 'collar'
+  | 'collar_note'
+  | 'description'
+  | 'reward'
+  | 'last_seen_at'
+  | 'place_label'
+  | 'status'
+  | 'happy_note'
+  | 'alerts_sent_at'
+  | 'last_activity_at'
+  | 'reminder_sent_at'
+  | 'created_at'
+  | 'updated_at'
+> & { lat: number; lng: number }
+
+function toPublic(row: PublicRow): PublicReport {
+  return {
+    id: row.id,
+    reporterId: row.reporter_id,
+    kind: row.kind,
+    foundState: row.found_state,
+    name: row.name,
+    photoIds: row.photo_media_ids,
+    colours: row.colours,
+    pattern: row.pattern,
+    breed: row.breed,
+    sex: row.sex,
+    neutered: row.neutered,
+    ageBand: row.age_band,
+    microchipped: row.microchipped,
+    collar: row.collar,
+    collarNote: row.collar_note,
+    description: row.description,
+    reward: row.reward,
+    lastSeenAt: row.last_seen_at,
+    place: { lat: row.lat, lng: row.lng, label: row.place_label },
+    status: row.status,
+    happyNote: row.happy_note,
+    alertsSentAt: row.alerts_sent_at,
+    lastActivityAt: row.last_activity_at,
+    reminderSentAt: row.reminder_sent_at,
+    createdAt: row.created_at,
+    updatedAt: row.updated_at,
+  }
+}
+
+/** The columns a form sets, from checked facts. */
+function factColumns(facts: ReportFacts) {
+  return {
+    kind: facts.kind,
+    found_state: facts.foundState,
+    name: facts.name,
+    colours: facts.colours,
+    pattern: facts.pattern,
+    breed: facts.breed,
+    sex: facts.sex,
+    neutered: facts.neutered,
+    age_band: facts.ageBand,
+    microchipped: facts.microchipped,
+    microchip_number: facts.microchipNumber,
+    collar: facts.collar,
+    collar_note: facts.collarNote,
+    description: facts.description,
+    reward: facts.reward,
+    last_seen_at: facts.lastSeenAt,
+    exact_point: geographyPoint(facts.exact),
+    public_point: geographyPoint(facts.public),
+    place_label: facts.placeLabel,
+  }
+}
+
+/** Which key facts an edit changes, as before/after pairs of public values. */
+function keyFactEdits(current: PublicReport, facts: ReportFacts, photoIds: string[]): { before: EditedFact; after: EditedFact }[] {
+  const edits: { before: EditedFact; after: EditedFact }[] = []
+  if (current.photoIds.join() !== photoIds.join()) {
+    edits.push({ before: { field: 'photos', mediaIds: current.photoIds }, after: { field: 'photos', mediaIds: photoIds } })
+  }
+  if (current.kind !== facts.kind || current.foundState !== facts.foundState) {
+    edits.push({
+      before: { field: 'kind', kind: current.kind, foundState: current.foundState },
+      after: { field: 'kind', kind: facts.kind, foundState: facts.foundState },
+    })
+  }
+  const placeBefore: EditedFact = { field: 'place', label: current.place.label, lat: current.place.lat, lng: current.place.lng }
+  const placeAfter: EditedFact = { field: 'place', label: facts.placeLabel, ...facts.public }
+  if (!samePoint(placeBefore, placeAfter) || current.place.label !== facts.placeLabel) edits.push({ before: placeBefore, after: placeAfter })
+  return edits
+}
+
+function samePoint(a: LatLng, b: LatLng): boolean {
+  return a.lat === b.lat && a.lng === b.lng
+}
+
+function photoProblems(photos: PhotoUpload, kept = 0): ReportErrors | null {
+  if (kept + photos.files.length > MAX_PHOTOS) return { photos: `A report can show at most ${MAX_PHOTOS} photos.` }
+  if (photos.files.length > 0 && !photos.alt.trim()) {
+    return { photoAlt: 'Please describe the photos for people who can’t see them, e.g. “Biscuit, a ginger tabby, on the sofa”.' }
+  }
+  return null
+}
+
+function photoFieldErrors(errors: UploadErrors): ReportErrors {
+  return { ...(errors.photo && { photos: errors.photo }), ...(errors.alt && { photoAlt: errors.alt }) }
+}

@@ -1,0 +1,435 @@
+/**
+ * CatFinder's pages: search (/finder), the report form (/finder/new, /finder/:id/edit), the report
+ * page with its sightings, status and history (/finder/:id), the message relay
+ * (/finder/:id/messages) and the printable flyer (/finder/:id/flyer). Parse, authorize, call the
+ * service, render: the rules live in the service.
+ */
+import { Elysia } from 'elysia'
+import encodeQR from 'qr'
+import type { Config } from '@/config'
+import type { Accounts } from '@/features/accounts/service'
+import { isStaff, type Viewer } from '@/features/accounts/viewer'
+import { placesWithin } from '@/features/finder/gazetteer'
+import type { ReportErrors, ReportInput } from '@/features/finder/report-input'
+import type { PublicReport, Refusal, StatusChange } from '@/features/finder/reports'
+import { asksForSearch, readSearch, type SearchQuery } from '@/features/finder/search-input'
+import { encodeNearbyCursor, type NearbyPage } from '@/features/finder/search'
+import type { Finder } from '@/features/finder/service'
+import type { SightingInput } from '@/features/finder/sightings'
+import { checkFileCount } from '@/features/media/intake'
+import type { Media, MediaPicture } from '@/features/media/service'
+import type { HttpContext } from '@/http/context'
+import { HttpError } from '@/http/errors'
+import { fileCount, fileField, fileFields, formText, readFormData, textField } from '@/http/form'
+import { limitRate } from '@/http/rate-limit'
+import { afterPost, invalid, page, type RenderContext } from '@/http/render'
+import { requireViewer } from '@/http/viewer'
+import type { Store } from '@/infra/store/store'
+import { Flyer } from '@views/finder/flyer'
+import { MessagesPage, ThreadView } from '@views/finder/messages'
+import type { MapSettings } from '@views/finder/place-fields'
+import { ReportForm, ReportFormPage, type ReportFormProps } from '@views/finder/report-form'
+import { ReportHead, ReportPage, type PersonName, type SightingFormState } from '@views/finder/report-page'
+import { Results, SearchArea, SearchPage, type SearchAreaProps, type SearchValues } from '@views/finder/search'
+
+export interface FinderRouteDeps {
+  config: Pick<Config, 'finder' | 'publicUrl' | 'mediaMaxFiles'>
+  finder: Finder
+  media: Media
+  accounts: Accounts
+  store: Store
+  context: HttpContext
+  /** Posts a reunited report's happy ending to the feed (the feed feature's post creation). */
+  postToFeed: ((viewer: Viewer, text: string) => Promise<void>) | null
+}
+
+/** Signed-out visitors share these pages through the CDN; every change to a report purges its tag. */
+const REPORT_CACHE = { sMaxAge: 60, staleWhileRevalidate: 300 }
+/** Search results age quickly; a minute of staleness is the most a searcher should see. */
+const SEARCH_CACHE = { sMaxAge: 30, staleWhileRevalidate: 60 }
+/** Labels on the static map: a few towns for orientation, not an atlas. */
+const MAP_PLACES = 6
+const MAP_PLACES_RADIUS_M = 15_000
+
+const REFUSALS: Record<Refusal, { status: 403 | 404 | 409; message?: string }> = {
+  not_found: { status: 404 },
+  not_yours: { status: 403, message: 'This is someone else’s report: only the person who reported it can change it.' },
+  closed: { status: 409, message: 'This report is closed, so it takes no more sightings or changes. You can still read it and message the reporter.' },
+}
+
+function refuse(refusal: Refusal): never {
+  const { status, message } = REFUSALS[refusal]
+  throw new HttpError(status, message)
+}
+
+export function finderRoutes({ config, finder, media, accounts, store, context, postToFeed }: FinderRouteDeps) {
+  const map: MapSettings = { tileUrl: config.finder.mapTileUrl, attribution: config.finder.mapAttribution }
+  const absolute = (path: string) => new URL(path, config.publicUrl).toString()
+
+  async function people(ids: string[]): Promise<Map<string, PersonName>> {
+    const profiles = await accounts.profilesByIds(ids)
+    return new Map([...profiles].map(([id, profile]) => [id, { handle: profile.handle, displayName: profile.displayName }]))
+  }
+
+  async function pictures(ids: readonly (string | null)[]): Promise<Map<string, MediaPicture>> {
+    return media.urlsFor(ids)
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // Search
+
+  async function renderResults(found: NearbyPage, where: string, radiusKm: number, query: SearchQuery): Promise<string> {
+    const photos = await pictures(found.reports.map((report) => report.photoId))
+    const nextHref = found.nextCursor ? `/finder?${new URLSearchParams({ ...definedOnly(query), cursor: encodeNearbyCursor(found.nextCursor) })}` : null
+    return Results({ page: found, where, radiusKm, photos, nextHref, now: new Date() })
+  }
+
+  async function searchPage(render: RenderContext, query: SearchQuery) {
+    const values: SearchValues = definedOnly(query)
+    const base: SearchAreaProps = { values, map, maxRadiusKm: config.finder.searchRadiusMaxKm, others: [], suggestions: [], errors: {}, results: '' }
+    const view = (props: SearchAreaProps, status = 200) =>
+      page(render, {
+        title: 'Lost and found cats',
+        description: 'Search lost and found cats near a place, and report a cat you lost or found.',
+        canonical: absolute('/finder'),
+        main: SearchPage(props),
+        fragment: () => SearchArea(props),
+        status,
+        publicCache: { ...SEARCH_CACHE, tags: ['finder:nearby'] },
+      })
+    if (!asksForSearch(query)) return view(base)
+    const read = readSearch(query, config.finder.searchRadiusMaxKm)
+    if (!read.ok) return view({ ...base, errors: read.errors, suggestions: read.suggestions }, 422)
+    const renderList = () => finder.search.activeNear(read.search).then((found) => renderResults(found, read.where, read.radiusKm, query))
+    const results = read.search.cursor
+      ? await renderList()
+      : await finder.listCache.cached({ center: read.search.center, radiusM: read.search.radiusM, key: `${read.filterKey}|${read.where}` }, renderList)
+    return view({ ...base, others: read.others, results })
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The report page
+
+  async function reportPage(render: RenderContext, id: string, sightingForm: SightingFormState = { values: {}, errors: {}, suggestions: [] }, status = 200, statusProblem?: string) {
+    const viewer = render.viewer
+    const report = await finder.reports.publicReport(id)
+    if (!report) throw new HttpError(404)
+    const isReporter = viewer?.id === report.reporterId
+    const [reporterView, sightings, edits, scamCounts] = await Promise.all([
+      isReporter ? finder.reports.reporterView(id) : null,
+      finder.sightings.timeline(id),
+      finder.reports.editHistory(id),
+      isStaff(viewer) ? finder.messages.scamCounts(id) : null,
+    ])
+    // Everyone but the reporter gets sightings without their exact points.
+    const shownSightings = isReporter ? sightings : sightings.map(({ exact: _exact, ...sighting }) => sighting)
+    const historyPhotoIds = edits.flatMap((edit) => [edit.before, edit.after]).flatMap((fact) => (fact.field === 'photos' ? fact.mediaIds : []))
+    const [photoMap, names] = await Promise.all([
+      pictures([...report.photoIds, ...sightings.map((sighting) => sighting.photoId), ...historyPhotoIds]),
+      people([...sightings.map((sighting) => sighting.authorId), ...edits.map((edit) => edit.editorId)]),
+    ])
+    const photos = report.photoIds.map((photoId) => photoMap.get(photoId)).filter((photo): photo is MediaPicture => Boolean(photo))
+    const url = absolute(`/finder/${id}`)
+    const description = shareDescription(report)
+    return page(render, {
+      title: pageTitle(report),
+      description,
+      canonical: url,
+      head: ReportHead({ report, photo: ogImage(photos[0]), url, description }),
+      main: ReportPage({
+        report,
+        reporterOnly: reporterView ? { exact: reporterView.exact, microchipNumber: reporterView.microchipNumber } : null,
+        viewer,
+        photos,
+        sightings: shownSightings,
+        people: names,
+        otherPhotos: photoMap,
+        edits,
+        nearbyPlaces: placesWithin(report.place, MAP_PLACES_RADIUS_M, MAP_PLACES),
+        sightingForm,
+        map,
+        gridMetres: config.finder.gridMetres,
+        url,
+        scamCounts,
+        statusProblem,
+        canPostToFeed: postToFeed !== null,
+        now: new Date(),
+      }),
+      status,
+      publicCache: { ...REPORT_CACHE, tags: [`report:${id}`], lastModified: report.updatedAt },
+    })
+  }
+
+  function ogImage(photo: MediaPicture | undefined): string | null {
+    const largest = photo?.sources.jpeg.at(-1)
+    return largest ? absolute(largest.url) : null
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // The report form
+
+  function formPage(render: RenderContext, props: Omit<ReportFormProps, 'map' | 'maxFilesPerUpload'>, title: string, status = 200) {
+    const form = ReportForm({ ...props, map, maxFilesPerUpload: config.mediaMaxFiles })
+    return page(render, { title, main: ReportFormPage({ title, form }), status, noindex: true })
+  }
+
+  /** Reads the report form; a request with too many files is refused before any is read. */
+  async function readReportForm(request: Request) {
+    const form = await readFormData(request)
+    const tooMany = checkFileCount(fileCount(form), config)
+    const files = tooMany ? [] : await fileFields(form, 'photos')
+    const input: ReportInput = {
+      kind: formText(form, 'kind'),
+      foundState: formText(form, 'found_state'),
+      name: formText(form, 'name'),
+      colours: form.getAll('colours').filter((value): value is string => typeof value === 'string'),
+      pattern: formText(form, 'pattern'),
+      breed: formText(form, 'breed'),
+      sex: formText(form, 'sex'),
+      neutered: formText(form, 'neutered'),
+      ageBand: formText(form, 'age_band'),
+      microchipped: formText(form, 'microchipped'),
+      microchipNumber: formText(form, 'microchip_number'),
+      collar: formText(form, 'collar'),
+      collarNote: formText(form, 'collar_note'),
+      lastSeenAt: formText(form, 'last_seen_at'),
+      timezoneOffset: formText(form, 'timezone_offset'),
+      description: formText(form, 'description'),
+      reward: formText(form, 'reward'),
+      place: { town: formText(form, 'town_choice') || formText(form, 'town'), lat: formText(form, 'lat'), lng: formText(form, 'lng') },
+    }
+    const keep = form.getAll('keep_photo').filter((value): value is string => typeof value === 'string')
+    return { input, photos: { files, alt: formText(form, 'photo_alt'), keep }, tooMany }
+  }
+
+  function refusedForm(input: ReportInput, alt: string, errors: ReportErrors & { form?: string }, suggestions: ReportFormProps['suggestions']) {
+    return { values: { ...input, photoAlt: alt }, errors, suggestions }
+  }
+
+  return new Elysia({ name: 'finder' })
+    .use(context)
+    .get('/finder', ({ render, query }) => searchPage(render, query as SearchQuery))
+
+    .get('/finder/new', ({ render }) => {
+      requireViewer(render)
+      return formPage(render, { action: '/finder', submitLabel: 'Publish the report', values: {}, errors: {}, suggestions: [] }, 'Report a lost or found cat')
+    })
+
+    .post(
+      '/finder',
+      async ({ render, request, meta }) => {
+        const viewer = requireViewer(render)
+        await limitRate(store, [`finder:report:account:${viewer.id}`, `finder:report:ip:${meta.ip}`], config.finder.reportRateLimit)
+        const { input, photos, tooMany } = await readReportForm(request)
+        const title = 'Report a lost or found cat'
+        const base = { action: '/finder', submitLabel: 'Publish the report' }
+        if (tooMany) return formPage(render, { ...base, ...refusedForm(input, photos.alt, { photos: tooMany.message }, []) }, title, tooMany.status)
+        const saved = await finder.reports.create(viewer.id, input, photos)
+        if (!saved.ok) return formPage(render, { ...base, ...refusedForm(input, photos.alt, saved.errors, saved.suggestions) }, title, saved.status)
+        return afterPost(render, `/finder/${saved.id}`)
+      },
+      { parse: 'none' },
+    )
+
+    .get('/finder/:id', ({ render, params }) => reportPage(render, params.id))
+
+    .get('/finder/:id/edit', async ({ render, params }) => {
+      const viewer = requireViewer(render)
+      const report = await finder.reports.ownReport(viewer.id, params.id)
+      if (typeof report === 'string') refuse(report)
+      const photos = await pictures(report.photoIds)
+      return formPage(
+        render,
+        {
+          action: `/finder/${report.id}/edit`,
+          submitLabel: 'Save the changes',
+          values: formValuesOf(report),
+          errors: {},
+          suggestions: [],
+          currentPhotos: report.photoIds.map((id) => photos.get(id)).filter((photo): photo is MediaPicture => Boolean(photo)),
+          timesInUtc: true,
+        },
+        'Edit the report',
+      )
+    })
+
+    .post(
+      '/finder/:id/edit',
+      async ({ render, request, params }) => {
+        const viewer = requireViewer(render)
+        const { input, photos, tooMany } = await readReportForm(request)
+        const base = { action: `/finder/${params.id}/edit`, submitLabel: 'Save the changes' }
+        if (tooMany) return formPage(render, { ...base, ...refusedForm(input, photos.alt, { photos: tooMany.message }, []) }, 'Edit the report', tooMany.status)
+        const saved = await finder.reports.update(viewer.id, params.id, input, photos)
+        if (typeof saved === 'string') refuse(saved)
+        if (!saved.ok) {
+          const current = await finder.reports.reporterView(params.id)
+          const pictureMap = await pictures(current?.photoIds ?? [])
+          const currentPhotos = (current?.photoIds ?? []).map((id) => pictureMap.get(id)).filter((photo): photo is MediaPicture => Boolean(photo))
+          return formPage(render, { ...base, ...refusedForm(input, photos.alt, saved.errors, saved.suggestions), currentPhotos }, 'Edit the report', saved.status)
+        }
+        return afterPost(render, `/finder/${params.id}`)
+      },
+      { parse: 'none' },
+    )
+
+    .post('/finder/:id/status', async ({ render, params, body }) => {
+      const viewer = requireViewer(render)
+      const change = statusChange(textField(body, 'status'), textField(body, 'happy_note'))
+      if (!change) throw new HttpError(400)
+      const result = await finder.reports.setStatus(viewer.id, params.id, change)
+      if (typeof result === 'string') refuse(result)
+      if ('problem' in result) return reportPage(render, params.id, undefined, 422, result.problem)
+      if (result.status === 'reunited' && textField(body, 'post_to_feed') === 'yes' && postToFeed) {
+        await postToFeed(viewer, happyEndingPost(result, absolute(`/finder/${params.id}`)))
+      }
+      return afterPost(render, `/finder/${params.id}`)
+    })
+
+    .post('/finder/:id/renew', async ({ render, params }) => {
+      const viewer = requireViewer(render)
+      const result = await finder.reports.renew(viewer.id, params.id)
+      if (result !== true) refuse(result)
+      return afterPost(render, `/finder/${params.id}`)
+    })
+
+    .get('/finder/:id/sightings', ({ params, set }) => {
+      set.status = 303
+      return new Response(null, { status: 303, headers: { Location: `/finder/${params.id}#sightings` } })
+    })
+
+    .post(
+      '/finder/:id/sightings',
+      async ({ render, request, params, meta }) => {
+        const viewer = requireViewer(render)
+        await limitRate(store, [`finder:sighting:account:${viewer.id}`, `finder:sighting:ip:${meta.ip}`], config.finder.sightingRateLimit)
+        const form = await readFormData(request)
+        const tooMany = checkFileCount(fileCount(form), { mediaMaxFiles: 1 })
+        const input: SightingInput = {
+          kind: formText(form, 'kind'),
+          seenAt: formText(form, 'seen_at'),
+          timezoneOffset: formText(form, 'timezone_offset'),
+          note: formText(form, 'note'),
+          place: { town: formText(form, 'town_choice') || formText(form, 'town'), lat: formText(form, 'lat'), lng: formText(form, 'lng') },
+          photo: tooMany ? null : await fileField(form, 'photo'),
+          photoAlt: formText(form, 'photo_alt'),
+        }
+        const values = { kind: input.kind, seen_at: input.seenAt, note: input.note, photo_alt: input.photoAlt, ...input.place }
+        if (tooMany) return reportPage(render, params.id, { values, errors: { photo: tooMany.message }, suggestions: [] }, tooMany.status)
+        const result = await finder.sightings.add(viewer.id, params.id, input)
+        if (typeof result === 'string') refuse(result)
+        if (!result.ok) return reportPage(render, params.id, { values, errors: result.errors, suggestions: result.suggestions }, result.status)
+        return afterPost(render, `/finder/${params.id}#sightings`)
+      },
+      { parse: 'none' },
+    )
+
+    .post('/finder/:id/sightings/:sightingId/confirm', async ({ render, params }) => {
+      const viewer = requireViewer(render)
+      const sightingId = Number(params.sightingId)
+      if (!Number.isSafeInteger(sightingId)) throw new HttpError(404)
+      const result = await finder.sightings.confirm(viewer.id, params.id, sightingId)
+      if (result !== true) refuse(result)
+      return afterPost(render, `/finder/${params.id}#sightings`)
+    })
+
+    .get('/finder/:id/messages', async ({ render, params, query }) => {
+      const viewer = requireViewer(render)
+      return messagesPage(render, viewer, params.id, threadParam(query.thread))
+    })
+
+    .post('/finder/:id/messages', async ({ render, params, body, meta }) => {
+      const viewer = requireViewer(render)
+      await limitRate(store, [`finder:message:account:${viewer.id}`, `finder:message:ip:${meta.ip}`], config.finder.messageRateLimit)
+      const threadId = threadParam(textField(body, 'thread'))
+      const draft = textField(body, 'body')
+      const sent = await finder.messages.send(viewer.id, params.id, { threadId, body: draft })
+      if (typeof sent === 'string') refuse(sent)
+      if (!sent.ok) return messagesPage(render, viewer, params.id, threadId, { error: sent.error, draft }, 422)
+      const location = `/finder/${params.id}/messages${viewer.id === sent.thread.reporterId ? `?thread=${sent.thread.id}` : ''}`
+      return afterPost(render, location, async () => {
+        const report = (await finder.reports.publicReport(params.id))!
+        const names = await people([sent.thread.reporterId, sent.thread.correspondentId])
+        return ThreadView({ report, viewerId: viewer.id, inbox: null, thread: sent.thread, people: names })
+      })
+    })
+
+    .get('/finder/:id/flyer', async ({ render, params }) => {
+      const report = await finder.reports.publicReport(params.id)
+      if (!report) throw new HttpError(404)
+      const photos = await pictures(report.photoIds.slice(0, 1))
+      const url = absolute(`/finder/${report.id}`)
+      const qrSvg = encodeQR(url, 'svg', { ecc: 'medium', border: 2 })
+      return page(render, {
+        title: `Flyer: ${pageTitle(report)}`,
+        noindex: true,
+        main: Flyer({ report, photo: photos.get(report.photoIds[0] ?? '') ?? null, url, qrSvg, now: new Date() }),
+        publicCache: { ...REPORT_CACHE, tags: [`report:${report.id}`] },
+      })
+    })
+
+  async function messagesPage(render: RenderContext, viewer: Viewer, reportId: string, threadId: number | null, form: { error?: string; draft?: string } = {}, status = 200) {
+    const report = await finder.reports.publicReport(reportId)
+    if (!report) throw new HttpError(404)
+    const isReporter = viewer.id === report.reporterId
+    const [inbox, thread] = await Promise.all([isReporter ? finder.messages.inbox(viewer.id, reportId) : null, finder.messages.threadFor(viewer.id, reportId, threadId)])
+    if (typeof inbox === 'string') refuse(inbox)
+    if (typeof thread === 'string') refuse(thread)
+    const names = await people([report.reporterId, ...(inbox ?? []).map((summary) => summary.correspondentId), ...(thread ? [thread.correspondentId] : [])])
+    const props = { report, viewerId: viewer.id, inbox, thread, people: names, ...form }
+    return page(render, { title: `Messages: ${pageTitle(report)}`, noindex: true, main: MessagesPage(props), fragment: () => ThreadView(props), status })
+  }
+}
+
+function statusChange(status: string, happyNote: string): StatusChange | null {
+  if (status === 'reunited') return { status, happyNote }
+  return status === 'closed' || status === 'active' ? { status } : null
+}
+
+function threadParam(raw: unknown): number | null {
+  const id = Number(typeof raw === 'string' ? raw : '')
+  return Number.isSafeInteger(id) && id > 0 ? id : null
+}
+
+function definedOnly<T extends object>(values: T): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => typeof entry[1] === 'string' && entry[1] !== '' && entry[0] !== 'cursor'))
+}
+
+function pageTitle(report: PublicReport): string {
+  return `${report.kind === 'lost' ? 'Lost' : 'Found'}: ${report.name ?? 'a cat'} — ${report.place.label}`
+}
+
+function shareDescription(report: PublicReport): string {
+  const start = `${report.kind === 'lost' ? 'Lost' : 'Found'} cat ${report.place.label}.`
+  const text = report.description ? `${start} ${report.description}` : start
+  return text.length > 200 ? `${text.slice(0, 197)}…` : text
+}
+
+function happyEndingPost(report: PublicReport, url: string): string {
+  const note = report.happyNote ? `${report.happyNote}\n\n` : ''
+  return `${report.name ?? 'The cat I reported'} is home again! ${note}Thank you to everyone who looked. ${url}`
+}
+
+/** The form's values from a stored report, for the edit form (the reporter sees the exact point). */
+function formValuesOf(report: NonNullable<Awaited<ReturnType<Finder['reports']['reporterView']>>>): ReportFormProps['values'] {
+  return {
+    kind: report.kind,
+    foundState: report.foundState ?? '',
+    name: report.name ?? '',
+    colours: report.colours,
+    pattern: report.pattern,
+    breed: report.breed ?? '',
+    sex: report.sex,
+    neutered: report.neutered,
+    ageBand: report.ageBand,
+    microchipped: report.microchipped,
+    microchipNumber: report.microchipNumber ?? '',
+    collar: report.collar,
+    collarNote: report.collarNote ?? '',
+    lastSeenAt: report.lastSeenAt.toISOString().slice(0, 16),
+    timezoneOffset: '0',
+    description: report.description,
+    reward: report.reward ?? '',
+    place: { town: '', lat: String(report.exact.lat), lng: String(report.exact.lng) },
+  }
+}

@@ -1,0 +1,218 @@
+/**
+ * "Reports near a place": active reports whose public point lies within a radius, nearest first,
+ * keyset-paginated by (distance, id), with optional filters. Two paths return the same pages:
+ *
+ * - PostGIS: `ST_DWithin` (ellipsoid) through the partial GiST index `idx_lost_cats_active_geo`,
+ *   ordered by the KNN operator `<->` so the index hands over rows nearest first and stops at a page.
+ * - Redis GEO: GEOSEARCH over the index of active reports (src/features/finder/geo.ts) names the
+ *   candidates in a small circle first, growing it until it surely holds the page (Redis collects
+ *   and sorts every member of the circle it is asked about, even with COUNT, so asking for the
+ *   whole radius in a city would cost thousands of members a search); PostgreSQL re-checks exactly
+ *   those ids with the very same conditions and order, by primary key. A circle too crowded to
+ *   settle (more than MAX_CANDIDATES) hands over to PostGIS.
+ */
+import { sql, type Kysely } from 'kysely'
+import type { Colour, FoundState, Pattern, ReportKind } from '@/features/finder/vocabulary'
+import { geographyPoint, latOf, lngOf, redisDistanceFor, type GeoIndex, type LatLng } from '@/features/finder/geo'
+import type { FinderDomain } from '@/schema'
+
+/** Twenty results fill a phone screen a few times over and keep the page small. */
+export const PAGE_SIZE = 20
+/** The first circle asked of Redis: a few streets, which in a city already hold a page of reports. */
+const FIRST_PROBE_M = 500
+/**
+ * Each round searches a circle twice as wide (500 m → 1 km → 2 km …), up to the search's radius:
+ * Redis's work grows with the circle's area, so overshooting the circle that holds a page by at
+ * most 2× (4× the area) keeps it small.
+ */
+const PROBE_GROWTH = 2
+/** More candidates than this in one circle (a dense city, a rare filter): a job for PostGIS's KNN. */
+const MAX_CANDIDATES = 1000
+/** Redis snaps each point to its 52-bit geohash (≤ 0.6 m): two points, both ends, and some slack. */
+const SNAP_MARGIN_M = 2
+
+export interface NearbySearch {
+  center: LatLng
+  radiusM: number
+  kind?: ReportKind | undefined
+  colour?: Colour | undefined
+  pattern?: Pattern | undefined
+  /** Only reports of cats last seen at or after this time. */
+  seenSince?: Date | undefined
+  cursor?: NearbyCursor | null | undefined
+}
+
+/** The (distance, id) of the last report on the previous page. */
+export interface NearbyCursor {
+  distanceM: number
+  id: string
+}
+
+export interface NearbyReport {
+  id: string
+  kind: ReportKind
+  foundState: FoundState | null
+  name: string | null
+  photoId: string | null
+  colours: Colour[]
+  pattern: Pattern
+  lastSeenAt: Date
+  placeLabel: string
+  /** The public point: never the exact one. */
+  point: LatLng
+  /** From the search centre to the public point, along PostGIS's sphere (`<->`), in metres. */
+  distanceM: number
+}
+
+export interface NearbyPage {
+  reports: NearbyReport[]
+  nextCursor: NearbyCursor | null
+  /** Which path answered: shown nowhere, but logged and benchmarked. */
+  via: 'redis' | 'postgis'
+}
+
+/** `auto`: the configured path first (FINDER_NEARBY_PATH), PostGIS when Redis can't answer. */
+export type NearbyPath = 'redis' | 'postgis' | 'auto'
+
+export function encodeNearbyCursor(cursor: NearbyCursor): string {
+  return Buffer.from(`${cursor.distanceM}|${cursor.id}`).toString('base64url')
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** The cursor in `raw`, or null when it is missing or not one of ours (then the list starts at the top). */
+export function decodeNearbyCursor(raw: string | null | undefined): NearbyCursor | null {
+  if (!raw || raw.length > 200) return null
+  const [distance, id] = Buffer.from(raw, 'base64url').toString().split('|')
+  const distanceM = Number(distance)
+  if (!id || !UUID.test(id) || !Number.isFinite(distanceM) || distanceM < 0) return null
+  return { distanceM, id }
+}
+
+/**
+ * Active reports within the radius that pass the filters and follow the cursor, nearest first, at
+ * most a page and one. The inner query orders by `<->` alone, which lets the GiST index hand over
+ * rows nearest first and stop (ordering by distance and id would make it read the whole circle and
+ * sort); `with ties` keeps every report as far as the last one, so the outer order by (distance,
+ * id) is exact even when reports share a public point (they do: one per grid cell).
+ */
+export function nearestReportsQuery(db: Kysely<FinderDomain>, search: NearbySearch, onlyIds?: string[]) {
+  const center = geographyPoint(search.center)
+  const distance = sql<number>`public_point <-> ${center}`
+  const { cursor } = search
+  const nearest = db
+    .selectFrom('lost_cats')
+    .select([
+      'id',
+      'kind',
+      'found_state',
+      'name',
+      sql<string | null>`photo_media_ids[1]`.as('photo_id'),
+      'colours',
+      'pattern',
+      'last_seen_at',
+      'place_label',
+      latOf('public_point').as('lat'),
+      lngOf('public_point').as('lng'),
+      distance.as('distance_m'),
+    ])
+    .where('status', '=', 'active')
+    .where(sql<boolean>`ST_DWithin(public_point, ${center}, ${search.radiusM})`)
+    .$if(onlyIds !== undefined, (query) => query.where('id', 'in', onlyIds!))
+    .$if(search.kind !== undefined, (query) => query.where('kind', '=', search.kind!))
+    .$if(search.colour !== undefined, (query) => query.where(sql<boolean>`${search.colour!} = any(colours)`))
+    .$if(search.pattern !== undefined, (query) => query.where('pattern', '=', search.pattern!))
+    .$if(search.seenSince !== undefined, (query) => query.where('last_seen_at', '>=', search.seenSince!))
+    .$if(Boolean(cursor), (query) =>
+      query.where(sql<boolean>`(${distance} > ${cursor!.distanceM} or (${distance} = ${cursor!.distanceM} and id > ${cursor!.id}))`),
+    )
+    .orderBy(distance)
+    .fetch(PAGE_SIZE + 1, 'with ties')
+  return db.selectFrom(nearest.as('nearest')).selectAll().orderBy('distance_m').orderBy('id').limit(PAGE_SIZE + 1)
+}
+
+export function createNearbySearch({ db, geoIndex, preferred = 'redis' }: { db: Kysely<FinderDomain>; geoIndex: GeoIndex; preferred?: 'redis' | 'postgis' }) {
+  async function viaPostgis(search: NearbySearch): Promise<NearbyPage> {
+    return page(await nearestReportsQuery(db, search).execute(), 'postgis')
+  }
+
+  /** The page through Redis, or null when Redis can't answer it (not built, out of range, too sparse). */
+  async function viaRedis(search: NearbySearch): Promise<NearbyPage | null> {
+    if (!geoIndex.covers(search.center, search.radiusM) || !(await geoIndex.ready())) return null
+    // A later page starts beyond the last report shown: no point asking about the circle before it.
+    let probeM = Math.min(search.radiusM, Math.max(FIRST_PROBE_M, (search.cursor?.distanceM ?? 0) * 1.25))
+    while (true) {
+      const candidates = await geoIndex.candidates(search.center, probeM, MAX_CANDIDATES)
+      const cut = candidates.length === MAX_CANDIDATES
+      const whole = probeM >= search.radiusM
+      // Too few names for a page in a circle that can still grow: grow it before asking PostgreSQL.
+      if (!whole && candidates.length <= PAGE_SIZE) {
+        probeM = Math.min(search.radiusM, probeM * PROBE_GROWTH)
+        continue
+      }
+      const rows = candidates.length === 0 ? [] : await nearestReportsQuery(db, search, candidates.map((candidate) => candidate.id)).execute()
+      // The whole search circle, uncut: Redis named every report in it, so the page is exact.
+      if (whole && !cut) return page(rows, 'redis')
+      // Reports Redis didn't name lie beyond what it searched (or, when cut, beyond the last it named);
+      // if a full page lies clearly nearer than that, none of them could belong on it.
+      const namedUpTo = cut ? candidates.at(-1)!.redisDistanceM : geoIndex.searchedRadius(probeM)
+      const lastOnPage = rows.at(PAGE_SIZE)
+      if (lastOnPage && redisDistanceFor(lastOnPage.distance_m) + SNAP_MARGIN_M < namedUpTo) return page(rows, 'redis')
+      if (cut || whole) return null
+      probeM = Math.min(search.radiusM, probeM * PROBE_GROWTH)
+    }
+  }
+
+  return {
+    /**
+     * One page of active reports near a point. `via` forces a path (tests, the benchmark); `auto`
+     * takes the preferred path, and PostGIS whenever Redis can't answer.
+     */
+    async activeNear(search: NearbySearch, via: NearbyPath = 'auto'): Promise<NearbyPage> {
+      if (via === 'postgis' || (via === 'auto' && preferred === 'postgis')) return viaPostgis(search)
+      const answered = await viaRedis(search)
+      if (answered) return answered
+      if (via === 'redis') throw new Error('the Redis GEO index could not answer this search')
+      return viaPostgis(search)
+    },
+  }
+}
+
+export type NearbySearches = ReturnType<typeof createNearbySearch>
+
+interface NearbyRow {
+  id: string
+  kind: ReportKind
+  found_state: FoundState | null
+  name: string | null
+  photo_id: string | null
+  colours: Colour[]
+  pattern: Pattern
+  last_seen_at: Date
+  place_label: string
+  lat: number
+  lng: number
+  distance_m: number
+}
+
+function page(rows: NearbyRow[], via: NearbyPage['via']): NearbyPage {
+  const shown = rows.slice(0, PAGE_SIZE)
+  const last = shown.at(-1)
+  return {
+    reports: shown.map((row) => ({
+      id: row.id,
+      kind: row.kind,
+      foundState: row.found_state,
+      name: row.name,
+      photoId: row.photo_id,
+      colours: row.colours,
+      pattern: row.pattern,
+      lastSeenAt: row.last_seen_at,
+      placeLabel: row.place_label,
+      point: { lat: row.lat, lng: row.lng },
+      distanceM: row.distance_m,
+    })),
+    nextCursor: rows.length > PAGE_SIZE && last ? { distanceM: last.distance_m, id: last.id } : null,
+    via,
+  }
+}

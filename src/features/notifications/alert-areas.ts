@@ -1,0 +1,90 @@
+/**
+ * Alert areas: where a member wants to hear about lost cats — a home point (given like any place:
+ * town, numbers, or the map) and a radius, default 5 km, at most ALERT_RADIUS_MAX_KM. The home point
+ * is exact and never shown to anyone but its member. The home page lists "lost near you" from it; the
+ * alerts issue sends alerts with `areasContaining`.
+ */
+import { sql, type Kysely } from 'kysely'
+import type { Config } from '@/config'
+import type { Place } from '@/features/finder/gazetteer'
+import { describePoint } from '@/features/finder/gazetteer'
+import { geographyPoint, latOf, lngOf, type LatLng } from '@/features/finder/geo'
+import { readPlace, type PlaceErrors, type PlaceInput } from '@/features/finder/place'
+import type { AccountsDomain } from '@/schema'
+
+export interface AlertArea {
+  home: LatLng
+  radiusM: number
+  placeLabel: string
+}
+
+export interface AlertAreaInput {
+  place: PlaceInput
+  radiusKm: string
+}
+
+export type AlertAreaErrors = PlaceErrors & { radiusKm?: string }
+export type AlertAreaResult = { ok: true; area: AlertArea } | { ok: false; errors: AlertAreaErrors; suggestions: Place[] }
+
+/** A walk around the block and a bit: where neighbours would notice a strange cat. */
+export const DEFAULT_ALERT_RADIUS_KM = 5
+/** 100 m, the migration's lower bound: less than a street is no area. */
+const MIN_ALERT_RADIUS_KM = 0.1
+
+export function createAlertAreas(db: Kysely<AccountsDomain>, config: Pick<Config, 'finder'>) {
+  const maxKm = config.finder.alertRadiusMaxKm
+
+  return {
+    maxKm,
+
+    async alertAreaOf(userId: string): Promise<AlertArea | null> {
+      const row = await db
+        .selectFrom('alert_areas')
+        .select(['radius_m', 'place_label', latOf('home_point').as('lat'), lngOf('home_point').as('lng')])
+        .where('user_id', '=', userId)
+        .executeTakeFirst()
+      return row ? { home: { lat: row.lat, lng: row.lng }, radiusM: row.radius_m, placeLabel: row.place_label } : null
+    },
+
+    /** Saves (or replaces) a member's alert area, or says which fields are wrong. */
+    async save(userId: string, input: AlertAreaInput): Promise<AlertAreaResult> {
+      const place = readPlace(input.place)
+      const errors: AlertAreaErrors = place.ok ? {} : { ...place.errors }
+      const radiusKm = input.radiusKm.trim() === '' ? DEFAULT_ALERT_RADIUS_KM : Number(input.radiusKm.replace(',', '.'))
+      if (!Number.isFinite(radiusKm) || radiusKm < MIN_ALERT_RADIUS_KM || radiusKm > maxKm) {
+        errors.radiusKm = `The radius must be from ${MIN_ALERT_RADIUS_KM} to ${maxKm} km.`
+      }
+      if (!place.ok || Object.keys(errors).length > 0) return { ok: false, errors, suggestions: place.ok ? [] : place.suggestions }
+      const area: AlertArea = { home: place.point, radiusM: Math.round(radiusKm * 1000), placeLabel: place.townLabel ?? describePoint(place.point) }
+      const values = { home_point: geographyPoint(area.home), radius_m: area.radiusM, place_label: area.placeLabel, updated_at: new Date() }
+      await db
+        .insertInto('alert_areas')
+        .values({ user_id: userId, ...values })
+        .onConflict((conflict) => conflict.column('user_id').doUpdateSet(values))
+        .execute()
+      return { ok: true, area }
+    },
+
+    async remove(userId: string): Promise<void> {
+      await db.deleteFrom('alert_areas').where('user_id', '=', userId).execute()
+    },
+
+    /**
+     * The members whose alert area contains a point (for the alerts issue). The GiST index on
+     * home_point finds those within the largest radius anyone may choose; each row's own radius then
+     * decides. Both checks measure on the ellipsoid.
+     */
+    async areasContaining(point: LatLng): Promise<{ userId: string; radiusM: number }[]> {
+      const at = geographyPoint(point)
+      const rows = await db
+        .selectFrom('alert_areas')
+        .select(['user_id', 'radius_m'])
+        .where(sql<boolean>`ST_DWithin(home_point, ${at}, ${maxKm * 1000})`)
+        .where(sql<boolean>`ST_DWithin(home_point, ${at}, radius_m)`)
+        .execute()
+      return rows.map((row) => ({ userId: row.user_id, radiusM: row.radius_m }))
+    },
+  }
+}
+
+export type AlertAreas = ReturnType<typeof createAlertAreas>

@@ -1,0 +1,201 @@
+/**
+ * CatFinder benchmark (issue 5), one command, on PostgreSQL + Redis:
+ *
+ *   DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 bun tests/bench/finder.ts
+ *
+ * For 10k, 100k and 1M generated reports (70 % active, around the 400 biggest towns; each set made
+ * once into its own database `nl_bench_finder_<size>` and reused by later runs), it prints, at 32
+ * connections and over 1,000 search points drawn near real reports:
+ *
+ * - baseline: the app's own radius query (ST_DWithin + `<->`, a page), run directly with `pg`;
+ * - the app's page `/finder?lat&lng&radius_km=5`, p50/p99 (target p99 < 25 ms at 1M): every centre
+ *   new (no help from the nearby-list cache), with FINDER_NEARBY_PATH=redis (the default) and
+ *   =postgis; and 1,000 centres repeating, which the list cache answers;
+ * - the search service's Redis GEO path against its PostGIS path, same searches, in this process;
+ *
+ * and, from the three sizes, how latency grows. `--sizes 10000,100000` picks sizes; `--rebuild`
+ * regenerates the sets.
+ */
+import pg from 'pg'
+import { Kysely, PostgresDialect, sql } from 'kysely'
+import { loadConfig } from '@/config'
+import { generateReports } from '@/features/finder/demo'
+import { createGeoIndex, type LatLng } from '@/features/finder/geo'
+import { createNearbySearch, nearestReportsQuery, type NearbyPath } from '@/features/finder/search'
+import { createLogger } from '@/infra/log'
+import { migrateAll } from '@/infra/migrate'
+import { createDatabases } from '@/infra/db'
+import { createStore } from '@/infra/store'
+import type { FinderDomain } from '@/schema'
+import { formatResult, measure } from '@tests/bench/loadgen'
+import { startBenchServer } from '@tests/bench/run-server'
+
+const CONNECTIONS = 32
+const DURATION_MS = 8000
+const WARMUP_MS = 2000
+const RADIUS_KM = 5
+/** Search points: enough that the nearby-list cache rarely answers (each centre is its own key). */
+const POINTS = 1000
+const SIZES = (flag('--sizes') ?? '10000,100000,1000000').split(',').map(Number)
+
+function flag(name: string): string | undefined {
+  const at = process.argv.indexOf(name)
+  return at >= 0 ? process.argv[at + 1] : undefined
+}
+
+const baseUrl = process.env.DATABASE_URL
+const redisUrl = process.env.REDIS_URL
+if (!baseUrl || !redisUrl) {
+  console.error('Set DATABASE_URL (any database on the server: the benchmark makes its own) and REDIS_URL.')
+  process.exit(2)
+}
+const log = createLogger({ logLevel: 'warn' })
+
+interface Row {
+  size: number
+  baseline: { p50: number; p99: number; rps: number }
+  app: { p50: number; p99: number; rps: number }
+  cachedApp: { p50: number; p99: number; rps: number }
+  postgisApp: { p50: number; p99: number; rps: number }
+  redis: { p50: number; p99: number; rps: number }
+  postgis: { p50: number; p99: number; rps: number }
+}
+
+const rows: Row[] = []
+for (const size of SIZES) rows.push(await benchmarkSize(size))
+
+const cell = (figures: { p50: number; p99: number; rps: number }) => `${ms(figures.p50)} / ${ms(figures.p99)} (${figures.rps}/s)`
+console.log('\nsize | direct pg p50/p99 | app page, Redis first | app page, PostGIS first | app page, list cached | search: Redis GEO path | search: PostGIS path')
+for (const row of rows) {
+  console.log([row.size, cell(row.baseline), cell(row.app), cell(row.postgisApp), cell(row.cachedApp), cell(row.redis), cell(row.postgis)].join(' | '))
+}
+if (rows.length > 1) {
+  const [first, last] = [rows[0]!, rows.at(-1)!]
+  const growth = (pick: (row: Row) => number) => (pick(last) / Math.max(pick(first), 0.5)).toFixed(2)
+  console.log(
+    `growth ${first.size} → ${last.size} (×${last.size / first.size}): direct pg p50 ×${growth((row) => row.baseline.p50)}, ` +
+      `app p50 ×${growth((row) => row.app.p50)} (Redis first), ×${growth((row) => row.postgisApp.p50)} (PostGIS first)`,
+  )
+}
+
+function ms(value: number): string {
+  return `${value.toFixed(1)} ms`.padStart(8)
+}
+
+async function benchmarkSize(size: number): Promise<Row> {
+  const url = await benchDatabase(size)
+  console.log(`\n== ${size} reports (${url.replace(/^.*\//, '')})`)
+  const pool = new pg.Pool({ connectionString: url, max: CONNECTIONS })
+  const db = new Kysely<FinderDomain>({ dialect: new PostgresDialect({ pool }) })
+  const points = await searchPoints(db)
+  await explain(db, points[0]!)
+
+  // The very SQL the app's PostGIS path sends, with its parameters, straight through `pg`.
+  const baseline = await closedLoop(points, (point) => nearestReportsQuery(db, { center: point, radiusM: RADIUS_KM * 1000 }).execute())
+  console.log(`direct pg (ST_DWithin + <->, a page): p50 ${baseline.p50.toFixed(2)} ms, p99 ${baseline.p99.toFixed(2)} ms, ${baseline.rps} q/s`)
+
+  const prefix = `nl:bench:finder:${size}:`
+  const server = await startBenchServer({ inheritServices: true, env: { DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix } })
+  const store = createStore({ redisUrl: redisUrl!, redisKeyPrefix: prefix })
+  try {
+    await waitForGeoIndex(store)
+    const load = (origin: string, paths: string[]) =>
+      measure({ url: `${origin}/finder`, paths, connections: CONNECTIONS, durationMs: DURATION_MS, warmupMs: WARMUP_MS, headers: { 'accept-encoding': 'br' } })
+    const pathFor = (point: LatLng, never = '') => `/finder?lat=${point.lat.toFixed(5)}${never}&lng=${point.lng.toFixed(5)}&radius_km=${RADIUS_KM}`
+    // Uncached: digits after the 5th decimal (under a metre) make every centre new to the list cache.
+    const fresh = points.map((point) => pathFor(point, '{n}'))
+    const page = await load(server.url, fresh)
+    console.log(formatResult(`app page /finder?lat&lng&radius_km=${RADIUS_KM}, every centre new (FINDER_NEARBY_PATH=redis)`, page))
+    // The same 1,000 centres over and over: what the 30-second nearby-list cache does for a busy area.
+    const cached = await load(server.url, points.map((point) => pathFor(point)))
+    console.log(formatResult(`app page, ${points.length} centres repeating (list cache hits)`, cached))
+    // A second server on the same data that asks PostGIS first.
+    const postgisServer = await startBenchServer({ inheritServices: true, env: { DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, FINDER_NEARBY_PATH: 'postgis' } })
+    const postgisPage = await load(postgisServer.url, fresh).finally(() => postgisServer.stop())
+    console.log(formatResult('app page, every centre new, FINDER_NEARBY_PATH=postgis', postgisPage))
+
+    const search = createNearbySearch({ db, geoIndex: createGeoIndex(store, log) })
+    const viaPath = (via: NearbyPath) => closedLoop(points, (point) => search.activeNear({ center: point, radiusM: RADIUS_KM * 1000 }, via))
+    const redis = await viaPath('redis')
+    const postgis = await viaPath('postgis')
+    console.log(`search service, Redis GEO path: p50 ${redis.p50.toFixed(2)} ms, p99 ${redis.p99.toFixed(2)} ms, ${redis.rps} q/s`)
+    console.log(`search service, PostGIS path:   p50 ${postgis.p50.toFixed(2)} ms, p99 ${postgis.p99.toFixed(2)} ms, ${postgis.rps} q/s`)
+    const figures = (result: typeof page) => ({ p50: result.p50Ms, p99: result.p99Ms, rps: result.rps })
+    return { size, baseline, app: figures(page), postgisApp: figures(postgisPage), cachedApp: figures(cached), redis, postgis }
+  } finally {
+    await server.stop()
+    await store.close()
+    await db.destroy()
+  }
+}
+
+/** The database of one size, generated once (migrated, filled, analysed) and reused afterwards. */
+async function benchDatabase(size: number): Promise<string> {
+  const name = `nl_bench_finder_${size}`
+  const url = new URL(baseUrl!)
+  url.pathname = `/${name}`
+  const admin = new pg.Client({ connectionString: baseUrl })
+  await admin.connect()
+  const exists = (await admin.query('select 1 from pg_database where datname = $1', [name])).rowCount === 1
+  if (exists && process.argv.includes('--rebuild')) await admin.query(`drop database "${name}" with (force)`)
+  if (!exists || process.argv.includes('--rebuild')) await admin.query(`create database "${name}"`)
+  await admin.end()
+  const config = { ...loadConfig({ DATABASE_URL: url.toString(), LOG_LEVEL: 'warn' }) }
+  const dbs = await createDatabases(config)
+  try {
+    await migrateAll(dbs, log)
+    const { rows } = await sql<{ n: number }>`select count(*)::int as n from lost_cats`.execute(dbs.finder)
+    if (rows[0]!.n !== size) {
+      await sql`truncate lost_cats cascade`.execute(dbs.finder)
+      console.log(`generating ${size} reports into ${name}…`)
+      const seconds = await generateReports(dbs.finder, { count: size, gridMetres: config.finder.gridMetres })
+      console.log(`generated in ${seconds.toFixed(0)} s`)
+    }
+  } finally {
+    await dbs.destroy()
+  }
+  return url.toString()
+}
+
+/** Search centres a few hundred metres from random active reports: where people actually search. */
+async function searchPoints(db: Kysely<FinderDomain>): Promise<LatLng[]> {
+  const { rows } = await sql<LatLng>`
+    select ST_Y(public_point::geometry) + (random() - 0.5) * 0.01 as lat, ST_X(public_point::geometry) + (random() - 0.5) * 0.01 as lng
+    from lost_cats tablesample system (5) where status = 'active' limit ${POINTS}`.execute(db)
+  return rows.filter((point) => Math.abs(point.lng) < 179.9)
+}
+
+async function explain(db: Kysely<FinderDomain>, point: LatLng): Promise<void> {
+  const rows = await nearestReportsQuery(db, { center: point, radiusM: RADIUS_KM * 1000 }).explain(undefined, sql`analyze, buffers`)
+  console.log(rows.map((row) => `  ${String(row['QUERY PLAN'])}`).join('\n'))
+}
+
+/** `CONNECTIONS` loops, each running its next query as soon as the last returns, for the duration. */
+async function closedLoop(points: LatLng[], run: (point: LatLng) => Promise<unknown>): Promise<{ p50: number; p99: number; rps: number }> {
+  let next = 0
+  const loop = async (until: number, latencies: number[] | null) => {
+    while (performance.now() < until) {
+      const point = points[next++ % points.length]!
+      const started = performance.now()
+      await run(point)
+      latencies?.push(performance.now() - started)
+    }
+  }
+  const warmUntil = performance.now() + WARMUP_MS
+  await Promise.all(Array.from({ length: CONNECTIONS }, () => loop(warmUntil, null)))
+  const latencies: number[] = []
+  const until = performance.now() + DURATION_MS
+  await Promise.all(Array.from({ length: CONNECTIONS }, () => loop(until, latencies)))
+  latencies.sort((a, b) => a - b)
+  const at = (share: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * share))]!
+  return { p50: at(0.5), p99: at(0.99), rps: Math.round(latencies.length / (DURATION_MS / 1000)) }
+}
+
+/** The server rebuilds the GEO index at start; the Redis path is measured once it is complete. */
+async function waitForGeoIndex(store: ReturnType<typeof createStore>): Promise<void> {
+  const deadline = Date.now() + 10 * 60_000
+  while (!(await store.exists('finder:geo:ready'))) {
+    if (Date.now() > deadline) throw new Error('the GEO index was not rebuilt within 10 minutes')
+    await Bun.sleep(500)
+  }
+}

@@ -1,0 +1,100 @@
+// CatFinder as a person uses it, in Chromium, with JavaScript on and off: report a lost cat by town
+// name, search near the town, add a sighting, mark the cat reunited, and print the flyer.
+import { afterAll, beforeAll, expect, test } from 'bun:test'
+import type { Browser, Page } from 'playwright-core'
+import { launchBrowser, newContext, startServer, type RunningServer } from './browser'
+
+let browser: Browser
+let server: RunningServer
+
+beforeAll(async () => {
+  // No map tiles: the test machine has no network, and the list is complete without the map.
+  ;[browser, server] = await Promise.all([launchBrowser(), startServer({ env: { MAP_TILE_URL: 'off' } })])
+})
+
+afterAll(async () => {
+  await Promise.all([browser?.close(), server?.stop()])
+})
+
+/** A datetime-local value an hour ago (the browser runs in UTC). */
+function anHourAgo(): string {
+  return new Date(Date.now() - 3600_000).toISOString().slice(0, 16)
+}
+
+async function signUp(page: Page, handle: string): Promise<void> {
+  await page.goto('/signup')
+  await page.getByLabel('Handle', { exact: true }).fill(handle)
+  await page.getByLabel('Email', { exact: true }).fill(`${handle}@example.com`)
+  await page.getByLabel('Password', { exact: true }).fill('a good long password')
+  await page.getByRole('button', { name: 'Sign up' }).click()
+  await page.getByRole('link', { name: 'Settings' }).waitFor()
+}
+
+/** Pages in the PDF Chromium prints. */
+function pdfPages(pdf: Buffer): number {
+  return (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  const mode = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript'
+
+  test(`a member reports a lost cat by town, finds it nearby, adds a sighting, marks it reunited and prints a flyer ${mode}`, async () => {
+    const context = await newContext(browser, { javaScriptEnabled, baseURL: server.url })
+    const page = await context.newPage()
+    const suffix = `${javaScriptEnabled ? 'js' : 'nojs'}${Date.now().toString(36)}`
+    const name = `Whiskers ${suffix}`
+    try {
+      await signUp(page, `e2e_finder_${suffix}`)
+
+      // Report, with a town name that needs a suggestion first.
+      await page.goto('/finder/new')
+      await page.getByLabel('Lost: my cat is missing').check()
+      await page.getByLabel('Cat’s name').fill(name)
+      await page.getByLabel('Ginger').check()
+      await page.getByLabel('Coat pattern').selectOption('tabby')
+      await page.getByLabel('Last seen (date and time)').fill(anHourAgo())
+      await page.getByLabel('Town or neighbourhood').fill('Kreuzbergg')
+      await page.getByRole('button', { name: 'Publish the report' }).click()
+      await page.getByText('We don’t know a place called “Kreuzbergg”').waitFor()
+      // The answers typed so far are still there; the suggestion is one click.
+      expect(await page.getByLabel('Cat’s name').inputValue()).toBe(name)
+      await page.getByRole('button', { name: 'Kreuzberg, Germany' }).click()
+      await page.getByRole('heading', { name: `Lost: ${name}` }).waitFor()
+      const reportUrl = new URL(page.url()).pathname
+      expect(reportUrl).toMatch(/^\/finder\/[0-9a-f-]{36}$/)
+
+      // Search near the town.
+      await page.goto('/finder')
+      await page.getByLabel('Town or neighbourhood').fill('Kreuzberg')
+      await page.getByRole('button', { name: 'Search' }).click()
+      await page.getByRole('heading', { name: 'Within 5 km of Kreuzberg, Germany' }).waitFor()
+      if (javaScriptEnabled) expect(new URL(page.url()).search).toContain('near=Kreuzberg')
+      await page.getByRole('link', { name: `Lost: ${name}` }).click()
+      await page.getByRole('heading', { name: `Lost: ${name}` }).waitFor()
+
+      // A sighting.
+      await page.getByLabel('When (date and time)').fill(anHourAgo())
+      await page.getByLabel('Town or neighbourhood').fill('Neukölln')
+      await page.getByLabel('Note').fill('Sitting on a wall by the canal')
+      await page.getByRole('button', { name: 'Add the sighting' }).click()
+      await page.getByText('Sitting on a wall by the canal').waitFor()
+
+      // Reunited, with a happy ending.
+      await page.getByLabel('Happy ending (optional)').fill('Home safe, very hungry.')
+      await page.getByRole('button', { name: 'Mark as reunited' }).click()
+      await page.getByRole('heading', { name: 'Reunited!' }).waitFor()
+      await page.getByText('Home safe, very hungry.').waitFor()
+
+      // The flyer: one page on A4 and on Letter, without the site's header.
+      await page.getByRole('link', { name: 'Print a flyer' }).click()
+      await page.getByRole('heading', { name: `LOST CAT: ${name}` }).waitFor()
+      await page.getByRole('img', { name: 'QR code linking to the report' }).waitFor()
+      await page.emulateMedia({ media: 'print' })
+      expect(await page.locator('.site-header').isVisible()).toBe(false)
+      expect(await page.getByRole('heading', { name: `LOST CAT: ${name}` }).isVisible()).toBe(true)
+      for (const format of ['A4', 'Letter'] as const) expect(pdfPages(await page.pdf({ format }))).toBe(1)
+    } finally {
+      await context.close()
+    }
+  })
+}

@@ -1,0 +1,449 @@
+import { describe, expect, test } from 'bun:test'
+import { sql } from 'kysely'
+import { pngPhoto } from '@tests/helpers/images'
+import { testContext } from '@tests/helpers/context'
+import { TestClient } from '@tests/helpers/http'
+
+const ctx = await testContext()
+const db = ctx.infra.dbs.finder
+const { finder, alertAreas } = ctx.services
+const client = () => new TestClient(ctx)
+
+/** A datetime-local value `hours` from now, in UTC (the form also says offset 0). */
+function localTime(hoursFromNow: number): string {
+  return new Date(Date.now() + hoursFromNow * 3600_000).toISOString().slice(0, 16)
+}
+
+type Fields = Record<string, string | string[]>
+
+function reportForm(fields: Fields = {}, photo?: Buffer): FormData {
+  const all: Fields = {
+    kind: 'lost',
+    name: 'Biscuit',
+    colours: ['ginger', 'white'],
+    pattern: 'tabby',
+    sex: 'male',
+    neutered: 'yes',
+    age_band: 'adult',
+    microchipped: 'yes',
+    microchip_number: '941000012345678',
+    collar: 'yes',
+    collar_note: 'Red collar with a bell',
+    last_seen_at: localTime(-3),
+    timezone_offset: '0',
+    description: 'Shy ginger tabby with a white chest.',
+    reward: '£100',
+    town: 'Kreuzberg',
+    lat: '',
+    lng: '',
+    ...fields,
+  }
+  const form = new FormData()
+  for (const [name, value] of Object.entries(all)) for (const one of [value].flat()) form.append(name, one)
+  if (photo) {
+    form.append('photos', new File([new Uint8Array(photo)], 'biscuit.png', { type: 'image/png' }))
+    form.append('photo_alt', 'Biscuit, a ginger tabby, on a blue blanket')
+  }
+  return form
+}
+
+async function report(browser: TestClient, fields: Fields = {}, photo?: Buffer): Promise<string> {
+  const response = await browser.post('/finder', reportForm(fields, photo))
+  if (response.status !== 303) throw new Error(`report failed with ${response.status}: ${(await response.text()).slice(0, 3000)}`)
+  return response.headers.get('location')!.split('/').pop()!
+}
+
+async function reportCount(): Promise<number> {
+  const row = await db.selectFrom('lost_cats').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+async function sightingCount(reportId: string): Promise<number> {
+  const row = await db.selectFrom('sightings').select((eb) => eb.fn.countAll<number>().as('n')).where('report_id', '=', reportId).executeTakeFirstOrThrow()
+  return Number(row.n)
+}
+
+function sightingForm(fields: Fields = {}): FormData {
+  const form = new FormData()
+  const all: Fields = { kind: 'seen', seen_at: localTime(-1), timezone_offset: '0', town: '', lat: '52.5012', lng: '13.4101', note: 'Under a parked car', ...fields }
+  for (const [name, value] of Object.entries(all)) for (const one of [value].flat()) form.append(name, one)
+  return form
+}
+
+/** Digits of a coordinate as they would appear in HTML: the first five decimals are enough to place a house. */
+function digitsOf(value: number): string {
+  return value.toFixed(4)
+}
+
+describe('reporting a cat', () => {
+  test('a member reports a lost cat by town name and it appears on its page and in search near that town', async () => {
+    const owner = client()
+    await owner.signUp('owner')
+    const id = await report(owner, {}, await pngPhoto())
+    const page = await client().get(`/finder/${id}`)
+    expect(page.status).toBe(200)
+    const html = await page.text()
+    expect(html).toContain('Lost: Biscuit')
+    expect(html).toContain('Kreuzberg, Germany')
+    expect(html).toContain('og:image')
+    expect(html).toContain('application/ld+json')
+    expect(page.headers.get('cache-control')).toContain('s-maxage')
+    expect(page.headers.get('cache-tag')).toBe(`report:${id}`)
+
+    const search = await client().get('/finder?near=Kreuzberg&radius_km=5')
+    const results = await search.text()
+    expect(search.status).toBe(200)
+    expect(results).toContain(`/finder/${id}`)
+    expect(results).toMatch(/\d+\.\d km away/)
+    expect(results).toContain('Within 5 km of Kreuzberg, Germany')
+  })
+
+  test('the public page, the list, the tags and the map data never show the exact point, the microchip number or an email', async () => {
+    const owner = client()
+    const account = await owner.signUp('private')
+    // A precise spot, as a phone's "use my location" would give: it must never leave the server.
+    const exact = { lat: 52.493817, lng: 13.421296 }
+    const id = await report(owner, { town: '', lat: String(exact.lat), lng: String(exact.lng) })
+    const stored = await db
+      .selectFrom('lost_cats')
+      .select([sql<number>`ST_Y(public_point::geometry)`.as('lat'), sql<number>`ST_X(public_point::geometry)`.as('lng')])
+      .where('id', '=', id)
+      .executeTakeFirstOrThrow()
+    expect(stored.lat).not.toBe(exact.lat)
+
+    const visitor = client()
+    const member = client()
+    await member.signUp('neighbour')
+    const pages = [
+      await visitor.get(`/finder/${id}`),
+      await member.get(`/finder/${id}`),
+      // A searcher nearby (not at the spot: a searcher's own typed centre is echoed in the form).
+      await visitor.get(`/finder?lat=${exact.lat + 0.004}&lng=${exact.lng - 0.003}&radius_km=2`),
+      await visitor.get(`/finder/${id}/flyer`),
+    ]
+    for (const response of pages) {
+      const html = await response.text()
+      expect(html).not.toContain(digitsOf(exact.lat))
+      expect(html).not.toContain(digitsOf(exact.lng))
+      expect(html).not.toContain('941000012345678')
+      expect(html).not.toContain(account.email)
+    }
+    const publicHtml = await (await visitor.get(`/finder/${id}`)).text()
+    expect(publicHtml).toContain(`"latitude":${stored.lat}`)
+    expect(publicHtml).toContain(`content="${stored.lat}"`)
+    // Only the reporter sees the exact spot and the chip number.
+    const own = await (await owner.get(`/finder/${id}`)).text()
+    expect(own).toContain(exact.lat.toFixed(5))
+    expect(own).toContain('941000012345678')
+  })
+
+  test('a search circle moved around a report never finds it by anything finer than its grid cell', async () => {
+    const owner = client()
+    await owner.signUp('grid')
+    const exact = { lat: 48.137154, lng: 11.576124 }
+    const id = await report(owner, { town: '', lat: String(exact.lat), lng: String(exact.lng) })
+    const distances = new Set<number>()
+    for (const [dLat, dLng] of [[0, 0], [0.0004, 0], [0, 0.0006], [-0.0005, -0.0005]]) {
+      const found = await finder.search.activeNear({ center: { lat: exact.lat + dLat!, lng: exact.lng + dLng! }, radiusM: 300 }, 'postgis')
+      const hit = found.reports.find((candidate) => candidate.id === id)
+      if (hit) distances.add(Math.round(hit.point.lat * 1e6))
+    }
+    // Every search sees the same public point, whatever its centre.
+    expect(distances.size).toBe(1)
+  })
+
+  test('bad places, radii and times are refused with the form and a message, and nothing is stored', async () => {
+    const owner = client()
+    await owner.signUp('careful')
+    const before = await reportCount()
+    const cases: [Fields, string][] = [
+      [{ town: '', lat: '91', lng: '13.4' }, 'Latitude must be a number from -90 to 90.'],
+      [{ town: '', lat: '52.5', lng: '181' }, 'Longitude must be a number from -180 to 180.'],
+      [{ town: '', lat: '52.5', lng: '' }, 'Please give both latitude and longitude.'],
+      [{ town: '' }, 'Please give a town or neighbourhood'],
+      [{ last_seen_at: localTime(24) }, 'That time is in the future'],
+      [{ name: '' }, 'Please give the name of your cat.'],
+    ]
+    for (const [fields, message] of cases) {
+      const response = await owner.post('/finder', reportForm(fields))
+      expect(response.status).toBe(422)
+      expect(await response.text()).toContain(message)
+    }
+    const unknown = await owner.post('/finder', reportForm({ town: 'Kreuzbergg' }))
+    expect(unknown.status).toBe(422)
+    const html = await unknown.text()
+    expect(html).toContain('We don’t know a place called “Kreuzbergg”')
+    expect(html).toContain('value="Kreuzberg, Germany"')
+    // What was typed comes back for another try.
+    expect(html).toContain('>Shy ginger tabby with a white chest.</textarea>')
+    expect(await reportCount()).toBe(before)
+  })
+
+  test('a suggested town chosen from the list is used (works without JavaScript: it is a submit button)', async () => {
+    const owner = client()
+    await owner.signUp('chooser')
+    const id = await report(owner, { town: 'Kreuzbergg', town_choice: 'Kreuzberg, Germany' })
+    expect(await (await client().get(`/finder/${id}`)).text()).toContain('Kreuzberg, Germany')
+  })
+
+  test('signed out, the report form sends you to sign in, and a post is refused', async () => {
+    const visitor = client()
+    const page = await visitor.get('/finder/new')
+    expect(page.status).toBe(303)
+    expect(page.headers.get('location')).toBe('/login?next=%2Ffinder%2Fnew')
+    expect((await visitor.post('/finder', reportForm())).status).toBe(401)
+  })
+})
+
+describe('searching', () => {
+  test('latitude 91, longitude 181, radius 0 or above the maximum, and an unknown town each get a 422 and a message', async () => {
+    const max = ctx.config.finder.searchRadiusMaxKm
+    const cases: [string, string][] = [
+      ['lat=91&lng=0', 'Latitude must be a number from -90 to 90.'],
+      ['lat=0&lng=181', 'Longitude must be a number from -180 to 180.'],
+      ['near=Kreuzberg&radius_km=0', `more than 0 and at most ${max} km`],
+      [`near=Kreuzberg&radius_km=${max + 1}`, `more than 0 and at most ${max} km`],
+    ]
+    for (const [query, message] of cases) {
+      const response = await client().get(`/finder?${query}`)
+      expect(response.status).toBe(422)
+      expect(await response.text()).toContain(message)
+    }
+    const unknown = await client().get('/finder?near=Manchestr')
+    expect(unknown.status).toBe(422)
+    const html = await unknown.text()
+    expect(html).toContain('We don’t know a place called “Manchestr”')
+    expect(html).toContain('href="/finder?near=Manchester%2C+United+Kingdom"')
+  })
+
+  test('results come nearest first with distance, photo and time since last seen, filtered by kind and colour', async () => {
+    const owner = client()
+    await owner.signUp('near')
+    const near = await report(owner, { town: '', lat: '40.4168', lng: '-3.7038', name: 'Near', colours: ['black'] })
+    const far = await report(owner, { town: '', lat: '40.4400', lng: '-3.7038', name: 'Far', colours: ['black'] })
+    const found = await report(owner, { town: '', lat: '40.4200', lng: '-3.7038', kind: 'found', found_state: 'taken_in', name: '', colours: ['white'] })
+    const all = await (await client().get('/finder?lat=40.4168&lng=-3.7038&radius_km=5')).text()
+    expect(all.indexOf(`/finder/${near}`)).toBeLessThan(all.indexOf(`/finder/${found}`))
+    expect(all.indexOf(`/finder/${found}`)).toBeLessThan(all.indexOf(`/finder/${far}`))
+    expect(all).toContain('3 hours ago')
+    const lostOnly = await (await client().get('/finder?lat=40.4168&lng=-3.7038&radius_km=5&kind=lost')).text()
+    expect(lostOnly).not.toContain(`/finder/${found}`)
+    const white = await (await client().get('/finder?lat=40.4168&lng=-3.7038&radius_km=5&colour=white')).text()
+    expect(white).toContain(`/finder/${found}`)
+    expect(white).not.toContain(`/finder/${near}`)
+  })
+
+  test('an htmx search gets only the search area; the pushed URL renders a full page', async () => {
+    const fragment = await client().get('/finder?near=Kreuzberg', { htmx: true })
+    const html = await fragment.text()
+    expect(html.startsWith('<div id="finder-search"')).toBe(true)
+    expect(html).not.toContain('<html')
+    expect(await (await client().get('/finder?near=Kreuzberg')).text()).toContain('<html')
+  })
+
+  test('the nearby list is cached per cell and a new report nearby drops it', async () => {
+    const owner = client()
+    await owner.signUp('cache')
+    const url = '/finder?lat=45.4642&lng=9.19&radius_km=3'
+    expect(await (await client().get(url)).text()).not.toContain('Milanese')
+    await report(owner, { town: '', lat: '45.4650', lng: '9.1910', name: 'Milanese' })
+    expect(await (await client().get(url)).text()).toContain('Milanese')
+  })
+})
+
+describe('sightings', () => {
+  test('a member adds a sighting; the reporter is notified, sees its exact spot, and can move the last-seen place there', async () => {
+    const owner = client()
+    await owner.signUp('reporter')
+    const id = await report(owner)
+    const helper = client()
+    await helper.signUp('helper')
+    const response = await helper.post(`/finder/${id}/sightings`, sightingForm())
+    expect(response.status).toBe(303)
+    const page = await (await client().get(`/finder/${id}`)).text()
+    expect(page).toContain('Under a parked car')
+    expect(page).not.toContain('52.5012')
+    expect(await (await owner.get('/notifications')).text()).toContain('Someone saw Biscuit')
+    const own = await (await owner.get(`/finder/${id}`)).text()
+    expect(own).toContain('52.50120, 13.41010')
+
+    const sighting = await db.selectFrom('sightings').select('id').where('report_id', '=', id).executeTakeFirstOrThrow()
+    expect((await owner.post(`/finder/${id}/sightings/${sighting.id}/confirm`, {})).status).toBe(303)
+    const moved = await db.selectFrom('lost_cats').select([sql<number>`ST_Y(exact_point::geometry)`.as('lat'), 'place_label']).where('id', '=', id).executeTakeFirstOrThrow()
+    expect(moved.lat).toBeCloseTo(52.5012, 6)
+    // The report was announced when published, so the move is in its public history.
+    expect(await (await client().get(`/finder/${id}`)).text()).toContain('changed the place')
+  })
+
+  test('"searched here, not seen" entries show in the timeline', async () => {
+    const owner = client()
+    await owner.signUp('searcher')
+    const id = await report(owner)
+    await owner.post(`/finder/${id}/sightings`, sightingForm({ kind: 'not_seen', note: 'Checked the park' }))
+    expect(await (await client().get(`/finder/${id}`)).text()).toContain('Searched here, not seen')
+  })
+
+  test('a closed report refuses a sighting with 409 and a message, and nothing is stored', async () => {
+    const owner = client()
+    await owner.signUp('closer')
+    const id = await report(owner)
+    expect((await owner.post(`/finder/${id}/status`, { status: 'closed' })).status).toBe(303)
+    const helper = client()
+    await helper.signUp('late')
+    const response = await helper.post(`/finder/${id}/sightings`, sightingForm())
+    expect(response.status).toBe(409)
+    expect(await response.text()).toContain('This report is closed')
+    expect(await sightingCount(id)).toBe(0)
+  })
+
+  test('a sighting in the future is refused with its message', async () => {
+    const owner = client()
+    await owner.signUp('future')
+    const id = await report(owner)
+    const response = await owner.post(`/finder/${id}/sightings`, sightingForm({ seen_at: localTime(30) }))
+    expect(response.status).toBe(422)
+    expect(await response.text()).toContain('That time is in the future')
+    expect(await sightingCount(id)).toBe(0)
+  })
+})
+
+describe('changing a report', () => {
+  test('editing someone else’s report is refused with 403 and a message, and nothing changes', async () => {
+    const owner = client()
+    await owner.signUp('mine')
+    const id = await report(owner)
+    const other = client()
+    await other.signUp('notmine')
+    expect((await other.get(`/finder/${id}/edit`)).status).toBe(403)
+    const response = await other.post(`/finder/${id}/edit`, reportForm({ name: 'Stolen', town: 'Camden, NJ' }))
+    expect(response.status).toBe(403)
+    expect(await response.text()).toContain('only the person who reported it can change it')
+    const status = await other.post(`/finder/${id}/status`, { status: 'closed' })
+    expect(status.status).toBe(403)
+    const row = await db.selectFrom('lost_cats').select(['name', 'status', 'place_label']).where('id', '=', id).executeTakeFirstOrThrow()
+    expect(row).toEqual({ name: 'Biscuit', status: 'active', place_label: 'Kreuzberg, Germany' })
+  })
+
+  test('once shared, changes to kind and place are kept in a public history', async () => {
+    const owner = client()
+    await owner.signUp('editor')
+    const id = await report(owner)
+    const response = await owner.post(`/finder/${id}/edit`, reportForm({ kind: 'found', found_state: 'seen', town: 'Neukölln' }))
+    expect(response.status).toBe(303)
+    const html = await (await client().get(`/finder/${id}`)).text()
+    expect(html).toContain('changed the kind')
+    expect(html).toContain('changed the place')
+    expect(html).toContain('Neukölln, Germany')
+  })
+
+  test('marking reunited shows the happy ending and takes the report out of search', async () => {
+    const owner = client()
+    await owner.signUp('happy')
+    const id = await report(owner, { town: '', lat: '59.3293', lng: '18.0686', name: 'Sotis' })
+    expect(await (await client().get('/finder?lat=59.3293&lng=18.0686&radius_km=2')).text()).toContain('Sotis')
+    await owner.post(`/finder/${id}/status`, { status: 'reunited', happy_note: 'She was in the neighbour’s shed!' })
+    const html = await (await client().get(`/finder/${id}`)).text()
+    expect(html).toContain('Reunited!')
+    expect(html).toContain('She was in the neighbour’s shed!')
+    expect(await (await client().get('/finder?lat=59.3293&lng=18.0686&radius_km=2')).text()).not.toContain('Sotis')
+  })
+
+  test('30 days without activity bring a reminder, and a quiet week after it expiry', async () => {
+    const owner = client()
+    await owner.signUp('idle')
+    const id = await report(owner)
+    await db.updateTable('lost_cats').set({ last_activity_at: new Date(Date.now() - 31 * 86_400_000) }).where('id', '=', id).execute()
+    expect(await finder.upkeep.remindIdle()).toBeGreaterThanOrEqual(1)
+    expect(await (await owner.get('/notifications')).text()).toContain('still missing')
+    expect(await (await owner.get(`/finder/${id}`)).text()).toContain('Keep it active')
+    const eightDaysLater = new Date(Date.now() + 8 * 86_400_000)
+    expect(await finder.upkeep.expireIdle(eightDaysLater)).toBeGreaterThanOrEqual(1)
+    const row = await db.selectFrom('lost_cats').select('status').where('id', '=', id).executeTakeFirstOrThrow()
+    expect(row.status).toBe('expired')
+  })
+})
+
+describe('messages', () => {
+  test('a member writes to the reporter, both see the thread, nobody else does, and no email is shown', async () => {
+    const owner = client()
+    const ownerAccount = await owner.signUp('inbox')
+    const id = await report(owner)
+    const finderPerson = client()
+    const finderAccount = await finderPerson.signUp('finder')
+    expect((await finderPerson.post(`/finder/${id}/messages`, { body: 'I think I saw Biscuit by the canal.' })).status).toBe(303)
+    const thread = await db.selectFrom('message_threads').select('id').where('report_id', '=', id).executeTakeFirstOrThrow()
+    const ownerView = await (await owner.get(`/finder/${id}/messages?thread=${thread.id}`)).text()
+    expect(ownerView).toContain('I think I saw Biscuit by the canal.')
+    expect((await owner.post(`/finder/${id}/messages`, { thread: String(thread.id), body: 'Thank you! Which bridge?' })).status).toBe(303)
+    const finderView = await (await finderPerson.get(`/finder/${id}/messages`)).text()
+    expect(finderView).toContain('Thank you! Which bridge?')
+    for (const html of [ownerView, finderView]) {
+      expect(html).not.toContain(ownerAccount.email)
+      expect(html).not.toContain(finderAccount.email)
+    }
+    const stranger = client()
+    await stranger.signUp('stranger')
+    expect(await (await stranger.get(`/finder/${id}/messages?thread=${thread.id}`)).text()).not.toContain('by the canal')
+  })
+
+  test('a message asking for a code or a fee is delivered with a plain warning and counted for moderators', async () => {
+    const owner = client()
+    await owner.signUp('target')
+    const id = await report(owner)
+    const scammer = client()
+    await scammer.signUp('scammer')
+    await scammer.post(`/finder/${id}/messages`, { body: 'I have your cat. Send me the 6 digit verification code and pay the transport fee first.' })
+    const thread = await db.selectFrom('message_threads').select('id').where('report_id', '=', id).executeTakeFirstOrThrow()
+    const html = await (await owner.get(`/finder/${id}/messages?thread=${thread.id}`)).text()
+    expect(html).toContain('Careful: this looks like a scam.')
+    expect(html).toContain('a verification code')
+    expect(await finder.messages.scamCounts(id)).toEqual({ total: 1, lastWeek: 1 })
+  })
+})
+
+describe('the flyer', () => {
+  test('a printable page with print styles and a QR code of the report’s address', async () => {
+    const owner = client()
+    await owner.signUp('flyer')
+    const id = await report(owner)
+    const html = await (await client().get(`/finder/${id}/flyer`)).text()
+    expect(html).toContain('LOST CAT: Biscuit')
+    expect(html).toMatch(/<svg viewBox="0 0 \d+ \d+"/)
+    expect(html).toContain('flyer.css')
+    expect(html).toContain(`http://localhost:3000/finder/${id}`)
+  })
+})
+
+describe('alert areas', () => {
+  test('a member saves a home and radius in settings; a radius over the maximum is refused', async () => {
+    const member = client()
+    const account = await member.signUp('alerts')
+    const max = ctx.config.finder.alertRadiusMaxKm
+    const tooBig = await member.post('/settings/alert-area', { town: 'Kreuzberg', radius_km: String(max + 1) })
+    expect(tooBig.status).toBe(422)
+    expect(await tooBig.text()).toContain(`The radius must be from 0.1 to ${max} km.`)
+    expect((await member.post('/settings/alert-area', { town: 'Kreuzberg', radius_km: '3' })).status).toBe(303)
+    const settings = await (await member.get('/settings')).text()
+    expect(settings).toContain('within 3 km of Kreuzberg, Germany')
+    const user = await ctx.infra.dbs.accounts.selectFrom('users').select('id').where('handle', '=', account.handle).executeTakeFirstOrThrow()
+    const area = await alertAreas.alertAreaOf(user.id)
+    expect(area?.radiusM).toBe(3000)
+    const containing = await alertAreas.areasContaining({ lat: 52.5, lng: 13.41 })
+    expect(containing.map((row) => row.userId)).toContain(user.id)
+    const outside = await alertAreas.areasContaining({ lat: 52.6, lng: 13.41 })
+    expect(outside.map((row) => row.userId)).not.toContain(user.id)
+  })
+
+  test('the home page of a member with an alert area lists cats lost near home', async () => {
+    const member = client()
+    await member.signUp('home')
+    expect(await (await member.get('/')).text()).not.toContain('Lost near you')
+    const owner = client()
+    await owner.signUp('nearhome')
+    await report(owner, { name: 'Neighbourly', town: '', lat: '38.7230', lng: '-9.1400' })
+    await member.post('/settings/alert-area', { town: 'Lisbon', radius_km: '2' })
+    const home = await (await member.get('/')).text()
+    expect(home).toContain('Lost near you')
+    expect(home).toContain('Lost: Neighbourly')
+  })
+})

@@ -1,0 +1,180 @@
+import type { CommentCard, PostCard as Post, Thread } from '@/features/feed/service'
+import { JsonLd } from '@views/components/json-ld'
+import { TextArea } from '@views/components/text-area'
+import { RelativeTime } from '@views/components/time'
+import { AuthorLink, PostCard, count } from '@views/feed/post-card'
+
+export interface PostPageProps {
+  post: Post
+  comments: JSX.Element
+}
+
+/** `/posts/:id`: the post, then its thread. */
+export function PostPage({ post, comments }: PostPageProps): JSX.Element {
+  return (
+    <>
+      <h1 class="visually-hidden" safe>{`Post by ${post.author.displayName}`}</h1>
+      <PostCard post={post} back={`/posts/${post.id}`} priority />
+      {comments as 'safe'}
+    </>
+  )
+}
+
+export interface CommentsProps {
+  postId: number
+  thread: Thread
+  /** Null for a visitor: a link to sign in instead of the form. */
+  form: JSX.Element | null
+  /** The cursor this page of the thread started at (null: the newest comments). */
+  cursor: string | null
+}
+
+/**
+ * The thread: newest last, the latest page first (so a new comment is always on it), earlier ones
+ * behind a link; then the form. Swapped whole by htmx after a comment is added or deleted.
+ */
+export function CommentsSection({ postId, thread, form, cursor }: CommentsProps): JSX.Element {
+  const postUrl = `/posts/${postId}`
+  return (
+    <section id="comments" class="comments" aria-labelledby="comments-heading">
+      <h2 id="comments-heading" safe>
+        {count(thread.commentCount, 'comment')}
+      </h2>
+      {thread.earlierCursor ? (
+        <p class="pager">
+          <a href={`${postUrl}?cursor=${encodeURIComponent(thread.earlierCursor)}#comments`}>Earlier comments</a>
+        </p>
+      ) : (
+        ''
+      )}
+      {thread.comments.length > 0 ? (
+        <ol class="list comment-list">
+          {thread.comments.map((comment) => (
+            <CommentItem comment={comment} postUrl={postUrl} />
+          ))}
+        </ol>
+      ) : (
+        <p class="muted">No comments yet.</p>
+      )}
+      {cursor ? (
+        <p class="pager">
+          <a href={`${postUrl}#comments`}>Latest comments</a>
+        </p>
+      ) : (
+        ''
+      )}
+      {form ? (
+        (form as 'safe')
+      ) : (
+        <p>
+          <a href={`/login?next=${encodeURIComponent(postUrl)}`}>Sign in to comment</a>
+        </p>
+      )}
+    </section>
+  )
+}
+
+function CommentItem({ comment, postUrl }: { comment: CommentCard; postUrl: string }): JSX.Element {
+  const deleteAction = `/comments/${comment.id}/delete`
+  return (
+    <li class="comment" id={`comment-${comment.id}`}>
+      <p class="comment-meta">
+        <AuthorLink author={comment.author} /> <RelativeTime at={comment.createdAt} />
+      </p>
+      <p class="comment-body" safe>
+        {comment.body}
+      </p>
+      {comment.ownedByViewer ? (
+        <form method="post" action={deleteAction} hx-post={deleteAction} hx-target="#comments" hx-swap="outerHTML">
+          <input type="hidden" name="back" value={postUrl} />
+          <button type="submit" class="link-button">
+            Delete comment
+          </button>
+        </form>
+      ) : (
+        ''
+      )}
+    </li>
+  )
+}
+
+export interface CommentFormProps {
+  postId: number
+  value?: string
+  error?: string
+  maxChars: number
+}
+
+/** Adding a comment; htmx swaps the whole thread (with a fresh form) in reply, or the form with its message. */
+export function CommentForm({ postId, value, error, maxChars }: CommentFormProps): JSX.Element {
+  const action = `/posts/${postId}/comments`
+  return (
+    <form class="stack comment-form" method="post" action={action} hx-post={action} hx-target="#comments" hx-swap="outerHTML" novalidate>
+      <TextArea name="body" label="Add a comment" value={value} error={error} rows={2} maxlength={maxChars} />
+      <button type="submit">Comment</button>
+    </form>
+  )
+}
+
+export interface ShareImage {
+  url: string
+  width: number
+  height: number
+  alt: string
+}
+
+export interface PostHeadProps {
+  title: string
+  description: string
+  /** The post's canonical, absolute URL. */
+  url: string
+  /** The first photo, absolute, or null for a text post. */
+  image: ShareImage | null
+  post: Post
+  /** The author's profile, absolute. */
+  authorUrl: string
+}
+
+/** Open Graph, Twitter card and JSON-LD for a shared post. */
+export function PostHead({ title, description, url, image, post, authorUrl }: PostHeadProps): JSX.Element {
+  return (
+    <>
+      <meta property="og:type" content="article" />
+      <meta property="og:site_name" content="Nine Lives" />
+      <meta property="og:title" content={title} />
+      <meta property="og:description" content={description} />
+      <meta property="og:url" content={url} />
+      {image ? (
+        <>
+          <meta property="og:image" content={image.url} />
+          <meta property="og:image:width" content={String(image.width)} />
+          <meta property="og:image:height" content={String(image.height)} />
+          <meta property="og:image:alt" content={image.alt} />
+          <meta name="twitter:image" content={image.url} />
+          <meta name="twitter:image:alt" content={image.alt} />
+        </>
+      ) : (
+        ''
+      )}
+      <meta name="twitter:card" content={image ? 'summary_large_image' : 'summary'} />
+      <meta name="twitter:title" content={title} />
+      <meta name="twitter:description" content={description} />
+      <JsonLd
+        data={{
+          '@context': 'https://schema.org',
+          '@type': 'SocialMediaPosting',
+          url,
+          headline: title,
+          articleBody: post.body,
+          datePublished: post.createdAt.toISOString(),
+          author: { '@type': 'Person', name: post.author.displayName, url: authorUrl },
+          ...(image && { image: image.url }),
+          interactionStatistic: [
+            { '@type': 'InteractionCounter', interactionType: 'https://schema.org/LikeAction', userInteractionCount: post.likeCount },
+            { '@type': 'InteractionCounter', interactionType: 'https://schema.org/CommentAction', userInteractionCount: post.commentCount },
+          ],
+        }}
+      />
+    </>
+  )
+}

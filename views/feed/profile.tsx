@@ -1,0 +1,143 @@
+import type { Cat } from '@/features/feed/cats'
+import type { FollowState, Profile } from '@/features/feed/service'
+import { Picture } from '@views/components/picture'
+import { count } from '@views/feed/post-card'
+
+export interface ProfilePageProps {
+  profile: Profile
+  cats: Cat[]
+  /** The follow control (FollowControl), the owner's links, or a link to sign in. */
+  actions: JSX.Element
+  /** True when the viewer is looking at their own profile: cats get "Edit" links. */
+  own: boolean
+  posts: JSX.Element
+}
+
+/** `/@handle`: who they are, their cats, their posts. */
+export function ProfilePage({ profile, cats, actions, own, posts }: ProfilePageProps): JSX.Element {
+  return (
+    <>
+      <header class="profile">
+        {profile.avatar ? <Picture picture={profile.avatar} sizes="96px" priority class="avatar avatar-large" /> : ''}
+        <div>
+          <h1 safe>{profile.displayName}</h1>
+          <p class="handle" safe>{`@${profile.handle}`}</p>
+          {profile.bio ? (
+            <p class="bio" safe>
+              {profile.bio}
+            </p>
+          ) : (
+            ''
+          )}
+          <p class="muted" safe>
+            {`Following ${profile.following}`}
+          </p>
+          {actions as 'safe'}
+        </div>
+      </header>
+      <section class="cats" aria-labelledby="cats-heading">
+        <h2 id="cats-heading">Cats</h2>
+        {cats.length > 0 ? (
+          <ul class="cat-list">
+            {cats.map((cat) => (
+              <CatCard cat={cat} editable={own} />
+            ))}
+          </ul>
+        ) : (
+          <p class="muted">No cats here yet.</p>
+        )}
+        {own ? (
+          <p>
+            <a class="button secondary" href="/cats/new">
+              Add a cat
+            </a>
+          </p>
+        ) : (
+          ''
+        )}
+      </section>
+      <h2>Posts</h2>
+      {posts as 'safe'}
+    </>
+  )
+}
+
+function CatCard({ cat, editable }: { cat: Cat; editable: boolean }): JSX.Element {
+  const details = [cat.breed, cat.colours].filter(Boolean).join(' · ')
+  return (
+    <li class="cat" id={`cat-${cat.id}`}>
+      {cat.photo ? <Picture picture={cat.photo} sizes="160px" class="cat-photo" /> : ''}
+      <h3 safe>{cat.name}</h3>
+      {details ? (
+        <p safe>
+          {details}
+        </p>
+      ) : (
+        ''
+      )}
+      {cat.birthday ? (
+        <p>
+          Birthday: <time datetime={cat.birthday} safe>{formatBirthday(cat.birthday)}</time>
+        </p>
+      ) : (
+        ''
+      )}
+      {editable ? (
+        <a href={`/cats/${cat.id}/edit`}>
+          Edit <span class="visually-hidden" safe>{cat.name}</span>
+        </a>
+      ) : (
+        ''
+      )}
+    </li>
+  )
+}
+
+/** "23 April 2019": the day as typed, whatever the server's time zone. */
+function formatBirthday(day: string): string {
+  return new Date(`${day}T00:00:00Z`).toLocaleDateString('en-GB', { day: 'numeric', month: 'long', year: 'numeric', timeZone: 'UTC' })
+}
+
+/**
+ * The follower count and the Follow/Unfollow button: a plain form posting back to the profile,
+ * which htmx swaps for the updated control.
+ */
+export function FollowControl({ state }: { state: FollowState }): JSX.Element {
+  const { handle } = state.profile
+  const action = `/@${handle}/${state.following ? 'unfollow' : 'follow'}`
+  return (
+    <div class="follow" id="follow">
+      <p class="follower-count" safe>
+        {count(state.followers, 'follower')}
+      </p>
+      <form method="post" action={action} hx-post={action} hx-target="closest .follow" hx-swap="outerHTML">
+        <input type="hidden" name="back" value={`/@${handle}`} />
+        <button type="submit" class={state.following ? 'secondary' : undefined}>
+          {state.following ? 'Unfollow' : 'Follow'}
+        </button>
+      </form>
+    </div>
+  )
+}
+
+/** What a visitor or the owner sees instead of the button. */
+export function FollowerCount({ followers, signInTo }: { followers: number; signInTo: string | null }): JSX.Element {
+  return (
+    <div class="follow">
+      <p class="follower-count" safe>
+        {count(followers, 'follower')}
+      </p>
+      {signInTo ? (
+        <p>
+          <a href={`/login?next=${encodeURIComponent(signInTo)}`}>Sign in to follow</a>
+        </p>
+      ) : (
+        ''
+      )}
+    </div>
+  )
+}
+
+export function NoPostsYet(): JSX.Element {
+  return <p class="muted empty">No posts yet.</p>
+}

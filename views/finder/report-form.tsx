@@ -1,0 +1,125 @@
+import type { Place } from '@/features/finder/gazetteer'
+import type { ReportErrors, ReportInput } from '@/features/finder/report-input'
+import { LIMITS } from '@/features/finder/report-input'
+import { MAX_PHOTOS } from '@/features/finder/reports'
+import {
+  AGE_BANDS,
+  COLOURS,
+  FOUND_STATES,
+  LABELS,
+  PATTERNS,
+  REPORT_KINDS,
+  SEXES,
+  YES_NO,
+} from '@/features/finder/vocabulary'
+import type { MediaPicture } from '@/features/media/service'
+import { assetUrl } from '@/http/assets'
+import { Choice, OptionGroup } from '@views/components/choice'
+import { Field } from '@views/components/field'
+import { Picture } from '@views/components/picture'
+import { TextArea } from '@views/components/text-area'
+import { PlaceFields, type MapSettings } from '@views/finder/place-fields'
+
+export interface ReportFormProps {
+  action: string
+  submitLabel: string
+  values: Partial<Omit<ReportInput, 'place'>> & { place?: Partial<ReportInput['place']>; photoAlt?: string }
+  errors: ReportErrors & { form?: string }
+  suggestions: Place[]
+  map: MapSettings
+  /** On edit: the photos the report shows now, each with a "keep" checkbox. */
+  currentPhotos?: MediaPicture[]
+  maxFilesPerUpload: number
+  /** On edit, the stored time is shown in UTC (the offset field says 0), not the browser's zone. */
+  timesInUtc?: boolean
+}
+
+/**
+ * The report form, new or edit: a plain multipart form (htmx boosts it like any form; without
+ * JavaScript it posts and redirects). The place script fills in the numbers from the map.
+ */
+export function ReportForm({ action, submitLabel, values, errors, suggestions, map, currentPhotos = [], maxFilesPerUpload, timesInUtc = false }: ReportFormProps): JSX.Element {
+  return (
+    <form class="stack report-form" method="post" action={action} enctype="multipart/form-data" novalidate>
+      {errors.form ? (
+        <p class="form-error" role="alert" safe>
+          {errors.form}
+        </p>
+      ) : Object.keys(errors).length > 0 ? (
+        <p class="form-error" role="alert">
+          Some answers need another look: see the messages below.
+        </p>
+      ) : (
+        ''
+      )}
+      <OptionGroup name="kind" legend="Is the cat lost or found?" type="radio" options={REPORT_KINDS} labels={{ lost: 'Lost: my cat is missing', found: 'Found: I found or saw a cat' }} checked={[values.kind ?? '']} error={errors.kind} />
+      <OptionGroup name="found_state" legend="If found: where is the cat now?" type="radio" options={FOUND_STATES} labels={LABELS.foundState} checked={[values.foundState ?? '']} error={errors.foundState} />
+      <Field name="name" label="Cat’s name" value={values.name} error={errors.name} hint="Needed for a lost cat; for a found one, if a tag says it." maxlength={LIMITS.name} />
+
+      {currentPhotos.length > 0 && (
+        <fieldset class="field">
+          <legend>Current photos</legend>
+          <span class="hint">Untick a photo to take it off the report.</span>
+          <ul class="photo-choices">
+            {currentPhotos.map((photo, index) => (
+              <li>
+                <label class="option">
+                  <input type="checkbox" name="keep_photo" value={photo.id} checked />{' '}
+                  <span safe>{`Keep photo ${index + 1}`}</span>
+                </label>
+                <Picture picture={photo} sizes="120px" class="thumb" />
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+      )}
+      <div class="field">
+        <label for="field-photos">{currentPhotos.length > 0 ? 'Add photos' : 'Photos'}</label>
+        <span class="hint" id="field-photos-hint" safe>
+          {`Up to ${Math.min(maxFilesPerUpload, MAX_PHOTOS)} at a time, ${MAX_PHOTOS} in all: a clear face and the whole cat help most.`}
+        </span>
+        <input id="field-photos" name="photos" type="file" accept="image/*" multiple aria-describedby={errors.photos ? 'field-photos-hint field-photos-error' : 'field-photos-hint'} aria-invalid={errors.photos ? 'true' : undefined} />
+        {errors.photos ? (
+          <span class="error" id="field-photos-error" safe>
+            {errors.photos}
+          </span>
+        ) : (
+          ''
+        )}
+      </div>
+      <Field name="photo_alt" label="Describe the photos" value={values.photoAlt} error={errors.photoAlt} hint="For people who can’t see them, e.g. “Biscuit, a ginger tabby, asleep on a blue blanket”." maxlength={300} />
+
+      <OptionGroup name="colours" legend="Colours" type="checkbox" options={COLOURS} labels={LABELS.colour} checked={values.colours ?? []} error={errors.colours} hint="Tick every colour in the coat." />
+      <Choice name="pattern" label="Coat pattern" options={PATTERNS} labels={LABELS.pattern} value={values.pattern} error={errors.pattern} emptyLabel="Choose…" />
+      <Field name="breed" label="Breed" value={values.breed} error={errors.breed} hint="If known, e.g. “Maine Coon”, or “moggy”." maxlength={LIMITS.breed} />
+      <Choice name="sex" label="Sex" options={SEXES} labels={LABELS.sex} value={values.sex ?? 'unknown'} error={errors.sex} />
+      <Choice name="neutered" label="Neutered or spayed" options={YES_NO} labels={LABELS.yesNo} value={values.neutered ?? 'unknown'} error={errors.neutered} />
+      <Choice name="age_band" label="Age" options={AGE_BANDS} labels={LABELS.ageBand} value={values.ageBand ?? 'unknown'} error={errors.ageBand} />
+      <Choice name="microchipped" label="Microchipped" options={YES_NO} labels={LABELS.yesNo} value={values.microchipped ?? 'unknown'} error={errors.microchipped} />
+      <Field name="microchip_number" label="Microchip number" value={values.microchipNumber} error={errors.microchipNumber} hint="Private: only you see it. Give it to a vet or shelter, never to someone who asks for it in a message." maxlength={LIMITS.microchipNumber} autocomplete="off" />
+      <Choice name="collar" label="Collar" options={YES_NO} labels={LABELS.yesNo} value={values.collar ?? 'unknown'} error={errors.collar} />
+      <Field name="collar_note" label="About the collar" value={values.collarNote} error={errors.collarNote} hint="Colour, bell, tag…" maxlength={LIMITS.collarNote} />
+
+      <Field name="last_seen_at" label="Last seen (date and time)" type="datetime-local" value={values.lastSeenAt} error={errors.lastSeenAt} hint={timesInUtc ? 'In UTC (GMT).' : 'Your local time.'} required />
+      <input type="hidden" name="timezone_offset" value={values.timezoneOffset ?? ''} data-timezone-offset />
+      <PlaceFields legend="Where was the cat last seen?" values={values.place ?? {}} errors={errors} suggestions={suggestions} map={map} hint="For example “Kreuzberg” or “Camden, NJ”. Only a rounded spot (about 250 m) is ever shown to others." />
+
+      <TextArea name="description" label="Description" value={values.description} error={errors.description} hint="Markings, temperament, where it might hide. Never your address or phone number: people reach you through messages here." maxlength={LIMITS.description} rows={5} />
+      <Field name="reward" label="Reward (optional)" value={values.reward} error={errors.reward} hint="E.g. “£100”. Pay only once your cat is home." maxlength={LIMITS.reward} />
+      <button type="submit" safe>
+        {submitLabel}
+      </button>
+      <script src={assetUrl('finder-place.js')} defer></script>
+    </form>
+  )
+}
+
+export function ReportFormPage({ title, form }: { title: string; form: JSX.Element }): JSX.Element {
+  return (
+    <>
+      <h1 safe>{title}</h1>
+      <p class="muted">Everything here is public except the exact spot and the microchip number. People reach you through messages on Nine Lives, never by email or phone.</p>
+      {form as 'safe'}
+    </>
+  )
+}

@@ -1,0 +1,178 @@
+import type { Place } from '@/features/finder/gazetteer'
+import { shownKm } from '@/features/finder/geo'
+import type { SearchErrors } from '@/features/finder/search-input'
+import type { NearbyPage, NearbyReport } from '@/features/finder/search'
+import { COLOURS, LABELS, PATTERNS, REPORT_KINDS } from '@/features/finder/vocabulary'
+import type { MediaPicture } from '@/features/media/service'
+import { assetUrl } from '@/http/assets'
+import { Choice } from '@views/components/choice'
+import { Field } from '@views/components/field'
+import { Picture } from '@views/components/picture'
+import { RelativeTime } from '@views/components/time'
+import { MapBox, PlaceFields, type MapSettings } from '@views/finder/place-fields'
+
+/** The search form as typed (query string values). */
+export interface SearchValues {
+  near?: string
+  lat?: string
+  lng?: string
+  radius_km?: string
+  kind?: string
+  colour?: string
+  pattern?: string
+  seen_since?: string
+}
+
+
+export interface SearchAreaProps {
+  values: SearchValues
+  errors: SearchErrors
+  suggestions: Place[]
+  /** Other places with the name searched for ("not this Camden?"). */
+  others: Place[]
+  /** The rendered results (cached per cell, src/features/finder/list-cache.ts), or '' before a search. */
+  results: string
+  map: MapSettings
+  maxRadiusKm: number
+}
+
+/** The search page's changing part: the form and the results. htmx swaps it whole on a search. */
+export function SearchArea({ values, errors, suggestions, others, results, map, maxRadiusKm }: SearchAreaProps): JSX.Element {
+  // A suggested town replaces whatever place was asked for, and keeps the filters.
+  const params = (near: string) => `/finder?${new URLSearchParams({ ...withoutEmpty({ ...values, lat: undefined, lng: undefined }), near })}`
+  return (
+    <div id="finder-search" class="finder-search">
+      <form class="stack search-form" method="get" action="/finder" hx-get="/finder" hx-target="#finder-search" hx-swap="outerHTML" hx-push-url="true" novalidate>
+        <PlaceFields
+          legend="Near"
+          townName="near"
+          values={{ town: values.near, lat: values.lat, lng: values.lng }}
+          errors={{ town: errors.town, lat: errors.lat, lng: errors.lng }}
+          suggestions={suggestions}
+          suggestionHref={params}
+          map={{ tileUrl: null, attribution: map.attribution }}
+        />
+        <div class="filters">
+          <Field name="radius_km" label="Within (km)" type="number" value={values.radius_km ?? '5'} error={errors.radius_km} hint={`Up to ${maxRadiusKm} km.`} />
+          <Choice name="kind" label="Lost or found" options={REPORT_KINDS} labels={LABELS.kind} value={values.kind} emptyLabel="Both" />
+          <Choice name="colour" label="Colour" options={COLOURS} labels={LABELS.colour} value={values.colour} emptyLabel="Any colour" />
+          <Choice name="pattern" label="Pattern" options={PATTERNS} labels={LABELS.pattern} value={values.pattern} emptyLabel="Any pattern" />
+          <Field name="seen_since" label="Last seen since" type="date" value={values.seen_since} error={errors.seen_since} />
+        </div>
+        <button type="submit">Search</button>
+      </form>
+      {others.length > 0 && (
+        <p class="muted">
+          Not the place you meant? Try{' '}
+          {others.map((place, index) => (
+            <>
+              {index > 0 ? ', ' : ''}
+              <a href={params(place.label)} safe>
+                {place.label}
+              </a>
+            </>
+          ))}
+          .
+        </p>
+      )}
+      {results as 'safe'}
+    </div>
+  )
+}
+
+function withoutEmpty(values: SearchValues): Record<string, string> {
+  return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => Boolean(entry[1])))
+}
+
+export interface SearchPageProps extends SearchAreaProps {}
+
+export function SearchPage(props: SearchPageProps): JSX.Element {
+  return (
+    <>
+      <h1>Lost and found cats</h1>
+      <p>
+        Search near a place, or <a href="/finder/new">report a lost or found cat</a>.
+      </p>
+      {props.map.tileUrl ? <MapBox class="finder-map" marker="data-results-map" map={props.map} /> : ''}
+      <SearchArea {...props} />
+      <script src={assetUrl('finder-place.js')} defer></script>
+    </>
+  )
+}
+
+export interface ResultsProps {
+  page: NearbyPage
+  /** Where the search was, in words ("Kreuzberg, Germany", "52.50, 13.40"). */
+  where: string
+  radiusKm: number
+  photos: Map<string, MediaPicture>
+  /** The URL of the next page, or null on the last. */
+  nextHref: string | null
+  now: Date
+}
+
+/** The list of results: complete on its own; the map (with JS) only draws the same points. */
+export function Results({ page, where, radiusKm, photos, nextHref, now }: ResultsProps): JSX.Element {
+  return (
+    <section id="results" class="results" aria-labelledby="results-heading">
+      <h2 id="results-heading" safe>
+        {`Within ${radiusKm} km of ${where}`}
+      </h2>
+      {page.reports.length === 0 ? (
+        <p class="muted">No active reports here. Widen the search, or check again later.</p>
+      ) : (
+        <ol class="result-list">
+          {page.reports.map((report) => (
+            <ResultItem report={report} photo={report.photoId ? (photos.get(report.photoId) ?? null) : null} now={now} />
+          ))}
+        </ol>
+      )}
+      {nextHref ? (
+        <p class="pager">
+          <a href={nextHref}>More reports further away</a>
+        </p>
+      ) : (
+        ''
+      )}
+    </section>
+  )
+}
+
+/** One result. The data attributes carry the public point for the map script: never the exact one. */
+export function ResultItem({ report, photo, now }: { report: NearbyReport; photo: MediaPicture | null; now: Date }): JSX.Element {
+  const title = reportTitle(report)
+  return (
+    <li class="result" data-report-point data-lat={String(report.point.lat)} data-lng={String(report.point.lng)} data-title={title} data-href={`/finder/${report.id}`}>
+      <a class="result-photo" href={`/finder/${report.id}`} tabindex="-1" aria-hidden="true">
+        {photo ? <Picture picture={photo} sizes="96px" class="thumb" alt="" /> : <span class="thumb no-photo">No photo</span>}
+      </a>
+      <div>
+        <h3>
+          <a href={`/finder/${report.id}`} safe>
+            {title}
+          </a>
+        </h3>
+        <p class="result-facts">
+          <span safe>{looks(report)}</span> · <strong safe>{`${shownKm(report.distanceM)} away`}</strong> · last seen <RelativeTime at={report.lastSeenAt} now={now} />
+        </p>
+        <p class="muted" safe>
+          {report.placeLabel}
+        </p>
+      </div>
+    </li>
+  )
+}
+
+/** "Lost: Biscuit", "Found: ginger tabby". */
+export function reportTitle(report: Pick<NearbyReport, 'kind' | 'name' | 'colours' | 'pattern'>): string {
+  return `${LABELS.kind[report.kind]}: ${report.name ?? looks(report)}`
+}
+
+/** "Ginger and white tabby", "Black cat". */
+export function looks({ colours, pattern }: Pick<NearbyReport, 'colours' | 'pattern'>): string {
+  const colourWords = colours.map((colour) => LABELS.colour[colour].toLowerCase())
+  const colourText = colourWords.length > 1 ? `${colourWords.slice(0, -1).join(', ')} and ${colourWords.at(-1)}` : (colourWords[0] ?? '')
+  const patternText = pattern === 'unknown' || pattern === 'other' ? 'cat' : LABELS.pattern[pattern].toLowerCase()
+  const text = [colourText, patternText].filter(Boolean).join(' ')
+  return text.charAt(0).toUpperCase() + text.slice(1)
+}
