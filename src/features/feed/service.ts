@@ -209,7 +209,7 @@ export function createFeed(deps: FeedDeps) {
           author,
           photos: row.photos.flatMap((photo) => pictures.get(photo.media_id) ?? []),
           cats: row.cats.map((cat) => ({ id: Number(cat.id), name: cat.name })),
-          likedByViewer: row.liked,
+          likedByViewer: row.liked === null ? null : Boolean(row.liked),
           ownedByViewer: viewer?.id === row.author_id,
         },
       ]
