@@ -11,6 +11,8 @@
 ;(function () {
   'use strict'
   var root = document.documentElement
+  // Callbacks waiting for Leaflet while it loads; null before the first asks for it.
+  var leafletWaiting = null
   // htmx runs the scripts of pages it swaps in, so this may run again: set up once, enhance often.
   if (root.hasAttribute('data-finder-place-ready')) {
     enhance(document)
@@ -122,7 +124,6 @@
     return L.tileLayer(box.getAttribute('data-tiles'), { attribution: box.getAttribute('data-attribution'), maxZoom: 19 })
   }
 
-  var leafletWaiting = null
   function withLeaflet(box, ready) {
     if (window.L) return ready(window.L)
     if (!leafletWaiting) {

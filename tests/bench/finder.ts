@@ -29,6 +29,7 @@ import { createStore } from '@/infra/store'
 import type { FinderDomain } from '@/schema'
 import { formatResult, measure } from '@tests/bench/loadgen'
 import { startBenchServer } from '@tests/bench/run-server'
+import { deleteKeysUnder } from '@tests/helpers/store'
 
 const CONNECTIONS = 32
 const DURATION_MS = 8000
@@ -126,6 +127,8 @@ async function benchmarkSize(size: number): Promise<Row> {
     await server.stop()
     await store.close()
     await db.destroy()
+    // The GEO index of a million reports is ~100 MB of Redis: the next server rebuilds it anyway.
+    await deleteKeysUnder(redisUrl!, prefix)
   }
 }
 

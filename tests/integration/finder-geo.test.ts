@@ -9,6 +9,7 @@ import { Geodesic } from 'geographiclib-geodesic'
 import { sql } from 'kysely'
 import { geographyPoint, type LatLng } from '@/features/finder/geo'
 import { nearestReportsQuery, type NearbyPath, type NearbySearch } from '@/features/finder/search'
+import { areasContainingQuery } from '@/features/notifications/alert-areas'
 import { testContext } from '@tests/helpers/context'
 
 const ctx = await testContext()
@@ -131,6 +132,31 @@ describe('nearby search against GeographicLib', () => {
     }
   })
 
+})
+
+describe('the Redis GEO index and the query plans', () => {
+  test('the Redis index follows reports: added when published, moved with their place, removed when closed', async () => {
+    await finder.rebuildGeoIndex()
+    const reporter = '00000000-0000-4000-8000-000000000002'
+    const input = (lat: string, lng: string) => ({
+      kind: 'lost', foundState: '', name: 'Indexed', colours: [], pattern: 'solid', breed: '', sex: '', neutered: '', ageBand: '',
+      microchipped: '', microchipNumber: '', collar: '', collarNote: '', lastSeenAt: new Date(Date.now() - 3600_000).toISOString().slice(0, 16),
+      timezoneOffset: '0', description: '', reward: '', place: { town: '', lat, lng },
+    })
+    const near = (lat: number, lng: number) => finder.search.activeNear({ center: { lat, lng }, radiusM: 1000 }, 'redis').then((page) => page.reports.map((report) => report.id))
+    const saved = await finder.reports.create(reporter, input('-33.8688', '151.2093'), { files: [], alt: '' })
+    if (!saved.ok) throw new Error('could not publish')
+    expect(await near(-33.8688, 151.2093)).toContain(saved.id)
+    await finder.reports.update(reporter, saved.id, input('-33.9000', '151.1000'), { files: [], alt: '' })
+    expect(await near(-33.8688, 151.2093)).not.toContain(saved.id)
+    expect(await near(-33.9, 151.1)).toContain(saved.id)
+    await finder.reports.setStatus(reporter, saved.id, { status: 'closed' })
+    expect(await near(-33.9, 151.1)).not.toContain(saved.id)
+    // Nothing of it is left in the index itself either (not only filtered out by the re-check).
+    const members = await ctx.infra.store.geosearch('finder:geo:active', 151.1, -33.9, 1000)
+    expect(members.some((hit) => hit.member.startsWith(saved.id))).toBe(false)
+  })
+
   test('filtered pages agree between the paths', async () => {
     const center = CLUSTERS[0]!
     for (const filters of [{ kind: 'found' as const }, { kind: 'lost' as const, pattern: 'tabby' as const }]) {
@@ -151,5 +177,15 @@ describe('nearby search against GeographicLib', () => {
     expect(plan).toContain('idx_lost_cats_active_geo')
     // Nearest first straight from the index (KNN), not a sort of the whole circle.
     expect(plan).toMatch(/Order By: \(public_point <-> /)
+  })
+
+  test('"whose alert area contains this point" goes through the GiST index on home points', async () => {
+    const accounts = ctx.infra.dbs.accounts
+    await sql`analyze alert_areas`.execute(accounts)
+    const { rows } = await accounts.transaction().execute(async (trx) => {
+      await sql`set local enable_seqscan = off`.execute(trx)
+      return { rows: await areasContainingQuery(trx, CLUSTERS[0]!, ctx.config.finder.alertRadiusMaxKm).explain() }
+    })
+    expect(rows.map((row) => String(row['QUERY PLAN'])).join('\n')).toContain('alert_areas_home')
   })
 })

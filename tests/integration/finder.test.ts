@@ -348,6 +348,41 @@ describe('changing a report', () => {
     expect(await (await client().get('/finder?lat=59.3293&lng=18.0686&radius_km=2')).text()).not.toContain('Sotis')
   })
 
+  test('the happy ending can be posted to the reporter’s feed', async () => {
+    const owner = client()
+    const account = await owner.signUp('feedhappy')
+    const id = await report(owner, { name: 'Pudding' })
+    await owner.post(`/finder/${id}/status`, { status: 'reunited', happy_note: 'Found her in the attic.', post_to_feed: 'yes' })
+    const profile = await (await client().get(`/@${account.handle}`)).text()
+    expect(profile).toContain('Pudding is home again! Found her in the attic.')
+  })
+
+  test('reports are rate-limited per account: past the limit a 429, and nothing more is stored', async () => {
+    const owner = client()
+    await owner.signUp('busy')
+    const limit = ctx.config.finder.reportRateLimit.attempts
+    const before = await reportCount()
+    const statuses: number[] = []
+    for (let attempt = 0; attempt <= limit; attempt++) statuses.push((await owner.post('/finder', reportForm({ name: `Cat ${attempt}` }))).status)
+    expect(statuses.slice(0, limit).every((status) => status === 303)).toBe(true)
+    expect(statuses.at(-1)).toBe(429)
+    expect(await reportCount()).toBe(before + limit)
+  })
+
+  test('moderators see how many messages about a report were flagged as scams', async () => {
+    const owner = client()
+    await owner.signUp('modded')
+    const id = await report(owner)
+    const scammer = client()
+    await scammer.signUp('giftcards')
+    await scammer.post(`/finder/${id}/messages`, { body: 'Pay me in iTunes gift cards and I bring the cat.' })
+    const moderator = client()
+    const account = await moderator.signUp('moderator')
+    await ctx.services.accounts.setRole(account.handle, 'moderator')
+    expect(await (await moderator.get(`/finder/${id}`)).text()).toContain('1 message(s) about this report were flagged as possible scams')
+    expect(await (await client().get(`/finder/${id}`)).text()).not.toContain('flagged as possible scams')
+  })
+
   test('30 days without activity bring a reminder, and a quiet week after it expiry', async () => {
     const owner = client()
     await owner.signUp('idle')
@@ -384,6 +419,13 @@ describe('messages', () => {
     const stranger = client()
     await stranger.signUp('stranger')
     expect(await (await stranger.get(`/finder/${id}/messages?thread=${thread.id}`)).text()).not.toContain('by the canal')
+    expect(await (await owner.get('/notifications')).text()).toContain('A new message about Biscuit.')
+    // With htmx, sending swaps in the updated thread only.
+    const fragment = await finderPerson.post(`/finder/${id}/messages`, { body: 'The stone one.' }, { htmx: true })
+    expect(fragment.status).toBe(200)
+    const html = await fragment.text()
+    expect(html.startsWith('<section id="thread"')).toBe(true)
+    expect(html).toContain('The stone one.')
   })
 
   test('a message asking for a code or a fee is delivered with a plain warning and counted for moderators', async () => {

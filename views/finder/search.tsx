@@ -84,9 +84,7 @@ function withoutEmpty(values: SearchValues): Record<string, string> {
   return Object.fromEntries(Object.entries(values).filter((entry): entry is [string, string] => Boolean(entry[1])))
 }
 
-export interface SearchPageProps extends SearchAreaProps {}
-
-export function SearchPage(props: SearchPageProps): JSX.Element {
+export function SearchPage(props: SearchAreaProps): JSX.Element {
   return (
     <>
       <h1>Lost and found cats</h1>

@@ -58,7 +58,8 @@ export function StaticMap({ center, gridMetres, marks, places, label }: StaticMa
         <rect width={String(WIDTH)} height={String(HEIGHT)} fill="#eef0e6" />
         {places
           .map((place) => ({ place, at: project(place) }))
-          .filter(({ at }) => inside(at))
+          // Room for the label: not against the top edge, nor running off the right.
+          .filter(({ at }) => inside(at) && at.y > 14 && at.x < WIDTH - 60)
           .map(({ place, at }) => (
             <g fill="#6b6b6b">
               <circle cx={at.x.toFixed(1)} cy={at.y.toFixed(1)} r="2" />

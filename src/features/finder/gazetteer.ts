@@ -170,17 +170,15 @@ export function editDistanceWithin(a: string, b: string, limit: number): number 
   return previous[b.length]!
 }
 
-/** Places within the 1° cells around a point (a 3 × 3 block: at least ~55 km in every direction below 60° N/S). */
-function placesAroundCell({ lat, lng }: LatLng): Place[] {
-  const { places, byCell } = loaded()
-  const found: Place[] = []
+/** Indexes of the places in the 1° cells around a point (a 3 × 3 block: at least ~55 km in every direction below 60° N/S). */
+function* placesAroundCell({ lat, lng }: LatLng): Generator<number> {
+  const { byCell } = loaded()
   for (const dLat of [-1, 0, 1]) {
     for (const dLng of [-1, 0, 1]) {
       const wrappedLng = ((lng + dLng * CELL_DEGREES + 540) % 360) - 180
-      for (const at of byCell.get(cellKey(lat + dLat * CELL_DEGREES, wrappedLng)) ?? []) found.push(places[at]!)
+      yield* byCell.get(cellKey(lat + dLat * CELL_DEGREES, wrappedLng)) ?? []
     }
   }
-  return found
 }
 
 /** Flat-Earth metres between nearby points: plenty to rank towns by closeness. */
@@ -190,20 +188,31 @@ export function approximateMetres(a: LatLng, b: LatLng): number {
   return Math.hypot(dLat, dLng)
 }
 
-/** The nearest town or neighbourhood to a point, or null far from any (at sea, in a desert). */
+/**
+ * The nearest town or neighbourhood to a point, or null far from any (at sea, in a desert). Runs on
+ * every search by coordinates, over up to a few thousand places in a crowded region, so it compares
+ * squared flat distances with the point's own longitude scale and allocates nothing.
+ */
 export function nearestPlace(point: LatLng): Place | null {
+  const { places } = loaded()
+  const lngScale = Math.cos((point.lat * Math.PI) / 180)
   let best: Place | null = null
-  let bestMetres = Number.POSITIVE_INFINITY
-  for (const place of placesAroundCell(point)) {
-    const metres = approximateMetres(point, place)
-    if (metres < bestMetres) [best, bestMetres] = [place, metres]
+  let bestSquared = Number.POSITIVE_INFINITY
+  for (const at of placesAroundCell(point)) {
+    const place = places[at]!
+    const dLat = place.lat - point.lat
+    const dLng = ((((place.lng - point.lng + 540) % 360) - 180) * lngScale)
+    const squared = dLat * dLat + dLng * dLng
+    if (squared < bestSquared) [best, bestSquared] = [place, squared]
   }
   return best
 }
 
 /** The biggest places within `radiusM` of a point, biggest first: labels for a map of the area. */
 export function placesWithin(point: LatLng, radiusM: number, limit: number): Place[] {
-  return placesAroundCell(point)
+  const { places } = loaded()
+  return [...placesAroundCell(point)]
+    .map((at) => places[at]!)
     .filter((place) => approximateMetres(point, place) <= radiusM)
     .sort((a, b) => b.population - a.population)
     .slice(0, limit)

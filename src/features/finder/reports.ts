@@ -3,7 +3,7 @@
  * of key facts, status changes and "still looking". Every change that shows in public goes on to the
  * GEO index, the nearby-list cache and the CDN through `published`.
  */
-import { sql, type Kysely, type Selectable } from 'kysely'
+import type { Kysely, Selectable } from 'kysely'
 import type { Media, UploadErrors } from '@/features/media/service'
 import { geographyPoint, latOf, lngOf, type GeoIndex, type IndexedReport, type LatLng } from '@/features/finder/geo'
 import type { NearbyListCache } from '@/features/finder/list-cache'
@@ -154,7 +154,8 @@ export function createReports({ db, media, geoIndex, listCache, gridMetres, purg
     if (moved) await geoIndex.remove([before])
     if (after) await geoIndex.add([after])
     await listCache.dropAround(...[before?.point, after?.point].filter((point): point is LatLng => Boolean(point)))
-    await purge([`report:${(before ?? after)!.id}`, 'finder:nearby'])
+    // Search pages are not purged: reports change all the time, and the CDN keeps those 30 s at most.
+    await purge([`report:${(before ?? after)!.id}`])
   }
 
   const indexed = (report: Pick<PublicReport, 'id' | 'place' | 'status'>): IndexedReport | null =>

@@ -22,7 +22,7 @@ import type { HttpContext } from '@/http/context'
 import { HttpError } from '@/http/errors'
 import { fileCount, fileField, fileFields, formText, readFormData, textField } from '@/http/form'
 import { limitRate } from '@/http/rate-limit'
-import { afterPost, invalid, page, type RenderContext } from '@/http/render'
+import { afterPost, page, type RenderContext } from '@/http/render'
 import { requireViewer } from '@/http/viewer'
 import type { Store } from '@/infra/store/store'
 import { Flyer } from '@views/finder/flyer'
@@ -54,7 +54,7 @@ const MAP_PLACES_RADIUS_M = 15_000
 const REFUSALS: Record<Refusal, { status: 403 | 404 | 409; message?: string }> = {
   not_found: { status: 404 },
   not_yours: { status: 403, message: 'This is someone else’s report: only the person who reported it can change it.' },
-  closed: { status: 409, message: 'This report is closed, so it takes no more sightings or changes. You can still read it and message the reporter.' },
+  closed: { status: 409, message: 'This report is closed, so it takes no more sightings or new conversations. Its reporter can reopen it.' },
 }
 
 function refuse(refusal: Refusal): never {
@@ -71,15 +71,11 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
     return new Map([...profiles].map(([id, profile]) => [id, { handle: profile.handle, displayName: profile.displayName }]))
   }
 
-  async function pictures(ids: readonly (string | null)[]): Promise<Map<string, MediaPicture>> {
-    return media.urlsFor(ids)
-  }
-
   // ---------------------------------------------------------------------------------------------
   // Search
 
   async function renderResults(found: NearbyPage, where: string, radiusKm: number, query: SearchQuery): Promise<string> {
-    const photos = await pictures(found.reports.map((report) => report.photoId))
+    const photos = await media.urlsFor(found.reports.map((report) => report.photoId))
     const nextHref = found.nextCursor ? `/finder?${new URLSearchParams({ ...definedOnly(query), cursor: encodeNearbyCursor(found.nextCursor) })}` : null
     return Results({ page: found, where, radiusKm, photos, nextHref, now: new Date() })
   }
@@ -125,7 +121,7 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
     const shownSightings = isReporter ? sightings : sightings.map(({ exact: _exact, ...sighting }) => sighting)
     const historyPhotoIds = edits.flatMap((edit) => [edit.before, edit.after]).flatMap((fact) => (fact.field === 'photos' ? fact.mediaIds : []))
     const [photoMap, names] = await Promise.all([
-      pictures([...report.photoIds, ...sightings.map((sighting) => sighting.photoId), ...historyPhotoIds]),
+      media.urlsFor([...report.photoIds, ...sightings.map((sighting) => sighting.photoId), ...historyPhotoIds]),
       people([...sightings.map((sighting) => sighting.authorId), ...edits.map((edit) => edit.editorId)]),
     ])
     const photos = report.photoIds.map((photoId) => photoMap.get(photoId)).filter((photo): photo is MediaPicture => Boolean(photo))
@@ -237,7 +233,7 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
       const viewer = requireViewer(render)
       const report = await finder.reports.ownReport(viewer.id, params.id)
       if (typeof report === 'string') refuse(report)
-      const photos = await pictures(report.photoIds)
+      const photos = await media.urlsFor(report.photoIds)
       return formPage(
         render,
         {
@@ -264,7 +260,7 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
         if (typeof saved === 'string') refuse(saved)
         if (!saved.ok) {
           const current = await finder.reports.reporterView(params.id)
-          const pictureMap = await pictures(current?.photoIds ?? [])
+          const pictureMap = await media.urlsFor(current?.photoIds ?? [])
           const currentPhotos = (current?.photoIds ?? []).map((id) => pictureMap.get(id)).filter((photo): photo is MediaPicture => Boolean(photo))
           return formPage(render, { ...base, ...refusedForm(input, photos.alt, saved.errors, saved.suggestions), currentPhotos }, 'Edit the report', saved.status)
         }
@@ -357,7 +353,7 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
     .get('/finder/:id/flyer', async ({ render, params }) => {
       const report = await finder.reports.publicReport(params.id)
       if (!report) throw new HttpError(404)
-      const photos = await pictures(report.photoIds.slice(0, 1))
+      const photos = await media.urlsFor(report.photoIds.slice(0, 1))
       const url = absolute(`/finder/${report.id}`)
       const qrSvg = encodeQR(url, 'svg', { ecc: 'medium', border: 2 })
       return page(render, {

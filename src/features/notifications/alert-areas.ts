@@ -69,22 +69,26 @@ export function createAlertAreas(db: Kysely<AccountsDomain>, config: Pick<Config
       await db.deleteFrom('alert_areas').where('user_id', '=', userId).execute()
     },
 
-    /**
-     * The members whose alert area contains a point (for the alerts issue). The GiST index on
-     * home_point finds those within the largest radius anyone may choose; each row's own radius then
-     * decides. Both checks measure on the ellipsoid.
-     */
+    /** The members whose alert area contains a point (for the alerts issue), on the ellipsoid. */
     async areasContaining(point: LatLng): Promise<{ userId: string; radiusM: number }[]> {
-      const at = geographyPoint(point)
-      const rows = await db
-        .selectFrom('alert_areas')
-        .select(['user_id', 'radius_m'])
-        .where(sql<boolean>`ST_DWithin(home_point, ${at}, ${maxKm * 1000})`)
-        .where(sql<boolean>`ST_DWithin(home_point, ${at}, radius_m)`)
-        .execute()
+      const rows = await areasContainingQuery(db, point, maxKm).execute()
       return rows.map((row) => ({ userId: row.user_id, radiusM: row.radius_m }))
     },
   }
 }
 
 export type AlertAreas = ReturnType<typeof createAlertAreas>
+
+/**
+ * The alert areas that contain a point. The GiST index on home_point finds those within the largest
+ * radius anyone may choose; each row's own radius then decides. An area saved before the maximum was
+ * lowered counts as the new maximum.
+ */
+export function areasContainingQuery(db: Kysely<AccountsDomain>, point: LatLng, maxKm: number) {
+  const at = geographyPoint(point)
+  return db
+    .selectFrom('alert_areas')
+    .select(['user_id', 'radius_m'])
+    .where(sql<boolean>`ST_DWithin(home_point, ${at}, ${maxKm * 1000})`)
+    .where(sql<boolean>`ST_DWithin(home_point, ${at}, radius_m)`)
+}
