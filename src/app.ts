@@ -6,11 +6,11 @@ import { html } from '@elysiajs/html'
 import { Elysia } from 'elysia'
 import { registerJobHandlers } from '@/background'
 import type { Config } from '@/config'
-import { createAvatars } from '@/features/accounts/avatars'
+import { createAvatars, type Avatars } from '@/features/accounts/avatars'
 import type { Viewer } from '@/features/accounts/viewer'
 import { accountRoutes } from '@/features/accounts/routes'
 import { createAccounts } from '@/features/accounts/service'
-import { createSessions } from '@/features/accounts/sessions'
+import { createSessions, type Sessions } from '@/features/accounts/sessions'
 import { feedRoutes } from '@/features/feed/routes'
 import { createFeed } from '@/features/feed/service'
 import { finderRoutes } from '@/features/finder/routes'
@@ -53,16 +53,17 @@ export interface Infra {
 
 export function createServices({ config, log, dbs, store, blobs, queue }: Infra) {
   const media = createMedia({ db: dbs.social, blobs, store, config, log })
-  const accounts = createAccounts(dbs.accounts)
-  const notifications = createNotifications(dbs.accounts)
+  const sessions = createSessions(dbs.accounts, store, config)
+  const accounts = createAccounts(dbs.accounts, sessions.forgetViewer)
+  const notifications = createNotifications(dbs.accounts, store)
   const cdn = createCdn({ config, queue })
   const memorials = createMemorialsFeature({ config, db: dbs.memorials, store, media, cdn, notifications, log })
   const finder = createFinder({ db: dbs.finder, store, log, config, media, notifications, purge: (tags) => cdn.purge(tags) })
   return {
     media,
-    avatars: createAvatars({ db: dbs.accounts, media }),
+    avatars: viewerRefreshingAvatars(createAvatars({ db: dbs.accounts, media }), sessions),
     accounts,
-    sessions: createSessions(dbs.accounts, config),
+    sessions,
     notifications,
     feed: createFeed({ db: dbs.social, store, queue, config: config.feed, accounts, media, notifications, purge: (tags) => cdn.purge(tags) }),
     cdn,
@@ -103,6 +104,18 @@ export function createApp(infra: Infra) {
     .use(sitemapRoutes(services))
     .use(offlineRoutes())
   return { app, services }
+}
+
+/** The header shows the viewer's photo from the cached session: a new photo must drop that cache. */
+function viewerRefreshingAvatars(avatars: Avatars, sessions: Sessions): Avatars {
+  return {
+    ...avatars,
+    async replace(userId, input) {
+      const result = await avatars.replace(userId, input)
+      if (result.ok) await sessions.forgetViewer(userId)
+      return result
+    },
+  }
 }
 
 /** The finder's "post the happy ending to my feed": a text post through the feed's own post creation. */

@@ -167,9 +167,10 @@ function feedOn(config: Config, handles: { accounts: Kysely<AccountsDomain>; soc
     store,
     queue: createQueue({ store, name: 'bench', log, concurrency: 1 }),
     config: config.feed,
-    accounts: createAccounts(handles.accounts),
+    // No sessions live in this process, so there is no cached viewer to drop.
+    accounts: createAccounts(handles.accounts, () => Promise.resolve()),
     media,
-    notifications: createNotifications(handles.accounts),
+    notifications: createNotifications(handles.accounts, store),
   })
 }
 

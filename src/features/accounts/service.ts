@@ -35,7 +35,11 @@ export const PASSWORD_MIN = 8
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export const PASSWORD_MAX = 200
 
-export function createAccounts(db: Kysely<AccountsDomain>) {
+/**
+ * `viewerChanged` is told after a user's role changes, so signed-in pages stop showing (and
+ * authorising with) the cached old viewer at once (`sessions.forgetViewer`).
+ */
+export function createAccounts(db: Kysely<AccountsDomain>, viewerChanged: (userId: string) => Promise<void>) {
   const findByHandle = (handle: string) =>
     db.selectFrom('users').selectAll().where(sql<string>`lower(handle)`, '=', handle.toLowerCase()).executeTakeFirst()
 
@@ -109,7 +113,9 @@ export function createAccounts(db: Kysely<AccountsDomain>) {
     async setRole(handle: string, role: Role): Promise<UserRow | null> {
       const user = await findByHandle(handle)
       if (!user) return null
-      return db.updateTable('users').set({ role }).where('id', '=', user.id).returningAll().executeTakeFirstOrThrow()
+      const updated = await db.updateTable('users').set({ role }).where('id', '=', user.id).returningAll().executeTakeFirstOrThrow()
+      await viewerChanged(user.id)
+      return updated
     },
   }
 }

@@ -5,6 +5,11 @@
  *
  * The browser holds a random session id; the table keeps only its SHA-256, so a leaked table (or
  * backup) cannot be replayed as cookies.
+ *
+ * Every signed-in request resumes a session, so the resolved viewer is kept in the Store for a short
+ * while, under the same hash (never the raw id). Ending a session or changing what a viewer shows
+ * marks the keys changed (`markChanged`) in the shared Store, so it takes effect at once on every
+ * instance rather than after the cache time.
  */
 import { createHash } from 'node:crypto'
 import type { Kysely } from 'kysely'
@@ -12,9 +17,17 @@ import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser 
 import type { Config } from '@/config'
 import type { Role } from '@/features/accounts/tables'
 import type { Viewer } from '@/features/accounts/viewer'
+import { CHANGED_MARK, markChanged, type Store } from '@/infra/store/store'
 import type { AccountsDomain } from '@/schema'
 
 export const SESSION_COOKIE = 'nl_session'
+
+/**
+ * How long a resolved session stays in the Store. Sign-out and changes to the viewer invalidate it
+ * explicitly, so this only bounds how long a missed invalidation could last; a minute already turns
+ * a busy reader's per-page session query into one a minute.
+ */
+export const SESSION_CACHE_SECONDS = 60
 
 export interface Sessions {
   /** Starts a session and returns its Set-Cookie header value. */
@@ -27,6 +40,14 @@ export interface Sessions {
   endAll(userId: string): Promise<string>
   /** Deletes sessions past their expiry (a daily job): they can no longer be resumed anyway. */
   purgeExpired(): Promise<void>
+  /** Drops the cached viewer of every session of a user, after their role, name or photo changed. */
+  forgetViewer(userId: string): Promise<void>
+}
+
+/** A resumed session as the Store keeps it; `expiresAt` in epoch ms. */
+interface CachedSession {
+  viewer: Viewer
+  expiresAt: number
 }
 
 interface UserAttributes {
@@ -43,9 +64,15 @@ declare module 'lucia' {
   }
 }
 
-export function createSessions(db: Kysely<AccountsDomain>, config: Pick<Config, 'publicUrl' | 'sessionDays'>): Sessions {
-  const lucia = new Lucia(hashedSessionAdapter(db), {
-    sessionExpiresIn: new TimeSpan(config.sessionDays, 'd'),
+export function createSessions(
+  db: Kysely<AccountsDomain>,
+  store: Store,
+  config: Pick<Config, 'publicUrl' | 'sessionDays'>,
+): Sessions {
+  const sessionExpiresIn = new TimeSpan(config.sessionDays, 'd')
+  const adapter = hashedSessionAdapter(db)
+  const lucia = new Lucia(adapter, {
+    sessionExpiresIn,
     sessionCookie: {
       name: SESSION_COOKIE,
       attributes: { sameSite: 'lax', secure: config.publicUrl.protocol === 'https:' },
@@ -53,6 +80,33 @@ export function createSessions(db: Kysely<AccountsDomain>, config: Pick<Config, 
     getUserAttributes: (attributes) => attributes,
   })
   const blank = () => lucia.createBlankSessionCookie().serialize()
+
+  /** When lucia extends a session (validateSession): once it is in the second half of its life. */
+  const refreshDueAt = (expiresAt: number) => expiresAt - sessionExpiresIn.milliseconds() / 2
+
+  /** Marks the cached viewers of all a user's sessions changed; getUserSessions hands back hashes. */
+  async function markUserSessionsChanged(userId: string): Promise<void> {
+    const sessions = await adapter.getUserSessions(userId)
+    await markChanged(store, sessions.map((session) => cacheKey(session.id)), SESSION_CACHE_SECONDS)
+  }
+
+  async function cachedSession(key: string): Promise<CachedSession | null> {
+    const raw = await store.get(key)
+    if (raw === null || raw === CHANGED_MARK) return null
+    const cached = JSON.parse(raw) as CachedSession
+    // Due for extension: lucia must extend it and send the refreshed cookie.
+    return Date.now() < refreshDueAt(cached.expiresAt) ? cached : null
+  }
+
+  /**
+   * Caches a session until it is due for extension at the latest, so a cached session is never one
+   * lucia would have extended. `setIfAbsent`: a change marked meanwhile must win over this older read.
+   */
+  async function cacheSession(key: string, cached: CachedSession): Promise<void> {
+    const secondsUntilDue = Math.floor((refreshDueAt(cached.expiresAt) - Date.now()) / 1000)
+    const ttlSeconds = Math.min(SESSION_CACHE_SECONDS, secondsUntilDue)
+    if (ttlSeconds > 0) await store.setIfAbsent(key, JSON.stringify(cached), ttlSeconds)
+  }
 
   return {
     async start(userId) {
@@ -62,6 +116,9 @@ export function createSessions(db: Kysely<AccountsDomain>, config: Pick<Config, 
     async resume(cookieHeader) {
       const sessionId = lucia.readSessionCookie(cookieHeader ?? '')
       if (!sessionId) return null
+      const key = cacheKey(hashId(sessionId))
+      const cached = await cachedSession(key)
+      if (cached) return { viewer: cached.viewer, sessionId, refreshCookie: null }
       const { session, user } = await lucia.validateSession(sessionId)
       if (!session) return null
       const viewer: Viewer = {
@@ -71,21 +128,31 @@ export function createSessions(db: Kysely<AccountsDomain>, config: Pick<Config, 
         role: user.role,
         avatarMediaId: user.avatar_media_id,
       }
+      await cacheSession(key, { viewer, expiresAt: session.expiresAt.getTime() })
       return { viewer, sessionId, refreshCookie: session.fresh ? lucia.createSessionCookie(session.id).serialize() : null }
     },
+    // Mark before deleting rows: a request between the two still reads the (live) row, and after
+    // the deletion nothing can cache the session again.
     async end(sessionId) {
+      await markChanged(store, [cacheKey(hashId(sessionId))], SESSION_CACHE_SECONDS)
       await lucia.invalidateSession(sessionId)
       return blank()
     },
     async endAll(userId) {
-      await lucia.invalidateUserSessions(userId)
+      await markUserSessionsChanged(userId)
+      // Deleted here rather than through lucia, to learn every row that went: a session started
+      // between the marking above and this deletion gets its mark too.
+      const deleted = await db.deleteFrom('sessions').where('user_id', '=', userId).returning('id_hash').execute()
+      await markChanged(store, deleted.map((row) => cacheKey(row.id_hash)), SESSION_CACHE_SECONDS)
       return blank()
     },
     purgeExpired: () => lucia.deleteExpiredSessions(),
+    forgetViewer: markUserSessionsChanged,
   }
 }
 
 const hashId = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex')
+const cacheKey = (idHash: string) => `session:${idHash}`
 
 /** Lucia's adapter over our `sessions` table, storing and looking up hashed ids only. */
 function hashedSessionAdapter(db: Kysely<AccountsDomain>): Adapter {

@@ -4,6 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely'
 import type { NotificationRow } from '@/features/notifications/tables'
+import { CHANGED_MARK, markChanged, type Store } from '@/infra/store/store'
 import type { AccountsDomain } from '@/schema'
 import { decodeCursor, encodeCursor } from '@/shared/cursor'
 
@@ -11,6 +12,13 @@ import { decodeCursor, encodeCursor } from '@/shared/cursor'
 export const NOTIFICATIONS_PAGE_SIZE = 20
 /** Notification texts are ours, but they quote people's words: keep a row small. */
 const TEXT_MAX = 500
+/**
+ * How long the header's unread count is kept. Every write that changes it marks it changed, so this
+ * only bounds a missed invalidation; half a minute spares the count query on most page views.
+ */
+export const UNREAD_COUNT_CACHE_SECONDS = 30
+
+const unreadCountKey = (userId: string) => `notifications:unread:${userId}`
 
 export interface NewNotification {
   /** What happened, e.g. `welcome`, `sighting`, `message`: later issues add theirs. */
@@ -25,7 +33,19 @@ export interface NotificationPage {
   nextCursor: string | null
 }
 
-export function createNotifications(db: Kysely<AccountsDomain>) {
+export function createNotifications(db: Kysely<AccountsDomain>, store: Store) {
+  const countChanged = (userId: string) => markChanged(store, [unreadCountKey(userId)], UNREAD_COUNT_CACHE_SECONDS)
+
+  async function countUnread(userId: string): Promise<number> {
+    const row = await db
+      .selectFrom('notifications')
+      .select((eb) => eb.fn.countAll<number>().as('count'))
+      .where('user_id', '=', userId)
+      .where('read_at', 'is', null)
+      .executeTakeFirstOrThrow()
+    return Number(row.count)
+  }
+
   return {
     async notify(userId: string, notification: NewNotification): Promise<void> {
       await db
@@ -37,6 +57,7 @@ export function createNotifications(db: Kysely<AccountsDomain>) {
           url: notification.url ?? null,
         })
         .execute()
+      await countChanged(userId)
     },
 
     /** A user's notifications, newest first, from the cursor on. */
@@ -59,18 +80,20 @@ export function createNotifications(db: Kysely<AccountsDomain>) {
       return { notifications: shown, nextCursor: more ? encodeCursor({ at: last.created_at, id: String(last.id) }) : null }
     },
 
+    /** For the header on every page, so cached; exact after `notify` and `markAllRead`. */
     async unreadCount(userId: string): Promise<number> {
-      const row = await db
-        .selectFrom('notifications')
-        .select((eb) => eb.fn.countAll<number>().as('count'))
-        .where('user_id', '=', userId)
-        .where('read_at', 'is', null)
-        .executeTakeFirstOrThrow()
-      return Number(row.count)
+      const key = unreadCountKey(userId)
+      const cached = await store.get(key)
+      if (cached !== null && cached !== CHANGED_MARK) return Number(cached)
+      const count = await countUnread(userId)
+      // setIfAbsent: a change marked since this count was read must not be overwritten by it.
+      await store.setIfAbsent(key, String(count), UNREAD_COUNT_CACHE_SECONDS)
+      return count
     },
 
     async markAllRead(userId: string): Promise<void> {
       await db.updateTable('notifications').set({ read_at: new Date() }).where('user_id', '=', userId).where('read_at', 'is', null).execute()
+      await countChanged(userId)
     },
   }
 }

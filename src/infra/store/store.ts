@@ -85,3 +85,15 @@ export interface GeoHit {
 
 /** Where `lremAndForward` puts what it took: pushed on the head of a list, or added to a sorted set. */
 export type Forward = { list: string; value: string } | { zset: string; member: string; score: number }
+
+/**
+ * What a cache key holds for a while after its source changed. A reader that loaded the old value just
+ * before the change could otherwise put it back after the change deleted it; with the mark in place,
+ * readers go to the source and fill with `setIfAbsent`, which the mark refuses.
+ */
+export const CHANGED_MARK = '!changed'
+
+/** After a write to the source of cached values: drops them, and keeps racing readers from restoring them. */
+export async function markChanged(store: Store, keys: readonly string[], ttlSeconds: number): Promise<void> {
+  await Promise.all(keys.map((key) => store.set(key, CHANGED_MARK, ttlSeconds)))
+}
