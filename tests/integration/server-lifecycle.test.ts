@@ -10,9 +10,10 @@ import { BUN, REPO_ROOT, startServer, type RunningServer } from '@tests/helpers/
 let server: RunningServer
 const dataDir = mkdtempSync(path.join(tmpdir(), 'nl-lifecycle-'))
 
+// A cold embedded start (PGlite cluster + migrations) takes seconds, more on a busy machine.
 beforeAll(async () => {
   server = await startServer({ dataDir })
-})
+}, 60_000)
 
 afterAll(async () => {
   await server?.stop()

@@ -20,7 +20,7 @@
  */
 import type { Kysely } from 'kysely'
 import type { Config } from '@/config'
-import { checkUpload, type IntakeRejection } from '@/features/media/intake'
+import { checkDecodes, checkHeader, checkUpload, type IntakeRejection } from '@/features/media/intake'
 import {
   configureSharp,
   planVariants,
@@ -215,13 +215,24 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
       let slotAt = started
       const processed = await processing.run(async () => {
         slotAt = performance.now()
-        const intake = await checkUpload(bytes, config)
         // A bad description alone costs no processing; both messages still come back together.
-        if (!intake.ok || altError) return { intake, rendered: null }
-        const rendered = await processImage(intake.image)
+        if (altError) return { intake: await checkUpload(bytes, config), rendered: null }
+        const header = await checkHeader(bytes, config)
+        if (!header.ok) return { intake: header, rendered: null }
+        // The verification decode runs beside the processing (see checkHeader); if it refuses the
+        // photo, whatever processing made (or the error it hit on the damaged bytes) is dropped.
+        const [refusal, processing] = await Promise.all([
+          checkDecodes(header.image),
+          processImage(header.image).then(
+            (rendered) => ({ rendered }),
+            (error: unknown) => ({ error }),
+          ),
+        ])
         // Before the next upload may start: memory stays bounded by the concurrency, not by luck.
         releaseProcessingMemory()
-        return { intake, rendered }
+        if (refusal) return { intake: refusal, rendered: null }
+        if ('error' in processing) throw processing.error
+        return { intake: header, rendered: processing.rendered }
       })
       const { intake, rendered } = processed
       if (!intake.ok) return refuse(intake.status, { photo: intake.message, alt: altError })
