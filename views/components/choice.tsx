@@ -1,3 +1,5 @@
+import { controlDescription, FieldFrame } from '@views/components/field-frame'
+
 export interface ChoiceProps<T extends string> {
   name: string
   label: string
@@ -14,20 +16,9 @@ export interface ChoiceProps<T extends string> {
 /** A labelled `<select>` with its hint and error, like Field. */
 export function Choice<T extends string>({ name, label, options, labels, value, error, hint, emptyLabel }: ChoiceProps<T>): JSX.Element {
   const id = `field-${name}`
-  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ')
   return (
-    <div class="field">
-      <label for={id} safe>
-        {label}
-      </label>
-      {hint ? (
-        <span class="hint" id={`${id}-hint`} safe>
-          {hint}
-        </span>
-      ) : (
-        ''
-      )}
-      <select id={id} name={name} aria-invalid={error ? 'true' : undefined} aria-describedby={described || undefined}>
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      <select id={id} name={name} {...controlDescription(id, hint, error)}>
         {emptyLabel !== undefined && (
           <option value="" safe>
             {emptyLabel}
@@ -39,14 +30,7 @@ export function Choice<T extends string>({ name, label, options, labels, value, 
           </option>
         ))}
       </select>
-      {error ? (
-        <span class="error" id={`${id}-error`} safe>
-          {error}
-        </span>
-      ) : (
-        ''
-      )}
-    </div>
+    </FieldFrame>
   )
 }
 

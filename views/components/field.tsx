@@ -1,3 +1,5 @@
+import { controlDescription, FieldFrame } from '@views/components/field-frame'
+
 export interface FieldProps {
   name: string
   label: string
@@ -19,19 +21,8 @@ export interface FieldProps {
  */
 export function Field({ name, label, value, error, type = 'text', hint, required, autocomplete, maxlength, minlength, accept }: FieldProps): JSX.Element {
   const id = `field-${name}`
-  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ')
   return (
-    <div class="field">
-      <label for={id} safe>
-        {label}
-      </label>
-      {hint ? (
-        <span class="hint" id={`${id}-hint`} safe>
-          {hint}
-        </span>
-      ) : (
-        ''
-      )}
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
       <input
         id={id}
         name={name}
@@ -43,16 +34,8 @@ export function Field({ name, label, value, error, type = 'text', hint, required
         autocomplete={autocomplete}
         maxlength={maxlength}
         minlength={minlength}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={described || undefined}
+        {...controlDescription(id, hint, error)}
       />
-      {error ? (
-        <span class="error" id={`${id}-error`} safe>
-          {error}
-        </span>
-      ) : (
-        ''
-      )}
-    </div>
+    </FieldFrame>
   )
 }

@@ -1,3 +1,5 @@
+import { controlDescription, FieldFrame } from '@views/components/field-frame'
+
 export interface TextAreaProps {
   name: string
   label: string
@@ -13,38 +15,11 @@ export interface TextAreaProps {
 
 /** Field's sibling for longer text: a labelled textarea with its hint and error (aria-describedby). */
 export function TextArea({ name, label, value = '', error, hint, rows = 4, maxlength, required, id = `field-${name}` }: TextAreaProps): JSX.Element {
-  const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ')
   return (
-    <div class="field">
-      <label for={id} safe>
-        {label}
-      </label>
-      {hint ? (
-        <span class="hint" id={`${id}-hint`} safe>
-          {hint}
-        </span>
-      ) : (
-        ''
-      )}
-      <textarea
-        id={id}
-        name={name}
-        rows={String(rows)}
-        maxlength={maxlength}
-        required={required}
-        aria-invalid={error ? 'true' : undefined}
-        aria-describedby={described || undefined}
-        safe
-      >
+    <FieldFrame id={id} label={label} hint={hint} error={error}>
+      <textarea id={id} name={name} rows={String(rows)} maxlength={maxlength} required={required} {...controlDescription(id, hint, error)} safe>
         {value}
       </textarea>
-      {error ? (
-        <span class="error" id={`${id}-error`} safe>
-          {error}
-        </span>
-      ) : (
-        ''
-      )}
-    </div>
+    </FieldFrame>
   )
 }
