@@ -27,6 +27,7 @@ import { createNotifications } from '@/features/notifications/service'
 import { offlineRoutes } from '@/features/offline/routes'
 import { sitemapRoutes } from '@/features/sitemap/routes'
 import { createSitemap } from '@/features/sitemap/sitemap'
+import { profileSitemapSource } from '@/features/accounts/sitemap-source'
 import { assetRoutes } from '@/http/assets'
 import { createHttpContext } from '@/http/context'
 import { errorHandling } from '@/http/errors'
@@ -70,8 +71,8 @@ export function createServices({ config, log, dbs, store, blobs, queue }: Infra)
     memorials,
     finder,
     alertAreas: createAlertAreas(dbs.accounts, config),
-    // Features with public pages add their source here (lost/found reports, profiles).
-    sitemap: createSitemap({ publicUrl: config.publicUrl, sources: [memorials.sitemapSource, finder.sitemapSource] }),
+    // Every feature with public pages adds its source here.
+    sitemap: createSitemap({ publicUrl: config.publicUrl, sources: [memorials.sitemapSource, finder.sitemapSource, profileSitemapSource(dbs.accounts)] }),
   }
 }
 

@@ -194,3 +194,21 @@ describe('roles', () => {
     expect(await ctx.services.accounts.setRole('nobody_here_at_all', 'admin')).toBeNull()
   })
 })
+
+describe('profiles for crawlers', () => {
+  test('every member profile is listed in the sitemap', async () => {
+    const account = await client().signUp('listed')
+    const browser = client()
+    const index = await (await browser.get('/sitemap.xml')).text()
+    const chunks = [...index.matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => match[1]!.replace(/&amp;/g, '&'))
+    const profileChunks = chunks.filter((url) => url.includes('/sitemaps/profiles.xml'))
+    expect(profileChunks.length).toBeGreaterThan(0)
+    const listed: string[] = []
+    for (const chunk of profileChunks) {
+      const url = new URL(chunk)
+      const xml = await (await browser.get(url.pathname + url.search)).text()
+      listed.push(...[...xml.matchAll(/<loc>([^<]+)<\/loc>/g)].map((match) => match[1]!))
+    }
+    expect(listed).toContain(`${ctx.config.publicUrl.origin}/@${account.handle}`)
+  })
+})
