@@ -1,3 +1,4 @@
+import { ShareTags, type ShareImage } from '@views/components/share-tags'
 import type { CommentCard, PostCard as Post, Thread } from '@/features/feed/service'
 import { JsonLd } from '@views/components/json-ld'
 import { TextArea } from '@views/components/text-area'
@@ -116,13 +117,6 @@ export function CommentForm({ postId, value, error, maxChars }: CommentFormProps
   )
 }
 
-export interface ShareImage {
-  url: string
-  width: number
-  height: number
-  alt: string
-}
-
 export interface PostHeadProps {
   title: string
   description: string
@@ -139,26 +133,7 @@ export interface PostHeadProps {
 export function PostHead({ title, description, url, image, post, authorUrl }: PostHeadProps): JSX.Element {
   return (
     <>
-      <meta property="og:type" content="article" />
-      <meta property="og:site_name" content="Nine Lives" />
-      <meta property="og:title" content={title} />
-      <meta property="og:description" content={description} />
-      <meta property="og:url" content={url} />
-      {image ? (
-        <>
-          <meta property="og:image" content={image.url} />
-          <meta property="og:image:width" content={String(image.width)} />
-          <meta property="og:image:height" content={String(image.height)} />
-          <meta property="og:image:alt" content={image.alt} />
-          <meta name="twitter:image" content={image.url} />
-          <meta name="twitter:image:alt" content={image.alt} />
-        </>
-      ) : (
-        ''
-      )}
-      <meta name="twitter:card" content={image ? 'summary_large_image' : 'summary'} />
-      <meta name="twitter:title" content={title} />
-      <meta name="twitter:description" content={description} />
+      <ShareTags title={title} description={description} url={url} image={image} />
       <JsonLd
         data={{
           '@context': 'https://schema.org',

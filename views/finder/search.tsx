@@ -1,6 +1,6 @@
 import type { Place } from '@/features/finder/gazetteer'
 import { shownKm } from '@/features/finder/geo'
-import type { SearchErrors } from '@/features/finder/search-input'
+import type { SearchErrors, SearchQuery } from '@/features/finder/search-input'
 import type { NearbyPage, NearbyReport } from '@/features/finder/search'
 import { COLOURS, LABELS, PATTERNS, REPORT_KINDS } from '@/features/finder/vocabulary'
 import type { MediaPicture } from '@/features/media/service'
@@ -12,16 +12,7 @@ import { RelativeTime } from '@views/components/time'
 import { MapBox, PlaceFields, type MapSettings } from '@views/finder/place-fields'
 
 /** The search form as typed (query string values). */
-export interface SearchValues {
-  near?: string
-  lat?: string
-  lng?: string
-  radius_km?: string
-  kind?: string
-  colour?: string
-  pattern?: string
-  seen_since?: string
-}
+export type SearchValues = Omit<SearchQuery, 'cursor'>
 
 
 export interface SearchAreaProps {

@@ -12,7 +12,8 @@ import type { Viewer } from '@/features/accounts/viewer'
 import type { MediaPicture } from '@/features/media/service'
 import type { CandleState } from '@/features/memorials/candles'
 import { formatPartialDate, partialDateAttribute, type AnniversaryKind, type PartialDate } from '@/features/memorials/dates'
-import type { CachedMemorialPage, ShareImage } from '@/features/memorials/page-cache'
+import type { CachedMemorialPage } from '@/features/memorials/page-cache'
+import { ShareTags } from '@views/components/share-tags'
 import type { Memorial } from '@/features/memorials/service'
 import type { TrustedHtml } from '@/features/memorials/story'
 import type { Tribute } from '@/features/memorials/tributes'
@@ -349,29 +350,8 @@ export function MemorialHead({ page, url, siteUrl }: { page: CachedMemorialPage;
   const title = memorialTitle(memorial)
   return (
     <>
-      <meta property="og:type" content="article" />
-      <meta property="og:site_name" content="Nine Lives" />
-      <meta property="og:title" content={title} />
-      <meta property="og:description" content={description} />
-      <meta property="og:url" content={url} />
-      {shareImage ? <ShareImageTags image={shareImage} /> : ''}
-      <meta name="twitter:card" content={shareImage ? 'summary_large_image' : 'summary'} />
-      <meta name="twitter:title" content={title} />
-      <meta name="twitter:description" content={description} />
+      <ShareTags title={title} description={description} url={url} image={shareImage} />
       <JsonLd data={memorialJsonLd({ page, url, siteUrl })} />
-    </>
-  )
-}
-
-function ShareImageTags({ image }: { image: ShareImage }): JSX.Element {
-  return (
-    <>
-      <meta property="og:image" content={image.url} />
-      <meta property="og:image:width" content={String(image.width)} />
-      <meta property="og:image:height" content={String(image.height)} />
-      <meta property="og:image:alt" content={image.alt} />
-      <meta name="twitter:image" content={image.url} />
-      <meta name="twitter:image:alt" content={image.alt} />
     </>
   )
 }

@@ -20,14 +20,9 @@ import type { Store } from '@/infra/store/store'
 import type { Memorial } from '@/features/memorials/service'
 import type { SharedPage } from '@/http/render'
 import { singleFlight } from '@/shared/single-flight'
+import type { ShareImage } from '@views/components/share-tags'
 
-/** An image for Open Graph and JSON-LD: an absolute URL with its size. */
-export interface ShareImage {
-  url: string
-  width: number
-  height: number
-  alt: string
-}
+export type { ShareImage }
 
 /** HTML rendered by the memorial views from escaped values and the story's trustedHtml. */
 export type RenderedHtml = string & { readonly __renderedHtml: unique symbol }
