@@ -14,29 +14,26 @@ export interface HtmlResponseInit {
   headers?: Record<string, string>
 }
 
-/** A page in every encoding we send, made once for a page that many requests share (see render.ts). */
+/**
+ * A page sent many times (a shared page, a member's reloaded home feed): each encoding is made the
+ * first time a client asks for it and kept here, so later responses compress nothing.
+ */
 export interface EncodedHtml {
   html: string
-  br: Uint8Array<ArrayBuffer> | null
-  gzip: Uint8Array<ArrayBuffer> | null
+  br?: Uint8Array<ArrayBuffer>
+  gzip?: Uint8Array<ArrayBuffer>
 }
 
 type Encoding = 'br' | 'gzip'
 
-/** `html` compressed both ways (nothing for a page too small to gain from it). */
-export function encodeHtml(html: string): EncodedHtml {
-  if (html.length < MIN_COMPRESS_BYTES) return { html, br: null, gzip: null }
-  return { html, br: compress(html, 'br'), gzip: compress(html, 'gzip') }
-}
-
-/** The page as HTML, compressed as the client accepts: on the spot, or from an `EncodedHtml` made earlier. */
+/** The page as HTML, compressed as the client accepts: on the spot, or once per encoding for an `EncodedHtml`. */
 export function htmlResponse(request: Request, body: string | EncodedHtml, init: HtmlResponseInit = {}): Response {
   const headers = new Headers(init.headers)
   headers.set('Content-Type', 'text/html; charset=utf-8')
   headers.append('Vary', 'HX-Request')
   const html = typeof body === 'string' ? body : body.html
   const encoding = html.length < MIN_COMPRESS_BYTES ? null : acceptedEncoding(request)
-  const bytes = encoding && (typeof body === 'string' ? compress(body, encoding) : body[encoding])
+  const bytes = encoding && (typeof body === 'string' ? compress(body, encoding) : (body[encoding] ??= compress(html, encoding)))
   if (encoding && bytes) {
     headers.set('Content-Encoding', encoding)
     headers.append('Vary', 'Accept-Encoding')

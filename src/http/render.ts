@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto'
 import type { Viewer } from '@/features/accounts/viewer'
 import type { MediaPicture } from '@/features/media/service'
-import { encodeHtml, htmlResponse, type EncodedHtml } from '@/http/html-response'
+import { htmlResponse, type EncodedHtml } from '@/http/html-response'
 import { Layout, type PageMeta } from '@views/layout/layout'
 
 /** What the render helpers need to know about the request. Routes get it from the session plugin. */
@@ -56,6 +56,52 @@ export async function page(ctx: RenderContext, view: PageView): Promise<Response
   return (await sharedPageResponse(ctx.request, { etag: etagOf(html), html: async () => html }, publicCache, headers))!
 }
 
+/** A signed-in page whose main content a feature keeps versioned (the home feed's first page). */
+export interface VersionedPage {
+  /** Names this rendering of `view.main`: a new version whenever it changes. */
+  version: string
+  view: PageView
+}
+
+/**
+ * A signed-in page that a member asks for again and again unchanged: the home feed, reloaded.
+ * The finished page, compressed, is kept in memory per viewer under the version of its main
+ * content (which the feature keeps in the Store, so every instance agrees on it) and all that the
+ * layout shows of the viewer, unread count included. While both are unchanged a request costs
+ * those two reads and no rendering or compression; else `render` (given the version read) makes
+ * the page, which is kept for next time.
+ */
+export async function versionedPage(
+  ctx: RenderContext,
+  currentVersion: Promise<string | null>,
+  render: (version: string | null) => Promise<VersionedPage>,
+): Promise<Response> {
+  const viewer = ctx.viewer
+  if (!viewer) return page(ctx, (await render(await currentVersion)).view)
+  // Asked together: one round trip to the Store.
+  const [version, unreadCount] = await Promise.all([currentVersion, ctx.unreadCount()])
+  const shows = `${viewer.handle}|${viewer.displayName}|${viewer.role}|${viewer.avatarMediaId}|${unreadCount}`
+  const kept = version === null ? undefined : personalPages.get(viewer.id)
+  if (kept && kept.version === version && kept.shows === shows) return personalResponse(ctx.request, kept)
+
+  const fresh = await render(version)
+  const { main, fragment: _fragment, publicCache: _publicCache, headers: _headers, status: _status, ...meta } = fresh.view
+  const avatar = (await ctx.avatar?.()) ?? null
+  const html = await Layout({ ...meta, viewer, unreadCount, avatar, children: await main })
+  const made: PersonalPage = { version: fresh.version, shows, page: { html } }
+  keepNewest(personalPages, PERSONAL_PAGES_KEPT, viewer.id, made)
+  return personalResponse(ctx.request, made)
+}
+
+interface PersonalPage {
+  version: string
+  /** What the layout showed of the viewer: a new name, photo or unread count renders afresh. */
+  shows: string
+  page: EncodedHtml
+}
+
+const personalResponse = (request: Request, kept: PersonalPage) => htmlResponse(request, kept.page, { headers: { 'Cache-Control': PRIVATE } })
+
 /** A public page as every signed-out visitor gets it, for a cache to keep: its HTML and ETag. */
 export interface SharedPage {
   html: string
@@ -101,10 +147,24 @@ const encodedPages = new Map<string, EncodedHtml>()
 async function encodeOnce(shared: { etag: string; html: () => Promise<string | null> }): Promise<EncodedHtml | null> {
   const html = await shared.html()
   if (html === null) return null
-  const encoded = encodeHtml(html)
-  encodedPages.set(shared.etag, encoded)
-  if (encodedPages.size > ENCODED_PAGES_KEPT) encodedPages.delete(encodedPages.keys().next().value!)
+  const encoded: EncodedHtml = { html }
+  keepNewest(encodedPages, ENCODED_PAGES_KEPT, shared.etag, encoded)
   return encoded
+}
+
+/**
+ * Personal pages by viewer id, the latest of each (see `versionedPage`). A member's page is only
+ * reused while they reload within its version's minute, so these are the members active right
+ * now; the oldest go first beyond them. At ~35 KB a page (HTML and brotli) this is under 40 MB.
+ */
+const PERSONAL_PAGES_KEPT = 1000
+const personalPages = new Map<string, PersonalPage>()
+
+/** Sets `key` as the newest entry of `map`, dropping the oldest beyond `max`. */
+function keepNewest<K, V>(map: Map<K, V>, max: number, key: K, value: V): void {
+  map.delete(key)
+  map.set(key, value)
+  if (map.size > max) map.delete(map.keys().next().value!)
 }
 
 function etagOf(html: string): string {

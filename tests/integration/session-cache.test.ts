@@ -22,7 +22,7 @@ async function signedIn() {
   return { browser, cookie, handle, user }
 }
 
-const sessionKey = (cookie: string) => `session:${createHash('sha256').update(cookie.split('=')[1]!).digest('hex')}`
+const sessionKey = (cookie: string) => `near:session:${createHash('sha256').update(cookie.split('=')[1]!).digest('hex')}`
 
 const replay = (cookie: string, path = '/') => ctx.app.handle(new Request(`${ctx.config.publicUrl.origin}${path}`, { headers: { Cookie: cookie } }))
 
@@ -108,7 +108,7 @@ describe('the cached unread count', () => {
   test('is served from the Store once cached', async () => {
     const { browser, user } = await signedIn()
     expect(await notifications.unreadCount(user.id)).toBe(0)
-    await store.set(`notifications:unread:${user.id}`, '7', 30)
+    await store.set(`near:notifications:unread:${user.id}`, '7', 30)
     expect(unreadBadge.exec(await (await browser.get('/')).text())?.[1]).toBe('7')
   })
 })

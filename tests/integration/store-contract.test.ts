@@ -3,6 +3,8 @@
  * REDIS_URL is set (CI). Whatever a feature can observe must be the same in both.
  */
 import { afterEach, beforeEach, describe, expect, test } from 'bun:test'
+import { Redis } from 'ioredis'
+import { createRedisStore } from '@/infra/store/redis'
 import type { Store } from '@/infra/store/store'
 import { makeTestStore, testStoreKinds, type TestStore } from '@tests/helpers/store'
 
@@ -68,6 +70,20 @@ for (const kind of testStoreKinds()) {
         expect(await store.setIfAbsent('mark', 'again', 1)).toBe(true)
         expect(await store.incr('attempts', 1)).toBe(1)
         expect(await store.get('renewed')).toBe('v2')
+      })
+
+      test('getNear reads every write made through this store at once, and takes only near keys', async () => {
+        expect(await store.getNear('near:k')).toBeNull()
+        await store.set('near:k', 'v1', 60)
+        expect(await store.getNear('near:k')).toBe('v1')
+        await store.set('near:k', 'v2', 60)
+        expect(await store.getNear('near:k')).toBe('v2')
+        expect(await store.setIfAbsent('near:k', 'v3', 60)).toBe(false)
+        await store.del('near:k')
+        expect(await store.getNear('near:k')).toBeNull()
+        expect(await store.setIfAbsent('near:k', 'v3', 60)).toBe(true)
+        expect(await store.getNear('near:k')).toBe('v3')
+        await expect(store.getNear('k')).rejects.toThrow(/near:/)
       })
 
       test('a TTL that is not a whole number of seconds above zero is refused', async () => {
@@ -404,6 +420,77 @@ describe.skipIf(!process.env.REDIS_URL)('the in-process store next to Redis (nee
     )
     expect(fromMemory!.length).toBeGreaterThan(5)
     expect(fromMemory).toEqual(fromRedis!)
+  })
+})
+
+describe.skipIf(!process.env.REDIS_URL)('near copies on Redis (needs REDIS_URL)', () => {
+  let here: TestStore
+  let elsewhere: Store
+  let admin: Redis
+
+  beforeEach(() => {
+    here = makeTestStore('redis')
+    // Another instance of the app: its own connections, the same keys.
+    elsewhere = createRedisStore({ url: process.env.REDIS_URL!, keyPrefix: here.prefix! })
+    admin = new Redis(process.env.REDIS_URL!)
+  })
+  afterEach(async () => {
+    await Promise.all([elsewhere.close(), admin.quit()])
+    await here.close()
+  })
+
+  /** GETs Redis has answered, from every client: reads answered by a copy never reach it. */
+  async function getsAnswered(): Promise<number> {
+    const stats = await admin.info('commandstats')
+    return Number(/cmdstat_get:calls=(\d+)/.exec(stats)?.[1] ?? 0)
+  }
+
+  /** Reads `key` until a copy answers them (tracking starts when the store's connection is ready). */
+  async function untilCopied(key: string): Promise<void> {
+    const deadline = Date.now() + 3000
+    while (Date.now() < deadline) {
+      await here.store.getNear(key)
+      const before = await getsAnswered()
+      for (let i = 0; i < 100; i++) await here.store.getNear(key)
+      if ((await getsAnswered()) - before < 50) return
+      await sleep(50)
+    }
+    throw new Error(`no copy of ${key} was kept`)
+  }
+
+  async function untilRead(key: string, expected: string | null): Promise<void> {
+    const deadline = Date.now() + 1000
+    while ((await here.store.getNear(key)) !== expected) {
+      if (Date.now() > deadline) throw new Error(`${key} still reads ${await here.store.getNear(key)}, not ${expected}`)
+      await sleep(5)
+    }
+  }
+
+  test('a copy answers repeated reads, and a change from another instance replaces it at once', async () => {
+    await here.store.set('near:session:a', 'alice', 60)
+    await untilCopied('near:session:a')
+
+    await elsewhere.set('near:session:a', 'alice, renamed', 60)
+    await untilRead('near:session:a', 'alice, renamed')
+    await elsewhere.del('near:session:a')
+    await untilRead('near:session:a', null)
+  })
+
+  test('a key that expires in Redis stops being read from its copy', async () => {
+    await here.store.set('near:count', '3', 1)
+    await untilCopied('near:count')
+    await sleep(PAST_ONE_SECOND_MS)
+    // Redis deletes an expired key when a client touches it, or in its expiry cycle; either way
+    // it tells the tracking connection, and the copy goes.
+    await elsewhere.exists('near:count')
+    await untilRead('near:count', null)
+  })
+
+  test('keys outside near: are never copied', async () => {
+    await here.store.set('plain', 'v')
+    const before = await getsAnswered()
+    for (let i = 0; i < 20; i++) await here.store.get('plain')
+    expect((await getsAnswered()) - before).toBeGreaterThanOrEqual(20)
   })
 })
 

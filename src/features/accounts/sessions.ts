@@ -17,7 +17,7 @@ import { Lucia, TimeSpan, type Adapter, type DatabaseSession, type DatabaseUser 
 import type { Config } from '@/config'
 import type { Role } from '@/features/accounts/tables'
 import type { Viewer } from '@/features/accounts/viewer'
-import { CHANGED_MARK, markChanged, type Store } from '@/infra/store/store'
+import { CHANGED_MARK, markChanged, nearKey, type Store } from '@/infra/store/store'
 import type { AccountsDomain } from '@/schema'
 
 export const SESSION_COOKIE = 'nl_session'
@@ -91,7 +91,7 @@ export function createSessions(
   }
 
   async function cachedSession(key: string): Promise<CachedSession | null> {
-    const raw = await store.get(key)
+    const raw = await store.getNear(key)
     if (raw === null || raw === CHANGED_MARK) return null
     const cached = JSON.parse(raw) as CachedSession
     // Due for extension: lucia must extend it and send the refreshed cookie.
@@ -152,7 +152,7 @@ export function createSessions(
 }
 
 const hashId = (sessionId: string) => createHash('sha256').update(sessionId).digest('hex')
-const cacheKey = (idHash: string) => `session:${idHash}`
+const cacheKey = (idHash: string) => nearKey(`session:${idHash}`)
 
 /** Lucia's adapter over our `sessions` table, storing and looking up hashed ids only. */
 function hashedSessionAdapter(db: Kysely<AccountsDomain>): Adapter {

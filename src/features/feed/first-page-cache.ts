@@ -3,27 +3,44 @@
  * "cache feeds in Redis, TTL 60 s"). Others' new posts may take that minute to show; the member's
  * own actions never do: posting, following, unfollowing, liking and commenting drop it.
  *
+ * Each kept page has a version, under a key of its own: a reload asks for the few bytes of the
+ * version and, when this instance still holds the finished page of that version (render.ts,
+ * `versionedPage`), never fetches the page itself.
+ *
  * @example
- * const html = await firstPages.get(viewer.id) ?? (await firstPages.keep(viewer.id, await render()))
+ * const version = await firstPages.version(viewer.id)
+ * const html = await firstPages.get(viewer.id) ?? (await firstPages.keep(viewer.id, await render())).html
  * await firstPages.drop(viewer.id)   // after the member likes a post
  */
-import type { Store } from '@/infra/store/store'
+import { createHash } from 'node:crypto'
+import { nearKey, type Store } from '@/infra/store/store'
 
 /** The seed's feed TTL: a minute of staleness for others' posts and counts, in exchange for no work at all on a reload. */
 export const FIRST_PAGE_TTL_SECONDS = 60
 
 const firstPageKey = (userId: string) => `feed:first-page:${userId}`
+const versionKey = (userId: string) => nearKey(`feed:first-page-version:${userId}`)
+
+export interface KeptFirstPage {
+  version: string
+  html: string
+}
 
 export function createFirstPageCache(store: Store) {
   return {
+    version: (userId: string): Promise<string | null> => store.getNear(versionKey(userId)),
+
     get: (userId: string): Promise<string | null> => store.get(firstPageKey(userId)),
 
-    async keep(userId: string, html: string): Promise<string> {
+    /** Keeps a page, then its version: a version in the Store always names a page that was kept. */
+    async keep(userId: string, html: string): Promise<KeptFirstPage> {
+      const version = createHash('sha1').update(html).digest('base64url')
       await store.set(firstPageKey(userId), html, FIRST_PAGE_TTL_SECONDS)
-      return html
+      await store.set(versionKey(userId), version, FIRST_PAGE_TTL_SECONDS)
+      return { version, html }
     },
 
-    drop: (userId: string): Promise<void> => store.del(firstPageKey(userId)),
+    drop: (userId: string): Promise<void> => store.del(versionKey(userId), firstPageKey(userId)),
   }
 }
 

@@ -7,13 +7,14 @@ import { Elysia, t } from 'elysia'
 import type { Config } from '@/config'
 import type { Viewer } from '@/features/accounts/viewer'
 import type { CatErrors, CatInput } from '@/features/feed/cats'
+import type { KeptFirstPage } from '@/features/feed/first-page-cache'
 import { POST_PHOTOS_MAX, type Feed, type PostErrors, type PostInput } from '@/features/feed/service'
 import type { MediaPicture } from '@/features/media/service'
 import type { HttpContext } from '@/http/context'
 import { HttpError } from '@/http/errors'
 import { fileCount, fileField, formText, localPath, readFormData, textField } from '@/http/form'
 import { limitRate } from '@/http/rate-limit'
-import { afterPost, invalid, isPartial, page, type PublicCache, type RenderContext } from '@/http/render'
+import { afterPost, invalid, isPartial, page, versionedPage, type PublicCache, type RenderContext } from '@/http/render'
 import { requireViewer } from '@/http/viewer'
 import type { Store } from '@/infra/store/store'
 import { CatForm, CatFormPage, type CatFormValues } from '@views/feed/cat-form'
@@ -68,16 +69,22 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
   }
 
   /** The main content of `/` for a member: composer and first page. Kept in the Store for a minute. */
-  async function firstHomePage(viewer: Viewer): Promise<string> {
-    const cached = await feed.firstPages.get(viewer.id)
-    if (cached) return cached
+  async function firstHomePage(viewer: Viewer, version: string | null): Promise<KeptFirstPage> {
+    const html = version === null ? null : await feed.firstPages.get(viewer.id)
+    if (version !== null && html !== null) return { version, html }
     const [form, list, more] = await Promise.all([composer(viewer), feed.homeFeed(viewer), homeSections?.(viewer) ?? ''])
     const items = PostItems({ posts: list.posts, nextUrl: pageUrl('/', list.nextCursor), back: '/', empty: EmptyHomeFeed(), first: true })
     return feed.firstPages.keep(viewer.id, await HomePage({ displayName: viewer.displayName, composer: form, feed: PostFeed({ label: 'Your home feed', children: items }), more }))
   }
 
   async function homePage(render: RenderContext, viewer: Viewer, cursor: string | undefined) {
-    if (!cursor) return page(render, { title: 'Home', main: firstHomePage(viewer), noindex: true })
+    if (!cursor) {
+      // A reload within the minute: the version alone tells whether this instance's finished page is still it.
+      return versionedPage(render, feed.firstPages.version(viewer.id), async (version) => {
+        const first = await firstHomePage(viewer, version)
+        return { version: first.version, view: { title: 'Home', main: first.html, noindex: true } }
+      })
+    }
     const partial = isPartial(render.request)
     // A partial request (Load more) gets only the posts: no composer to build.
     const [list, form] = await Promise.all([feed.homeFeed(viewer, cursor), partial ? null : composer(viewer)])

@@ -4,7 +4,7 @@
  */
 import { sql, type Kysely } from 'kysely'
 import type { NotificationRow } from '@/features/notifications/tables'
-import { CHANGED_MARK, markChanged, type Store } from '@/infra/store/store'
+import { CHANGED_MARK, markChanged, nearKey, type Store } from '@/infra/store/store'
 import type { AccountsDomain } from '@/schema'
 import { decodeCursor, encodeCursor } from '@/shared/cursor'
 
@@ -18,7 +18,7 @@ const TEXT_MAX = 500
  */
 export const UNREAD_COUNT_CACHE_SECONDS = 30
 
-const unreadCountKey = (userId: string) => `notifications:unread:${userId}`
+const unreadCountKey = (userId: string) => nearKey(`notifications:unread:${userId}`)
 
 export interface NewNotification {
   /** What happened, e.g. `welcome`, `sighting`, `message`: later issues add theirs. */
@@ -83,7 +83,7 @@ export function createNotifications(db: Kysely<AccountsDomain>, store: Store) {
     /** For the header on every page, so cached; exact after `notify` and `markAllRead`. */
     async unreadCount(userId: string): Promise<number> {
       const key = unreadCountKey(userId)
-      const cached = await store.get(key)
+      const cached = await store.getNear(key)
       if (cached !== null && cached !== CHANGED_MARK) return Number(cached)
       const count = await countUnread(userId)
       // setIfAbsent: a change marked since this count was read must not be overwritten by it.

@@ -5,7 +5,7 @@
  * haversine. Every method body runs without awaiting, so each one is atomic like a Redis command.
  */
 import { randomUUID } from 'node:crypto'
-import type { Forward, GeoHit, ScoredMember, Store } from '@/infra/store/store'
+import { checkNearKey, type Forward, type GeoHit, type ScoredMember, type Store } from '@/infra/store/store'
 
 /** Reads already hide expired keys; the sweep only gives their memory back, so it need not be frequent. */
 const SWEEP_INTERVAL_MS = 10_000
@@ -105,6 +105,11 @@ export function createMemoryStore(): Store {
     kind: 'memory',
 
     async get(key) {
+      return read(key, 'string')?.value ?? null
+    },
+    // Already in this process: nothing nearer to keep.
+    async getNear(key) {
+      checkNearKey(key)
       return read(key, 'string')?.value ?? null
     },
     async set(key, value, ttlSeconds) {

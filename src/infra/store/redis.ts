@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto'
 import { Redis } from 'ioredis'
 import type { Logger } from '@/infra/log'
+import { createNearCache } from '@/infra/store/near-cache'
 import type { Forward, GeoHit, GeoMember, ScoredMember, Store } from '@/infra/store/store'
 
 export interface RedisStoreOptions {
@@ -61,6 +62,7 @@ export function createRedisStore({ url, keyPrefix, log }: RedisStoreOptions): St
   // read by 32 requests at once costs one round trip instead of 32 (4× the GETs/s measured here).
   const redis = new Redis(url, { keyPrefix, enableAutoPipelining: true })
   if (log) redis.on('error', (error: Error) => log.warn({ err: error }, 'Redis connection error'))
+  const near = createNearCache({ url, keyPrefix, log })
 
   const script = (name: string, numberOfKeys: number, lua: string): Script => {
     redis.defineCommand(name, { numberOfKeys, lua })
@@ -79,14 +81,18 @@ export function createRedisStore({ url, keyPrefix, log }: RedisStoreOptions): St
     kind: 'redis',
 
     get: (key) => redis.get(key),
+    getNear: (key) => near.get(key, () => redis.get(key)),
     async set(key, value, ttlSeconds) {
+      near.forget([key])
       if (ttlSeconds === undefined) await redis.set(key, value)
       else await redis.set(key, value, 'EX', ttlSeconds)
     },
     async setIfAbsent(key, value, ttlSeconds) {
+      near.forget([key])
       return (await redis.set(key, value, 'EX', ttlSeconds, 'NX')) === 'OK'
     },
     async del(...keys) {
+      near.forget(keys)
       if (keys.length > 0) await redis.del(...keys)
     },
 
@@ -110,6 +116,7 @@ export function createRedisStore({ url, keyPrefix, log }: RedisStoreOptions): St
       return (await redis.exists(key)) > 0
     },
     async expire(key, ttlSeconds) {
+      near.forget([key])
       await redis.expire(key, ttlSeconds)
     },
 
@@ -172,6 +179,7 @@ export function createRedisStore({ url, keyPrefix, log }: RedisStoreOptions): St
       await redis.ping()
     },
     async close() {
+      await near.close()
       await redis.quit()
     },
   }

@@ -12,6 +12,12 @@ export interface Store {
 
   // String cache
   get(key: string): Promise<string | null>
+  /**
+   * `get` for the few keys nearly every request reads: answered from a copy in this process that
+   * the Store keeps exact (src/infra/store/near-cache.ts), so a hit costs no round trip. Only for
+   * keys made with `nearKey`; written with `set`, `setIfAbsent` and `del` like any other.
+   */
+  getNear(key: string): Promise<string | null>
   /** Sets a value; with `ttlSeconds` it expires. */
   set(key: string, value: string, ttlSeconds?: number): Promise<void>
   /** Sets only when absent (dedupe marks); true when this call set it. */
@@ -65,6 +71,16 @@ export interface Store {
 
   ping(): Promise<void>
   close(): Promise<void>
+}
+
+/** What every key read with `getNear` starts with: Redis reports changes under it to each instance. */
+export const NEAR_PREFIX = 'near:'
+
+export const nearKey = (key: string) => `${NEAR_PREFIX}${key}`
+
+/** `getNear` of any other key is a mistake: no change to it would ever reach the copy. */
+export function checkNearKey(key: string): void {
+  if (!key.startsWith(NEAR_PREFIX)) throw new Error(`getNear takes keys under ${NEAR_PREFIX} only (got ${key})`)
 }
 
 export interface ScoredMember {

@@ -1,0 +1,130 @@
+/**
+ * Copies in this process of the Redis keys that nearly every request reads (a session, the unread
+ * count, the version of a home feed), so a page that needs nothing else costs no round trip at all.
+ *
+ * Redis keeps the copies exact (server-assisted client-side caching, CLIENT TRACKING in broadcast
+ * mode): it tells this process of every change to a key under `near:` — a write from any instance,
+ * a deletion, an expiry — and the copy goes. Writes through this process drop their copies at once,
+ * before the command is even sent, so a member always reads their own change. While the tracking
+ * connection is down nothing is copied and every read goes to Redis.
+ *
+ * A read that races a change (the invalidation arrives before the reply of a read sent earlier) is
+ * not copied, so an old value never outlives its invalidation. Copies also go after NEAR_MAX_AGE_MS,
+ * which only bounds the unexpected.
+ */
+import { Redis } from 'ioredis'
+import type { Logger } from '@/infra/log'
+import { checkNearKey, NEAR_PREFIX } from '@/infra/store/store'
+
+/** Redis's channel for invalidation messages sent to a RESP2 connection (CLIENT TRACKING … REDIRECT). */
+const INVALIDATE_CHANNEL = '__redis__:invalidate'
+/** Seconds are plenty for a page that is reloaded, and short enough that nothing can surprise for long. */
+const NEAR_MAX_AGE_MS = 5_000
+/** Sessions, counts and versions of the members active in the last seconds, a few hundred bytes each. */
+const MAX_COPIES = 50_000
+
+interface Copy {
+  value: string | null
+  at: number
+}
+
+interface PendingRead {
+  count: number
+  /** An invalidation for the key arrived while a read was in flight: its reply may be old. */
+  stale: boolean
+}
+
+export interface NearCache {
+  /** `read` (the Redis GET) through a copy in this process, while tracking vouches for it. */
+  get(key: string, read: () => Promise<string | null>): Promise<string | null>
+  /** Drops the copies of keys this process is about to write. */
+  forget(keys: readonly string[]): void
+  close(): Promise<void>
+}
+
+export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefix: string; log?: Logger }): NearCache {
+  const copies = new Map<string, Copy>()
+  const pending = new Map<string, PendingRead>()
+  // Bumped whenever tracking starts or stops: a read that spans one is never copied.
+  let epoch = 0
+  let tracking = false
+
+  function invalidate(key: string): void {
+    copies.delete(key)
+    const read = pending.get(key)
+    if (read) read.stale = true
+  }
+
+  /** Every copy goes, and no read in flight may become one. */
+  function dropAll(): void {
+    epoch++
+    copies.clear()
+    for (const read of pending.values()) read.stale = true
+  }
+
+  function stopTracking(): void {
+    tracking = false
+    dropAll()
+  }
+
+  // RESP2: ioredis hands RESP3 invalidation pushes to nobody, but delivers RESP2 ones as messages.
+  // The connection redirects its own tracking to itself, so one connection going down stops both.
+  const subscriber = new Redis(url, { protocol: 2, autoResubscribe: false, enableOfflineQueue: false, lazyConnect: true })
+  subscriber.on('messageBuffer', (channel: Buffer, keys: Buffer[] | null) => {
+    if (channel.toString() !== INVALIDATE_CHANNEL) return
+    // A null list: Redis flushed everything.
+    if (keys === null) return dropAll()
+    for (const key of keys) invalidate(key.toString().slice(keyPrefix.length))
+  })
+  subscriber.on('ready', () => {
+    startTracking().catch((error: unknown) => {
+      log?.warn({ err: error }, 'near cache: could not start tracking; reading Redis directly')
+    })
+  })
+  subscriber.on('close', stopTracking)
+  if (log) subscriber.on('error', (error: Error) => log.warn({ err: error }, 'near cache: Redis connection error'))
+  subscriber.connect().catch(() => {
+    // ioredis keeps retrying; 'ready' starts tracking when it gets through.
+  })
+
+  async function startTracking(): Promise<void> {
+    const id = await subscriber.client('ID')
+    await subscriber.call('CLIENT', 'TRACKING', 'ON', 'REDIRECT', String(id), 'BCAST', 'PREFIX', keyPrefix + NEAR_PREFIX)
+    await subscriber.subscribe(INVALIDATE_CHANNEL)
+    dropAll()
+    tracking = true
+  }
+
+  function keep(key: string, value: string | null): void {
+    copies.delete(key)
+    copies.set(key, { value, at: Date.now() })
+    if (copies.size > MAX_COPIES) copies.delete(copies.keys().next().value!)
+  }
+
+  return {
+    async get(key, read) {
+      checkNearKey(key)
+      if (!tracking) return read()
+      const copy = copies.get(key)
+      if (copy && Date.now() - copy.at < NEAR_MAX_AGE_MS) return copy.value
+      const startedIn = epoch
+      const entry = pending.get(key) ?? { count: 0, stale: false }
+      entry.count++
+      pending.set(key, entry)
+      try {
+        const value = await read()
+        if (!entry.stale && tracking && epoch === startedIn) keep(key, value)
+        return value
+      } finally {
+        if (--entry.count === 0) pending.delete(key)
+      }
+    },
+    forget(keys) {
+      for (const key of keys) if (key.startsWith(NEAR_PREFIX)) invalidate(key)
+    },
+    async close() {
+      stopTracking()
+      subscriber.disconnect()
+    },
+  }
+}
