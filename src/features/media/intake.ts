@@ -84,9 +84,9 @@ export async function checkUpload(
  * none of which decodes a pixel. An image that passes is not yet known to be whole: follow with
  * `checkDecodes` (`checkUpload` does both, one after the other).
  *
- * Split out so a caller can run the verification decode at the same time as its own processing:
- * decoding a 12 MP JPEG for the variants keeps one core busy for ~140 ms, and the verification's
- * ~30 ms fit on the other. Processing results of an image `checkDecodes` then refuses are discarded.
+ * Split out for a caller that decodes the image anyway (processing, under the same `decodeOptions`):
+ * its decode fails wherever `checkDecodes` would, so it runs `checkDecodes` only when that happens,
+ * to tell damaged bytes from a fault of its own, and spares a whole photo a second decode.
  */
 export async function checkHeader(
   bytes: Uint8Array,

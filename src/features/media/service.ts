@@ -219,20 +219,19 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
         if (altError) return { intake: await checkUpload(bytes, config), rendered: null }
         const header = await checkHeader(bytes, config)
         if (!header.ok) return { intake: header, rendered: null }
-        // The verification decode runs beside the processing (see checkHeader); if it refuses the
-        // photo, whatever processing made (or the error it hit on the damaged bytes) is dropped.
-        const [refusal, processing] = await Promise.all([
-          checkDecodes(header.image),
-          processImage(header.image).then(
-            (rendered) => ({ rendered }),
-            (error: unknown) => ({ error }),
-          ),
-        ])
-        // Before the next upload may start: memory stays bounded by the concurrency, not by luck.
-        releaseProcessingMemory()
-        if (refusal) return { intake: refusal, rendered: null }
-        if ('error' in processing) throw processing.error
-        return { intake: header, rendered: processing.rendered }
+        try {
+          return { intake: header, rendered: await processImage(header.image) }
+        } catch (error) {
+          // Processing decodes every pixel under the same options as the verification decode, so
+          // a whole photo never fails here; only when it fails does that decode run, to tell damaged
+          // bytes (a clear 422) from a fault of ours (thrown on).
+          const refusal = await checkDecodes(header.image)
+          if (refusal) return { intake: refusal, rendered: null }
+          throw error
+        } finally {
+          // Before the next upload may start: memory stays bounded by the concurrency, not by luck.
+          releaseProcessingMemory()
+        }
       })
       const { intake, rendered } = processed
       if (!intake.ok) return refuse(intake.status, { photo: intake.message, alt: altError })
