@@ -6,7 +6,7 @@
  */
 import type { Accounts, PublicProfile } from '@/features/accounts/service'
 import type { Media, MediaPicture } from '@/features/media/service'
-import type { Store } from '@/infra/store/store'
+import { nearKey, type Store } from '@/infra/store/store'
 
 export interface Author {
   id: string
@@ -18,7 +18,8 @@ export interface Author {
 /** A renamed member or a new avatar shows within a minute; no write elsewhere has to know about this cache. */
 const AUTHOR_TTL_SECONDS = 60
 
-const authorKey = (id: string) => `feed:author:${id}`
+// Near copies: every post on every page names its author, so busy instances keep them in memory.
+const authorKey = (id: string) => nearKey(`feed:author:${id}`)
 
 export function createAuthors({ accounts, media, store }: { accounts: Accounts; media: Media; store: Store }) {
   async function lookUp(ids: string[]): Promise<Author[]> {
@@ -36,7 +37,7 @@ export function createAuthors({ accounts, media, store }: { accounts: Accounts; 
     /** Authors by id; ids that name nobody (a deleted account) are left out. */
     async byIds(ids: readonly string[]): Promise<Map<string, Author>> {
       const wanted = [...new Set(ids)]
-      const cached = await Promise.all(wanted.map((id) => store.get(authorKey(id))))
+      const cached = await Promise.all(wanted.map((id) => store.getNear(authorKey(id))))
       const found = new Map<string, Author>()
       const missing: string[] = []
       wanted.forEach((id, i) => {

@@ -34,7 +34,7 @@ import type { MediaRow } from '@/features/media/tables'
 import type { Blobs } from '@/infra/blobs'
 import type { Logger } from '@/infra/log'
 import { releaseFreeMemory } from '@/infra/native-memory'
-import type { Store } from '@/infra/store/store'
+import { CHANGED_MARK, markChanged, nearKey, type Store } from '@/infra/store/store'
 import type { SocialDomain } from '@/schema'
 import { Semaphore } from '@/shared/semaphore'
 
@@ -127,6 +127,27 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
     } finally {
       await store.releaseLock(key, token)
     }
+  }
+
+  /** What pages show of photos, from near copies: the rows never change, they only go (`remove`). */
+  async function pictureRows(ids: readonly string[]): Promise<PictureRow[]> {
+    const cached = await Promise.all(ids.map((id) => store.getNear(pictureKey(id))))
+    const rows: PictureRow[] = []
+    const missing: string[] = []
+    ids.forEach((id, i) => {
+      const json = cached[i]
+      if (json && json !== CHANGED_MARK) rows.push(JSON.parse(json) as PictureRow)
+      else missing.push(id)
+    })
+    if (missing.length === 0) return rows
+    const found = await db
+      .selectFrom('media')
+      .select(['id', 'content_hash', 'width', 'height', 'dominant_colour', 'placeholder', 'alt'])
+      .where('id', 'in', missing)
+      .execute()
+    // setIfAbsent: a removal marked since this read must win over it.
+    await Promise.all(found.map((row) => store.setIfAbsent(pictureKey(row.id), JSON.stringify(row), PICTURE_CACHE_SECONDS)))
+    return [...rows, ...found]
   }
 
   /** Rows that use a content hash's objects. */
@@ -263,11 +284,7 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
     async urlsFor(ids: readonly (string | null | undefined)[]): Promise<Map<string, MediaPicture>> {
       const wanted = [...new Set(ids)].filter((id): id is string => typeof id === 'string' && UUID.test(id))
       if (wanted.length === 0) return new Map()
-      const rows = await db
-        .selectFrom('media')
-        .select(['id', 'content_hash', 'width', 'height', 'dominant_colour', 'placeholder', 'alt'])
-        .where('id', 'in', wanted)
-        .execute()
+      const rows = await pictureRows(wanted)
       return new Map(rows.map((row) => [row.id, pictureOf(row, blobs)]))
     },
 
@@ -279,6 +296,8 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
     async remove(ids: readonly string[], ownerId: string): Promise<number> {
       const wanted = [...new Set(ids)].filter((id) => UUID.test(id))
       if (wanted.length === 0) return 0
+      // Marked before the rows go: a reader between the two cannot keep a photo that is gone.
+      await markChanged(store, wanted.map(pictureKey), PICTURE_CACHE_SECONDS)
       const removed = await db
         .deleteFrom('media')
         .where('id', 'in', wanted)
@@ -359,6 +378,10 @@ function refuse(status: IntakeRejection['status'], errors: UploadErrors): Upload
   const present = Object.fromEntries(Object.entries(errors).filter(([, message]) => message)) as UploadErrors
   return { ok: false, status, errors: present }
 }
+
+/** Pages show the same photos again and again; ten minutes keeps the popular ones near. */
+const PICTURE_CACHE_SECONDS = 600
+const pictureKey = (id: string) => nearKey(`media:picture:${id}`)
 
 type PictureRow = Pick<MediaRow, 'id' | 'content_hash' | 'width' | 'height' | 'dominant_colour' | 'placeholder' | 'alt'>
 

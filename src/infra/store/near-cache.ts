@@ -48,6 +48,7 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
   // Bumped whenever tracking starts or stops: a read that spans one is never copied.
   let epoch = 0
   let tracking = false
+  let closed = false
 
   function invalidate(key: string): void {
     copies.delete(key)
@@ -78,7 +79,7 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
   })
   subscriber.on('ready', () => {
     startTracking().catch((error: unknown) => {
-      log?.warn({ err: error }, 'near cache: could not start tracking; reading Redis directly')
+      if (!closed) log?.warn({ err: error }, 'near cache: could not start tracking; reading Redis directly')
     })
   })
   subscriber.on('close', stopTracking)
@@ -123,6 +124,7 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
       for (const key of keys) if (key.startsWith(NEAR_PREFIX)) invalidate(key)
     },
     async close() {
+      closed = true
       stopTracking()
       subscriber.disconnect()
     },
