@@ -32,6 +32,8 @@ export interface Config {
   bodyLimitBytes: number
   shutdownTimeoutMs: number
   queueConcurrency: number
+  /** Server processes sharing the port (one per core in production); PostgreSQL and Redis only. */
+  webProcesses: number
   s3: S3Config | null
   mediaDir: string
   mediaPublicUrl: string | null
@@ -138,6 +140,7 @@ export function loadConfig(env: Env = process.env): Config {
     bodyLimitBytes: read.int('BODY_LIMIT_BYTES', 64 * 1024 * 1024, 1024, 1024 ** 3),
     shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
     queueConcurrency: read.int('QUEUE_CONCURRENCY', 4, 1, 256),
+    webProcesses: webProcesses(read, domainUrls),
     s3: bucket
       ? {
           endpoint: read.optionalUrl('S3_ENDPOINT'),
@@ -173,6 +176,15 @@ export function loadConfig(env: Env = process.env): Config {
     feed: feedConfig(read),
     memorials: memorialsConfig(read),
   }
+}
+
+/** More than one process shares data only through PostgreSQL and Redis: PGlite and the in-process store are one process's own. */
+function webProcesses(read: Reader, domainUrls: Record<DomainName, string | null>): number {
+  const processes = read.int('WEB_PROCESSES', 1, 1, 64)
+  if (processes > 1 && (!domainUrls.accounts || !read.optionalUrl('REDIS_URL'))) {
+    throw new ConfigError('WEB_PROCESSES above 1 needs DATABASE_URL and REDIS_URL: the embedded database and store belong to one process')
+  }
+  return processes
 }
 
 /** Some domains on PostgreSQL and others embedded would split one app over two worlds: refuse it. */

@@ -1,7 +1,14 @@
 /**
  * The server: config → infra → app → listen, plus workers and the scheduler, and a graceful
  * shutdown on SIGTERM/SIGINT (stop accepting, finish in-flight requests and jobs, close pools).
+ *
+ * With WEB_PROCESSES above 1 (PostgreSQL and Redis only), this first process starts the others
+ * once it listens: each is the same server on the same port (SO_REUSEPORT; the kernel spreads
+ * connections over them), with its own pools, queue workers and scheduler, which are made for
+ * several instances anyway. A signal to the first stops them all; if one dies, all stop, so the
+ * supervisor restarts a whole server rather than a server one process short.
  */
+import type { Subprocess } from 'bun'
 import { createApp } from '@/app'
 import { scheduleJobs } from '@/background'
 import { ConfigError, loadConfig, type Config } from '@/config'
@@ -23,7 +30,8 @@ async function main(): Promise<void> {
   const scheduler = createScheduler({ store: infra.store, log })
   scheduleJobs(scheduler, services)
   queue.start()
-  app.listen({ port: config.port })
+  app.listen({ port: config.port, reusePort: config.webProcesses > 1 })
+  const others = isFirstProcess ? startOtherProcesses(config.webProcesses - 1) : []
   log.info(
     {
       url: config.publicUrl.origin,
@@ -32,14 +40,46 @@ async function main(): Promise<void> {
       store: infra.store.kind === 'memory' ? 'in-process (single instance only)' : 'Redis',
       media: blobs.kind === 'local' ? `local files in ${config.mediaDir}, served at /media` : 'S3',
       startupMs: Math.round(performance.now() - startedAt),
+      ...(config.webProcesses > 1 && { process: processNumber }),
     },
     'Nine Lives is listening',
   )
-  onShutdownSignal(config, log, async () => {
+  const stop = onShutdownSignal(config, log, async () => {
+    for (const other of others) other.kill('SIGTERM')
     await app.stop() // no new requests; resolves when in-flight ones have finished
     await Promise.all([queue.stop(), scheduler.stop()]) // running jobs finish; embedded: the queue drains
     await infra.close()
+    await Promise.all(others.map((other) => other.exited))
   })
+  for (const other of others) {
+    void other.exited.then((code) => {
+      log.info({ pid: other.pid, code }, 'server process exited')
+      if (!stop.stopping) stop.now(`server process ${other.pid} exited with ${code}`, 1)
+    })
+  }
+  if (!isFirstProcess) stopWithFirstProcess(stop)
+}
+
+/** Set in the processes the first one starts, to their number (2, 3, …). */
+const PROCESS_NUMBER_ENV = 'NL_PROCESS_NUMBER'
+const processNumber = Number(process.env[PROCESS_NUMBER_ENV] ?? 1)
+const isFirstProcess = processNumber === 1
+
+function startOtherProcesses(count: number): Subprocess[] {
+  return Array.from({ length: count }, (_, i) =>
+    Bun.spawn([process.execPath, ...process.argv.slice(1)], {
+      env: { ...process.env, [PROCESS_NUMBER_ENV]: String(i + 2) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    }),
+  )
+}
+
+/** The first process killed outright (SIGKILL) cannot stop the others: each notices it is gone. */
+function stopWithFirstProcess(stop: Shutdown): void {
+  const first = process.ppid
+  setInterval(() => {
+    if (process.ppid !== first) stop.now('the first process is gone', 1)
+  }, 1000).unref()
 }
 
 function configOrExit(): Config {
@@ -61,22 +101,32 @@ function exitOnKnown(error: unknown, log: Logger): never {
   process.exit(1)
 }
 
-function onShutdownSignal(config: Config, log: Logger, stopEverything: () => Promise<void>): void {
-  let stopping = false
-  const shutdown = async (signal: string) => {
-    if (stopping) return
-    stopping = true
-    log.info({ signal }, 'shutting down')
-    setTimeout(() => {
-      log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting')
-      process.exit(1)
-    }, config.shutdownTimeoutMs).unref()
-    await stopEverything()
-    log.info('stopped')
-    process.exit(0)
+interface Shutdown {
+  readonly stopping: boolean
+  /** Stops everything for `reason`, then exits with `code`. */
+  now(reason: string, code: number): void
+}
+
+function onShutdownSignal(config: Config, log: Logger, stopEverything: () => Promise<void>): Shutdown {
+  const state = {
+    stopping: false,
+    now(reason: string, code: number) {
+      if (state.stopping) return
+      state.stopping = true
+      log[code === 0 ? 'info' : 'error']({ reason }, 'shutting down')
+      setTimeout(() => {
+        log.error({ timeoutMs: config.shutdownTimeoutMs }, 'shutdown took too long; exiting')
+        process.exit(1)
+      }, config.shutdownTimeoutMs).unref()
+      void stopEverything().then(() => {
+        log.info('stopped')
+        process.exit(code)
+      })
+    },
   }
-  process.on('SIGTERM', () => void shutdown('SIGTERM'))
-  process.on('SIGINT', () => void shutdown('SIGINT'))
+  process.on('SIGTERM', () => state.now('SIGTERM', 0))
+  process.on('SIGINT', () => state.now('SIGINT', 0))
+  return state
 }
 
 await main()

@@ -20,6 +20,7 @@
  *
  * `--explain` prints EXPLAIN (ANALYZE, BUFFERS) of every query a cold home feed page runs instead.
  */
+import { availableParallelism } from 'node:os'
 import pg from 'pg'
 import { CompiledQuery, Kysely, PostgresDialect, sql } from 'kysely'
 import { loadConfig, type Config } from '@/config'
@@ -93,6 +94,8 @@ async function measureAll(reader: Reader): Promise<void> {
       FINDER_DATABASE_URL: urls.accounts,
       MEMORIALS_DATABASE_URL: urls.accounts,
       REDIS_KEY_PREFIX: prefix,
+      // Production's setting: a server process per core.
+      WEB_PROCESSES: String(availableParallelism()),
     },
   })
   try {

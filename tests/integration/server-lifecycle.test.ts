@@ -61,3 +61,22 @@ describe('the embedded server', () => {
     expect(result.status).toBe(1)
   })
 })
+
+describe.skipIf(!process.env.DATABASE_URL || !process.env.REDIS_URL)('with WEB_PROCESSES=2 (PostgreSQL and Redis)', () => {
+  const logLines = (output: string) => output.trim().split('\n').flatMap((line) => (line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : []))
+
+  test('two processes serve the same port, and SIGTERM to the first stops both cleanly', async () => {
+    const pair = await startServer({ inheritServices: true, env: { WEB_PROCESSES: '2', LOG_LEVEL: 'info' } })
+    try {
+      for (let tries = 0; tries < 100 && logLines(pair.output()).filter((line) => line.msg === 'Nine Lives is listening').length < 2; tries++) await Bun.sleep(100)
+      const listening = logLines(pair.output()).filter((line) => line.msg === 'Nine Lives is listening')
+      expect(listening.map((line) => line.process).sort()).toEqual([1, 2])
+      const statuses = await Promise.all(Array.from({ length: 40 }, () => fetch(`${pair.url}/healthz`).then((response) => response.status)))
+      expect(new Set(statuses)).toEqual(new Set([200]))
+    } finally {
+      expect(await pair.stop()).toBe(0)
+    }
+    const exited = logLines(pair.output()).find((line) => line.msg === 'server process exited')
+    expect(exited).toMatchObject({ code: 0 })
+  }, 60_000)
+})

@@ -29,6 +29,8 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ FINDER_DATABASE_URL: 'postgres://x@127.0.0.1/f' }, 'ACCOUNTS_DATABASE_URL must be set'],
     [{ VAPID_PUBLIC_KEY: 'abc' }, 'VAPID_PRIVATE_KEY must be set'],
+    [{ WEB_PROCESSES: '2' }, 'WEB_PROCESSES above 1 needs DATABASE_URL and REDIS_URL'],
+    [{ WEB_PROCESSES: '2', DATABASE_URL: 'postgres://x@127.0.0.1/m' }, 'WEB_PROCESSES above 1 needs DATABASE_URL and REDIS_URL'],
   ])('a bad value stops start-up with one line naming the variable: %p', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(message)
