@@ -271,6 +271,21 @@ describe('likes, comments and notifications', () => {
     expect(post.like_count).toBe(Number(likes.n))
   })
 
+  test('another reader sees a like, a comment and a deletion on their next page, though posts are kept near', async () => {
+    const author = await member('kept')
+    const fan = await member('fan')
+    const reader = await member('reader')
+    const postId = await writePost(author, 'Counted everywhere')
+    const seen = async () => (await reader.client.get(`/posts/${postId}`)).text()
+    expect(await seen()).not.toContain('1 like')
+    await fan.client.post(`/posts/${postId}/like`, {})
+    expect(await seen()).toContain('1 like')
+    await fan.client.post(`/posts/${postId}/comments`, { body: 'Seen it' })
+    expect(await seen()).toContain('1 comment')
+    await author.client.post(`/posts/${postId}/delete`, {})
+    expect((await reader.client.get(`/posts/${postId}`)).status).toBe(404)
+  })
+
   test('comments read oldest first with the newest last; only one’s own can be deleted; counts follow', async () => {
     const author = await member('thread')
     const fan = await member('fan')

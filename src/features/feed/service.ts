@@ -13,13 +13,13 @@
  * const page = await feed.homeFeed(viewer, cursor)      // { posts, nextCursor }
  */
 import { sql, type Kysely, type Transaction } from 'kysely'
-import { jsonArrayFrom } from 'kysely/helpers/postgres'
 import type { FeedConfig } from '@/config'
 import type { Accounts, PublicProfile } from '@/features/accounts/service'
 import type { Viewer } from '@/features/accounts/viewer'
 import { createAuthors, type Author } from '@/features/feed/authors'
 import { createCats, type Cat } from '@/features/feed/cats'
 import { createFirstPageCache, type FirstPageCache } from '@/features/feed/first-page-cache'
+import { createPostRecords } from '@/features/feed/post-records'
 import type { FeedJobs } from '@/features/feed/jobs'
 import { createTimelineQueries, type FeedEntry } from '@/features/feed/timeline-queries'
 import { createTimelines } from '@/features/feed/timelines'
@@ -164,56 +164,42 @@ export function createFeed(deps: FeedDeps) {
   const trending = createTrending(db)
   const cats = createCats({ db, media })
   const firstPages: FirstPageCache = createFirstPageCache(store)
+  const postRecords = createPostRecords(db, store)
   const purge = deps.purge ?? (async () => {})
 
   /** Posts by id as cards, in the order given; deleted posts and posts of deleted accounts drop out. */
   async function postCards(ids: readonly number[], viewer: Viewer | null): Promise<PostCard[]> {
     if (ids.length === 0) return []
-    // One query for the posts with their photo ids, tagged cats and whether the viewer likes each
-    // (a probe of likes_pkey per post): every query saved is a round trip on every page.
-    const rows = await db
-      .selectFrom('posts')
-      .select(['id', 'author_id', 'body', 'like_count', 'comment_count', 'created_at'])
-      .select((eb) => [
-        jsonArrayFrom(eb.selectFrom('post_photos').select('media_id').whereRef('post_photos.post_id', '=', 'posts.id').orderBy('position')).as('photos'),
-        jsonArrayFrom(
-          eb
-            .selectFrom('post_cats')
-            .innerJoin('cats', 'cats.id', 'post_cats.cat_id')
-            .select(['cats.id', 'cats.name'])
-            .whereRef('post_cats.post_id', '=', 'posts.id')
-            .orderBy('cats.name'),
-        ).as('cats'),
-        viewer
-          ? eb.exists(eb.selectFrom('likes').select('likes.post_id').whereRef('likes.post_id', '=', 'posts.id').where('likes.user_id', '=', viewer.id)).as('liked')
-          : sql<null>`null`.as('liked'),
-      ])
-      .where('id', 'in', [...ids])
-      .execute()
+    const [records, liked] = await Promise.all([postRecords.byIds(ids), viewer ? likedAmong(viewer.id, ids) : null])
     const [people, pictures] = await Promise.all([
-      authors.byIds(rows.map((row) => row.author_id)),
-      media.urlsFor(rows.flatMap((row) => row.photos.map((photo) => photo.media_id))),
+      authors.byIds([...records.values()].map((record) => record.authorId)),
+      media.urlsFor([...records.values()].flatMap((record) => record.photoIds)),
     ])
-    const byId = new Map(rows.map((row) => [row.id, row]))
     return ids.flatMap((id): PostCard[] => {
-      const row = byId.get(id)
-      const author = row && people.get(row.author_id)
-      if (!row || !author) return []
+      const record = records.get(id)
+      const author = record && people.get(record.authorId)
+      if (!record || !author) return []
       return [
         {
-          id: row.id,
-          body: row.body,
-          createdAt: row.created_at,
-          likeCount: row.like_count,
-          commentCount: row.comment_count,
+          id: record.id,
+          body: record.body,
+          createdAt: record.createdAt,
+          likeCount: record.likeCount,
+          commentCount: record.commentCount,
           author,
-          photos: row.photos.flatMap((photo) => pictures.get(photo.media_id) ?? []),
-          cats: row.cats.map((cat) => ({ id: Number(cat.id), name: cat.name })),
-          likedByViewer: row.liked === null ? null : Boolean(row.liked),
-          ownedByViewer: viewer?.id === row.author_id,
+          photos: record.photoIds.flatMap((photoId) => pictures.get(photoId) ?? []),
+          cats: record.cats,
+          likedByViewer: liked && liked.has(id),
+          ownedByViewer: viewer?.id === record.authorId,
         },
       ]
     })
+  }
+
+  /** Which of these posts a member likes: probes of likes_user (user_id, post_id). */
+  async function likedAmong(userId: string, ids: readonly number[]): Promise<Set<number>> {
+    const rows = await db.selectFrom('likes').select('post_id').where('user_id', '=', userId).where('post_id', 'in', [...ids]).execute()
+    return new Set(rows.map((row) => Number(row.post_id)))
   }
 
   /** Notifies once per (kind, subject, actor) within NOTIFY_ONCE_SECONDS: unlike-and-like-again is not news. */
@@ -365,6 +351,7 @@ export function createFeed(deps: FeedDeps) {
         return row && { ...row, mediaIds: photos.map((photo) => photo.media_id) }
       })
       if (!deleted) return // deleted meanwhile, by a second click
+      await postRecords.changed([deleted.id])
       await media.remove(deleted.mediaIds, viewer.id)
       await queue.enqueue('feed.unpush', { postId: deleted.id, authorId: viewer.id, at: deleted.created_at.toISOString(), inTimelines: deleted.in_timelines })
       await firstPages.drop(viewer.id)
@@ -394,7 +381,7 @@ export function createFeed(deps: FeedDeps) {
         const row = await countLike(trx, postId, inserted ? 1 : 0)
         return { likeCount: row.like_count, inserted: inserted !== undefined }
       })
-      await firstPages.drop(viewer.id)
+      await Promise.all([postRecords.changed([postId]), firstPages.drop(viewer.id)])
       if (likeCount.inserted && post.author_id !== viewer.id) {
         await notifyOnce(`like:${postId}:${viewer.id}`, post.author_id, `@${viewer.handle} liked your post.`, `/posts/${postId}`, 'like')
       }
@@ -408,7 +395,7 @@ export function createFeed(deps: FeedDeps) {
         const removed = await trx.deleteFrom('likes').where('post_id', '=', postId).where('user_id', '=', viewer.id).returning('post_id').executeTakeFirst()
         return (await countLike(trx, postId, removed ? -1 : 0)).like_count
       })
-      await firstPages.drop(viewer.id)
+      await Promise.all([postRecords.changed([postId]), firstPages.drop(viewer.id)])
       return { postId, liked: false, likeCount }
     },
 
@@ -425,7 +412,7 @@ export function createFeed(deps: FeedDeps) {
         if (!counted) throw new HttpError(404, FEED_MESSAGES.postGone)
         return trx.insertInto('comments').values({ post_id: postId, author_id: viewer.id, body }).returning(['id', 'created_at']).executeTakeFirstOrThrow()
       })
-      await firstPages.drop(viewer.id)
+      await Promise.all([postRecords.changed([postId]), firstPages.drop(viewer.id)])
       if (post.author_id !== viewer.id) {
         await notifyOnce(`comment:${comment.id}`, post.author_id, `@${viewer.handle} commented on your post: “${body}”`, `/posts/${postId}#comment-${comment.id}`, 'comment')
       }
@@ -444,6 +431,7 @@ export function createFeed(deps: FeedDeps) {
         const removed = await trx.deleteFrom('comments').where('id', '=', commentId).where('author_id', '=', viewer.id).returning('post_id').executeTakeFirst()
         if (removed) await trx.updateTable('posts').set({ comment_count: sql`comment_count - 1` }).where('id', '=', removed.post_id).execute()
       })
+      await postRecords.changed([comment.post_id])
       await purge([`post:${comment.post_id}`])
       return comment.post_id
     },

@@ -1,0 +1,92 @@
+/**
+ * What every reader sees of a post — text, counts, photo ids, tagged cats — kept near
+ * (src/infra/store/near-cache.ts) for a minute: a post in many timelines is read from PostgreSQL
+ * about once a minute, not once per page that shows it. Every write to a post (a like, a comment,
+ * its deletion) marks it changed, so counts are exact at once; a renamed cat may take the minute.
+ * Whether the viewer likes a post is the viewer's own and never kept here.
+ *
+ * @example
+ * const records = await postRecords.byIds([41, 42])   // Map: id → record; deleted posts are absent
+ * await postRecords.changed([42])                      // after the like is committed
+ */
+import type { Kysely } from 'kysely'
+import { jsonArrayFrom } from 'kysely/helpers/postgres'
+import { CHANGED_MARK, markChanged, nearKey, type Store } from '@/infra/store/store'
+import type { SocialDomain } from '@/schema'
+
+export interface PostRecord {
+  id: number
+  authorId: string
+  body: string
+  likeCount: number
+  commentCount: number
+  createdAt: Date
+  photoIds: string[]
+  cats: { id: number; name: string }[]
+}
+
+/** The minute of the seed's feed cache; writes to the post itself never wait for it. */
+const POST_RECORD_SECONDS = 60
+
+const recordKey = (id: number) => nearKey(`feed:post:${id}`)
+
+export function createPostRecords(db: Kysely<SocialDomain>, store: Store) {
+  /** The posts among `ids` that exist, from PostgreSQL: one query with their photos and cats. */
+  async function fromPostgres(ids: readonly number[]): Promise<PostRecord[]> {
+    const rows = await db
+      .selectFrom('posts')
+      .select(['id', 'author_id', 'body', 'like_count', 'comment_count', 'created_at'])
+      .select((eb) => [
+        jsonArrayFrom(eb.selectFrom('post_photos').select('media_id').whereRef('post_photos.post_id', '=', 'posts.id').orderBy('position')).as('photos'),
+        jsonArrayFrom(
+          eb
+            .selectFrom('post_cats')
+            .innerJoin('cats', 'cats.id', 'post_cats.cat_id')
+            .select(['cats.id', 'cats.name'])
+            .whereRef('post_cats.post_id', '=', 'posts.id')
+            .orderBy('cats.name'),
+        ).as('cats'),
+      ])
+      .where('id', 'in', [...ids])
+      .execute()
+    return rows.map((row) => ({
+      id: row.id,
+      authorId: row.author_id,
+      body: row.body,
+      likeCount: row.like_count,
+      commentCount: row.comment_count,
+      createdAt: row.created_at,
+      photoIds: row.photos.map((photo) => photo.media_id),
+      cats: row.cats.map((cat) => ({ id: Number(cat.id), name: cat.name })),
+    }))
+  }
+
+  return {
+    async byIds(ids: readonly number[]): Promise<Map<number, PostRecord>> {
+      const kept = await Promise.all(ids.map((id) => store.getNear(recordKey(id))))
+      const found = new Map<number, PostRecord>()
+      const missing: number[] = []
+      ids.forEach((id, i) => {
+        const json = kept[i]
+        if (json && json !== CHANGED_MARK) found.set(id, revive(json))
+        else missing.push(id)
+      })
+      if (missing.length === 0) return found
+      const read = await fromPostgres(missing)
+      // setIfAbsent: a change marked since this read must win over it.
+      await Promise.all(read.map((record) => store.setIfAbsent(recordKey(record.id), JSON.stringify(record), POST_RECORD_SECONDS)))
+      for (const record of read) found.set(record.id, record)
+      return found
+    },
+
+    /** After a write to these posts is committed: readers go to PostgreSQL until they keep it anew. */
+    changed: (ids: readonly number[]) => markChanged(store, ids.map(recordKey), POST_RECORD_SECONDS),
+  }
+}
+
+function revive(json: string): PostRecord {
+  const record = JSON.parse(json) as Omit<PostRecord, 'createdAt'> & { createdAt: string }
+  return { ...record, createdAt: new Date(record.createdAt) }
+}
+
+export type PostRecords = ReturnType<typeof createPostRecords>
