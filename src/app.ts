@@ -97,7 +97,20 @@ export function createApp(infra: Infra) {
     .use(mediaRoutes({ blobs }))
     .use(healthRoutes(infra))
     .use(feedRoutes({ config, store, context, ...services, homeSections: createLostNearYou(services) }))
-    .use(accountRoutes({ config, store, context, ...services, settingsSections: (viewer) => alertAreaSettings.section(viewer) }))
+    .use(
+      accountRoutes({
+        config,
+        store,
+        context,
+        ...services,
+        settingsSections: (viewer) => alertAreaSettings.section(viewer),
+        // The profile page and the home feed's first page show the name and bio.
+        profileChanged: async (userId) => {
+          await services.feed.firstPages.drop(userId)
+          await services.cdn.purge([`profile:${userId}`])
+        },
+      }),
+    )
     .use(notificationRoutes({ context, ...services }))
     .use(memorialRoutes({ config, store, context, memorials: services.memorials }))
     .use(alertAreaSettings.routes(context))

@@ -186,6 +186,65 @@ describe('signing in and out', () => {
   })
 })
 
+describe('name and bio in /settings', () => {
+  const profileOf = (handle: string) => db.selectFrom('users').select(['display_name', 'bio']).where('handle', '=', handle).executeTakeFirstOrThrow()
+
+  test('the form shows what the member has; saving shows on their profile, escaped, and the form works with htmx', async () => {
+    const browser = client()
+    const { handle } = await browser.signUp('Bio')
+    const settings = await (await browser.get('/settings')).text()
+    expect(settings).toContain('<label for="field-displayName">Display name</label>')
+    expect(settings).toContain(`value="${handle}"`)
+
+    const bio = 'Two tabbies.\r\n<script>alert(1)</script>"><img src=x onerror=alert(2)>'
+    const saved = await browser.post('/settings/profile', { displayName: '  Mia & the <b>cats</b> ', bio })
+    expect(saved.status).toBe(303)
+    expect(saved.headers.get('location')).toBe('/settings')
+    expect(await profileOf(handle)).toEqual({ display_name: 'Mia & the <b>cats</b>', bio: bio.replace('\r\n', '\n') })
+    const profile = await (await browser.get(`/@${handle}`)).text()
+    expect(profile).toContain('<h1>Mia &amp; the &lt;b&gt;cats&lt;/b&gt;</h1>')
+    expect(profile).toContain('<p class="bio">Two tabbies.\n&lt;script&gt;alert(1)&lt;/script&gt;&quot;&gt;&lt;img src=x onerror=alert(2)&gt;</p>')
+    // In attributes (the description, labels) markup is inert as long as the quote cannot close them.
+    expect(profile).not.toContain('"><img')
+
+    const swapped = await browser.post('/settings/profile', { displayName: 'Mia', bio: '' }, { htmx: true })
+    const section = await swapped.text()
+    expect(swapped.status).toBe(200)
+    expect(section.startsWith('<section id="profile-details"')).toBe(true)
+    expect(section).toContain('Your profile is saved.')
+    expect(await profileOf(handle)).toEqual({ display_name: 'Mia', bio: '' })
+  })
+
+  test('an empty name, a bio too long or with control characters: 422 with what was typed, nothing saved', async () => {
+    const browser = client()
+    const { handle } = await browser.signUp('Bad')
+    const before = await profileOf(handle)
+    for (const [fields, message] of [
+      [{ displayName: '   ', bio: 'kept' }, 'Please enter the name others see.'],
+      [{ displayName: 'Ok', bio: 'm'.repeat(281) }, 'A bio has at most 280 characters; this one has 281.'],
+      [{ displayName: 'x'.repeat(51), bio: '' }, 'A display name has at most 50 characters; this one has 51.'],
+      [{ displayName: 'Tab\u0007bell', bio: '' }, 'A display name is one line of ordinary characters.'],
+      [{ displayName: 'Ok', bio: 'nul\u0000byte' }, 'The bio has characters that cannot be shown'],
+    ] as const) {
+      const refused = await browser.post('/settings/profile', fields)
+      expect(refused.status).toBe(422)
+      const html = await refused.text()
+      expect(html).toContain(message)
+      expect(html).toContain(fields.displayName.includes('\u0007') ? 'Tab' : `value="${fields.displayName}"`)
+    }
+    expect(await profileOf(handle)).toEqual(before)
+  })
+
+  test('signed out is 401 and another site is 403; nothing is saved', async () => {
+    const browser = client()
+    const { handle } = await browser.signUp('Guard')
+    const before = await profileOf(handle)
+    expect((await client().post('/settings/profile', { displayName: 'Intruder', bio: '' })).status).toBe(401)
+    expect((await browser.post('/settings/profile', { displayName: 'Forged', bio: '' }, { headers: { Origin: 'https://evil.example' } })).status).toBe(403)
+    expect(await profileOf(handle)).toEqual(before)
+  })
+})
+
 describe('roles', () => {
   test('a member can be made admin', async () => {
     const account = await client().signUp()

@@ -27,10 +27,20 @@ export function LoginPage({ form }: { form: JSX.Element }): JSX.Element {
 }
 
 /** `more`: sections other features add (the alert area), after the profile photo. */
-export function SettingsPage({ viewer, profilePhoto, more = '' }: { viewer: Viewer; profilePhoto: JSX.Element; more?: JSX.Element }): JSX.Element {
+export interface SettingsPageProps {
+  viewer: Viewer
+  /** The name and bio form (profile-details.tsx). */
+  details: JSX.Element
+  profilePhoto: JSX.Element
+  /** Other features' sections. */
+  more?: JSX.Element
+}
+
+export function SettingsPage({ viewer, details, profilePhoto, more = '' }: SettingsPageProps): JSX.Element {
   return (
     <>
       <h1>Settings</h1>
+      {details as 'safe'}
       {profilePhoto as 'safe'}
       {/* Only pages with an upload form load it; in the body, so htmx runs it after a boosted visit too. */}
       <script src={assetUrl('upload-progress.js')} defer></script>

@@ -1,11 +1,11 @@
-/** Sign up, sign in, sign out, and the account part of /settings (the profile photo included). */
+/** Sign up, sign in, sign out, and the account part of /settings (name, bio and profile photo). */
 import { Elysia } from 'elysia'
 import type { Config } from '@/config'
 import type { Avatars } from '@/features/accounts/avatars'
 import type { Viewer } from '@/features/accounts/viewer'
 import { checkFileCount } from '@/features/media/intake'
 import type { UploadErrors } from '@/features/media/service'
-import type { Accounts, SignupInput } from '@/features/accounts/service'
+import type { Accounts, FieldErrors, ProfileDetailsInput, SignupInput } from '@/features/accounts/service'
 import type { Sessions } from '@/features/accounts/sessions'
 import type { Store } from '@/infra/store/store'
 import { fileCount, fileField, formText, localPath, readFormData, textField } from '@/http/form'
@@ -16,6 +16,7 @@ import { requireViewer } from '@/http/viewer'
 import type { RenderContext } from '@/http/render'
 import { LoginForm, SignupForm } from '@views/accounts/auth-forms'
 import { LoginPage, SettingsPage, SignupPage } from '@views/accounts/pages'
+import { ProfileDetailsSection } from '@views/accounts/profile-details'
 import { ProfilePhotoSection } from '@views/accounts/profile-photo'
 
 interface AccountDeps {
@@ -27,26 +28,42 @@ interface AccountDeps {
   context: HttpContext
   /** Sections other features add to /settings (the notifications feature's alert area), in order. */
   settingsSections?: (viewer: Viewer) => Promise<JSX.Element>
+  /** Told after a member's name or bio changed, for the pages of other features that show them. */
+  profileChanged?: (userId: string) => Promise<void>
+}
+
+/** What /settings shows again after a refused form: the form, what was typed and the messages. */
+interface SettingsForms {
+  photo?: { values: { alt?: string }; errors: UploadErrors }
+  details?: { values: ProfileDetailsInput; errors: FieldErrors<keyof ProfileDetailsInput> }
 }
 
 // A profile has one photo: a request carrying more files is refused before any is read.
 const AVATAR_FILES = { mediaMaxFiles: 1 }
 
-export function accountRoutes({ config, accounts, avatars, sessions, store, context, settingsSections }: AccountDeps) {
+export function accountRoutes({ config, accounts, avatars, sessions, store, context, settingsSections, profileChanged }: AccountDeps) {
   const signupPage = (render: RenderContext, form: JSX.Element, status = 200) =>
     page(render, { title: 'Sign up', main: SignupPage({ form }), fragment: () => form, status })
   const loginPage = (render: RenderContext, form: JSX.Element, status = 200) =>
     page(render, { title: 'Sign in', main: LoginPage({ form }), fragment: () => form, status })
-  /** /settings, or (for a refused upload sent by upload-progress.js) just its profile photo section. */
-  const settingsPage = async (
-    render: RenderContext,
-    viewer: Viewer,
-    photoForm: { values: { alt?: string }; errors: UploadErrors } = { values: {}, errors: {} },
-    status = 200,
-  ) => {
-    const [current, more] = await Promise.all([avatars.pictureOf(viewer.avatarMediaId), settingsSections?.(viewer) ?? ''])
-    const profilePhoto = ProfilePhotoSection({ current, ...photoForm, maxBytes: config.mediaMaxBytes })
-    return page(render, { title: 'Settings', main: SettingsPage({ viewer, profilePhoto, more }), fragment: () => profilePhoto, status })
+  /**
+   * /settings, or for an htmx form (the profile) or a refused upload sent by upload-progress.js,
+   * just the section of the form that was sent.
+   */
+  const settingsPage = async (render: RenderContext, viewer: Viewer, forms: SettingsForms = {}, status = 200) => {
+    const [current, profile, more] = await Promise.all([
+      avatars.pictureOf(viewer.avatarMediaId),
+      forms.details ? null : accounts.profilesByIds([viewer.id]).then((profiles) => profiles.get(viewer.id)),
+      settingsSections?.(viewer) ?? '',
+    ])
+    const profilePhoto = ProfilePhotoSection({ current, ...(forms.photo ?? { values: {}, errors: {} }), maxBytes: config.mediaMaxBytes })
+    const details = ProfileDetailsSection(forms.details ?? { values: { displayName: profile?.displayName ?? '', bio: profile?.bio ?? '' }, errors: {} })
+    return page(render, {
+      title: 'Settings',
+      main: SettingsPage({ viewer, details, profilePhoto, more }),
+      fragment: () => (forms.details ? details : profilePhoto),
+      status,
+    })
   }
 
   return new Elysia({ name: 'accounts' })
@@ -95,6 +112,14 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
       return afterPost(render, '/')
     })
     .get('/settings', ({ render }) => settingsPage(render, requireViewer(render)))
+    .post('/settings/profile', async ({ render, body }) => {
+      const viewer = requireViewer(render)
+      const values = { displayName: textField(body, 'displayName'), bio: textField(body, 'bio') }
+      const result = await accounts.updateProfile(viewer.id, values)
+      if (!result.ok) return settingsPage(render, viewer, { details: { values, errors: result.errors } }, 422)
+      await profileChanged?.(viewer.id)
+      return afterPost(render, '/settings', () => ProfileDetailsSection({ values: result.value, errors: {}, saved: true }))
+    })
     .post(
       '/settings/avatar',
       async ({ render, request, meta }) => {
@@ -103,9 +128,9 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
         const form = await readFormData(request)
         const values = { alt: formText(form, 'alt') }
         const tooMany = checkFileCount(fileCount(form), AVATAR_FILES)
-        if (tooMany) return settingsPage(render, viewer, { values, errors: { photo: tooMany.message } }, tooMany.status)
+        if (tooMany) return settingsPage(render, viewer, { photo: { values, errors: { photo: tooMany.message } } }, tooMany.status)
         const result = await avatars.replace(viewer.id, { bytes: await fileField(form, 'photo'), alt: values.alt })
-        if (!result.ok) return settingsPage(render, viewer, { values, errors: result.errors }, result.status)
+        if (!result.ok) return settingsPage(render, viewer, { photo: { values, errors: result.errors } }, result.status)
         return afterPost(render, '/settings')
       },
       // Read as FormData here, after the sign-in and rate checks, not by Elysia beforehand (which

@@ -25,6 +25,16 @@ export interface PublicProfile {
   avatarMediaId: string | null
 }
 
+/** The name and bio a member edits in /settings. */
+export interface ProfileDetailsInput {
+  displayName: string
+  bio: string
+}
+
+/** What fits beside a post on a phone; a bio is a line or two on the profile, not a story. */
+export const DISPLAY_NAME_MAX = 50
+export const BIO_MAX = 280
+
 export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,30}$/
 /** RFC 5321 caps an address at 254 characters; the shape check only catches typos, not validity. */
 const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/
@@ -73,6 +83,16 @@ export function createAccounts(db: Kysely<AccountsDomain>, viewerChanged: (userI
       if (wanted.length === 0) return new Map()
       const profiles = await publicProfiles().where('id', 'in', wanted).execute()
       return new Map(profiles.map((profile) => [profile.id, profile]))
+    },
+
+    /** Saves a member's name and bio (trimmed), or says which is wrong; cached viewers are dropped. */
+    async updateProfile(userId: string, input: ProfileDetailsInput): Promise<Result<ProfileDetailsInput, keyof ProfileDetailsInput>> {
+      const details = { displayName: input.displayName.trim(), bio: input.bio.trim().replace(/\r\n?/g, '\n') }
+      const errors = validateProfileDetails(details)
+      if (errors) return { ok: false, errors }
+      await db.updateTable('users').set({ display_name: details.displayName, bio: details.bio }).where('id', '=', userId).execute()
+      await viewerChanged(userId)
+      return { ok: true, value: details }
     },
 
     /** Creates a member account, or says which fields are wrong (taken handles and emails included). */
@@ -135,4 +155,20 @@ function validateSignup(input: SignupInput): FieldErrors<SignupField> {
   if (input.password.length < PASSWORD_MIN) errors.password = `A password needs at least ${PASSWORD_MIN} characters.`
   else if (input.password.length > PASSWORD_MAX) errors.password = `A password can have at most ${PASSWORD_MAX} characters.`
   return errors
+}
+
+/** Control characters other than tabs and line breaks are never typed; pasted, they only do harm. */
+const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/
+const NAME_CONTROL = /[\u0000-\u001f\u007f]/
+
+function validateProfileDetails({ displayName, bio }: ProfileDetailsInput): FieldErrors<keyof ProfileDetailsInput> | null {
+  const errors: FieldErrors<keyof ProfileDetailsInput> = {}
+  const nameLength = [...displayName].length
+  if (nameLength === 0) errors.displayName = 'Please enter the name others see.'
+  else if (nameLength > DISPLAY_NAME_MAX) errors.displayName = `A display name has at most ${DISPLAY_NAME_MAX} characters; this one has ${nameLength}.`
+  else if (NAME_CONTROL.test(displayName)) errors.displayName = 'A display name is one line of ordinary characters.'
+  const bioLength = [...bio].length
+  if (bioLength > BIO_MAX) errors.bio = `A bio has at most ${BIO_MAX} characters; this one has ${bioLength}.`
+  else if (CONTROL.test(bio)) errors.bio = 'The bio has characters that cannot be shown; please type it again.'
+  return Object.keys(errors).length > 0 ? errors : null
 }
