@@ -184,6 +184,13 @@ export async function describeImage(image: AcceptedImage): Promise<ImageDescript
   return describeFrom(image, contentHashOf(image.bytes), preview)
 }
 
+export interface ProcessOptions {
+  /** `contentHashOf(image.bytes)`, when the caller has it already. */
+  contentHash?: string
+  /** Told of each variant as soon as it is encoded, so it can be stored while the rest encode. */
+  onVariant?: (variant: RenderedVariant) => void
+}
+
 /**
  * Both parts from a single decode, for an upload processed in the request: the preview is scaled
  * from the decoded `full` pixels instead of decoding the upload a second time (which costs ~40 ms
@@ -191,12 +198,14 @@ export async function describeImage(image: AcceptedImage): Promise<ImageDescript
  * differ from `describeImage`'s in the last bits of colour; the perceptual hash by a bit or two at
  * most, far inside any matching threshold.
  */
-export async function processImage(image: AcceptedImage): Promise<{ description: ImageDescription; variants: RenderedVariant[] }> {
-  const contentHash = contentHashOf(image.bytes)
+export async function processImage(
+  image: AcceptedImage,
+  { contentHash = contentHashOf(image.bytes), onVariant }: ProcessOptions = {},
+): Promise<{ description: ImageDescription; variants: RenderedVariant[] }> {
   const full = await decodeFull(image)
   const [description, variants] = await Promise.all([
     scaled(full, previewSize(image)).then((preview) => describeFrom(image, contentHash, preview)),
-    encodeAll(planVariants({ contentHash, width: image.width, height: image.height }), full),
+    encodeAll(planVariants({ contentHash, width: image.width, height: image.height }), full, onVariant),
   ])
   return { description, variants }
 }
@@ -237,13 +246,14 @@ function decodeFull(image: AcceptedImage): Promise<Sharp> {
   return heavyWork.run(() => decodeOriented(image, fitInside(image, VARIANT_BOXES.full)))
 }
 
-async function encodeAll(plan: readonly PlannedVariant[], full: Sharp): Promise<RenderedVariant[]> {
+async function encodeAll(plan: readonly PlannedVariant[], full: Sharp, onVariant?: (variant: RenderedVariant) => void): Promise<RenderedVariant[]> {
   const rendered = new Array<RenderedVariant>(plan.length)
   await Promise.all(
     encodeOrder(plan).map((index) =>
       heavyWork.run(async () => {
         const variant = plan[index]!
         rendered[index] = { ...variant, bytes: new Uint8Array(await encode(full, variant)) }
+        onVariant?.(rendered[index])
       }),
     ),
   )

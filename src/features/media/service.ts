@@ -20,13 +20,13 @@
  */
 import type { Kysely } from 'kysely'
 import type { Config } from '@/config'
-import { checkDecodes, checkHeader, checkUpload, type IntakeRejection } from '@/features/media/intake'
+import { checkDecodes, checkHeader, checkUpload, type AcceptedImage, type IntakeRejection } from '@/features/media/intake'
 import {
   configureSharp,
+  contentHashOf,
   planVariants,
   processImage,
   variantKeys,
-  type ImageDescription,
   type RenderedVariant,
   type VariantFormat,
 } from '@/features/media/process'
@@ -160,9 +160,9 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
     return Number(row.n)
   }
 
-  async function missing(variants: RenderedVariant[]): Promise<RenderedVariant[]> {
-    const present = await Promise.all(variants.map((variant) => blobs.exists(variant.key)))
-    return variants.filter((_, index) => !present[index])
+  /** Puts a variant a row already shares only if its object is missing (a bucket restored without it). */
+  async function putIfMissing(variant: RenderedVariant): Promise<void> {
+    if (!(await blobs.exists(variant.key))) await blobs.put(variant.key, variant.bytes, variant.contentType)
   }
 
   /** Deletes a content hash's objects if no row uses them any more. Call under its lock. */
@@ -173,28 +173,36 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
   }
 
   /**
-   * Puts the variants (unless a row already shares them) and inserts the row, under the content
-   * lock. If anything fails, the objects this call put are deleted again before the error goes on.
+   * Processes an accepted photo and stores it, under its content lock: each variant is put as soon
+   * as it is encoded (the big ones finish first, and go while the small ones encode), then the row
+   * is inserted. If anything fails, the objects this call put are deleted again before the error
+   * goes on; a failure of the processing itself comes out as ProcessingFailed.
    */
-  async function storeUpload(
-    ownerId: string,
-    alt: string,
-    description: ImageDescription,
-    variants: RenderedVariant[],
-  ): Promise<{ row: MediaRow; shared: boolean }> {
-    return withContentLock(description.contentHash, async () => {
+  async function processAndStore(ownerId: string, alt: string, image: AcceptedImage): Promise<StoredUpload> {
+    const contentHash = contentHashOf(image.bytes)
+    return withContentLock(contentHash, async () => {
       // Without a row using this hash nothing needs its objects: put all nine (no HEAD requests; the
       // leftovers of a failed upload are overwritten with the same bytes) and, on failure, delete
-      // them all. With one, put only the keys that are missing (a bucket restored or moved without
-      // them), and delete nothing on failure: the other row needs them.
-      const shared = (await usesOf(description.contentHash)) > 0
-      const toPut = shared ? await missing(variants) : variants
-      const ours = shared ? [] : toPut.map((variant) => variant.key)
+      // them all. With one, put only the keys that are missing, and delete nothing on failure: the
+      // other row needs them.
+      const shared = (await usesOf(contentHash)) > 0
+      // Each put's outcome (its error, or null), looked at once processing is done: a put that
+      // fails meanwhile must not go unhandled.
+      const puts: Promise<unknown>[] = []
+      const ours: string[] = []
+      const putSoon = (variant: RenderedVariant) => {
+        if (!shared) ours.push(variant.key)
+        const put = shared ? putIfMissing(variant) : blobs.put(variant.key, variant.bytes, variant.contentType)
+        puts.push(put.then(() => null, (error: unknown) => error ?? new Error('a put failed')))
+      }
       try {
-        // allSettled, not all: on a failure, no put may still be running when the clean-up deletes.
-        const puts = await Promise.allSettled(toPut.map((v) => blobs.put(v.key, v.bytes, v.contentType)))
-        const failed = puts.find((put) => put.status === 'rejected')
-        if (failed) throw failed.reason
+        const { description } = await processImage(image, { contentHash, onVariant: putSoon }).catch((error: unknown) => {
+          throw new ProcessingFailed(error)
+        })
+        const processedAt = performance.now()
+        // Every put has ended before the row, or the clean-up, goes ahead.
+        const failed = (await Promise.all(puts)).find((error) => error !== null)
+        if (failed) throw failed
         const row = await db
           .insertInto('media')
           .values({
@@ -209,11 +217,12 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
           })
           .returningAll()
           .executeTakeFirstOrThrow()
-        return { row, shared }
+        return { row, shared, processedAt }
       } catch (error) {
+        await Promise.all(puts) // none may still be running when the clean-up deletes
         await blobs.delete(ours).catch((cleanupError: unknown) => {
           // The sweep (collectOrphans) removes them later; the upload's own error is what matters.
-          log.error({ err: cleanupError, contentHash: description.contentHash }, 'could not delete the objects of a failed upload')
+          log.error({ err: cleanupError, contentHash }, 'could not delete the objects of a failed upload')
         })
         throw error
       }
@@ -237,29 +246,29 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
       const processed = await processing.run(async () => {
         slotAt = performance.now()
         // A bad description alone costs no processing; both messages still come back together.
-        if (altError) return { intake: await checkUpload(bytes, config), rendered: null }
+        if (altError) return { intake: await checkUpload(bytes, config), stored: null }
         const header = await checkHeader(bytes, config)
-        if (!header.ok) return { intake: header, rendered: null }
+        if (!header.ok) return { intake: header, stored: null }
         try {
-          return { intake: header, rendered: await processImage(header.image) }
+          return { intake: header, stored: await processAndStore(ownerId, alt, header.image) }
         } catch (error) {
+          if (!(error instanceof ProcessingFailed)) throw error
           // Processing decodes every pixel under the same options as the verification decode, so
-          // a whole photo never fails here; only when it fails does that decode run, to tell damaged
+          // a whole photo never fails it; only when it fails does that decode run, to tell damaged
           // bytes (a clear 422) from a fault of ours (thrown on).
           const refusal = await checkDecodes(header.image)
-          if (refusal) return { intake: refusal, rendered: null }
-          throw error
+          if (refusal) return { intake: refusal, stored: null }
+          throw error.cause
         } finally {
           // Before the next upload may start: memory stays bounded by the concurrency, not by luck.
           releaseProcessingMemory()
         }
       })
-      const { intake, rendered } = processed
+      const { intake, stored } = processed
       if (!intake.ok) return refuse(intake.status, { photo: intake.message, alt: altError })
-      if (!rendered) return refuse(422, { alt: altError })
+      if (!stored) return refuse(422, { alt: altError })
 
-      const processedAt = performance.now()
-      const { row, shared } = await storeUpload(ownerId, alt, rendered.description, rendered.variants)
+      const { row, shared, processedAt } = stored
       log.info(
         {
           mediaId: row.id,
@@ -267,7 +276,8 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
           bytes: bytes.length,
           format: intake.image.format,
           shared,
-          // Waiting for a processing slot (MEDIA_PROCESSING_CONCURRENCY), then processing, then storing.
+          // Waiting for a processing slot (MEDIA_PROCESSING_CONCURRENCY), then processing (puts of
+          // the first variants overlap it), then the last puts and the row.
           queuedMs: Math.round(slotAt - started),
           processMs: Math.round(processedAt - slotAt),
           storeMs: Math.round(performance.now() - processedAt),
@@ -362,6 +372,22 @@ export type Media = ReturnType<typeof createMedia>
  *   so they would otherwise linger until some later collection.
  * - `malloc_trim`: libvips' freed memory back from glibc's arenas (src/infra/native-memory.ts).
  */
+/** A stored upload, and when its processing ended (for the log). */
+interface StoredUpload {
+  row: MediaRow
+  /** Another row already had these objects. */
+  shared: boolean
+  processedAt: number
+}
+
+/** Processing threw (sharp refused the pixels, or failed): the upload checks whether the bytes are damaged. */
+class ProcessingFailed extends Error {
+  override name = 'ProcessingFailed'
+  constructor(override readonly cause: unknown) {
+    super('processing the photo failed', { cause })
+  }
+}
+
 function releaseProcessingMemory(): void {
   Bun.gc(true)
   releaseFreeMemory()
