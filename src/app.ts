@@ -15,13 +15,16 @@ import { feedRoutes } from '@/features/feed/routes'
 import { createFeed } from '@/features/feed/service'
 import { finderRoutes } from '@/features/finder/routes'
 import { createLostNearYou } from '@/features/finder/near-you'
-import { createFinder } from '@/features/finder/service'
+import { createFinder, type Finder } from '@/features/finder/service'
 import { mediaRoutes } from '@/features/media/routes'
-import { createMedia } from '@/features/media/service'
+import { createMedia, type Media } from '@/features/media/service'
 import { createMemorialsFeature } from '@/features/memorials/feature'
 import { memorialRoutes } from '@/features/memorials/routes'
 import { createAlertAreaSettings } from '@/features/notifications/alert-area-routes'
 import { createAlertAreas } from '@/features/notifications/alert-areas'
+import { createLostCatAlerts, type ReportAnnouncement } from '@/features/notifications/lost-cat-alerts'
+import { createPush } from '@/features/notifications/push'
+import { createPushSettings } from '@/features/notifications/push-routes'
 import { notificationRoutes } from '@/features/notifications/routes'
 import { createNotifications } from '@/features/notifications/service'
 import { offlineRoutes } from '@/features/offline/routes'
@@ -50,17 +53,49 @@ export interface Infra {
   queue: Queue
   /** Media objects: S3 or local files (src/infra/blobs.ts). */
   blobs: Blobs
+  /** An extra certificate authority the push sender trusts (PEM): only the tests' loopback push service needs one. */
+  pushCa?: string
 }
 
-export function createServices({ config, log, dbs, store, blobs, queue }: Infra) {
+export function createServices({ config, log, dbs, store, blobs, queue, pushCa }: Infra) {
   const media = createMedia({ db: dbs.social, blobs, store, config, log })
   const sessions = createSessions(dbs.accounts, store, config)
   const accounts = createAccounts(dbs.accounts, sessions.forgetViewer)
-  const notifications = createNotifications(dbs.accounts, store)
+  const push = createPush({
+    config,
+    log,
+    db: dbs.accounts,
+    store,
+    enqueue: async (memberPush) => void (await queue.enqueue('push.deliver', memberPush)),
+    ...(pushCa && { ca: pushCa }),
+  })
+  const { memberPush } = push
+  const notifications = createNotifications(dbs.accounts, store, memberPush ? { pushed: memberPush.afterNotify } : {})
   const cdn = createCdn({ config, queue })
   const memorials = createMemorialsFeature({ config, db: dbs.memorials, store, media, cdn, notifications, log })
-  const finder = createFinder({ db: dbs.finder, store, log, config, media, notifications, purge: (tags) => cdn.purge(tags) })
+  const finder = createFinder({
+    db: dbs.finder,
+    store,
+    log,
+    config,
+    media,
+    notifications,
+    purge: (tags) => cdn.purge(tags),
+    // A new report's alert goes out from the queue (src/features/notifications/jobs.ts).
+    announce: async (reportId) => void (await queue.enqueue('alerts.fanOut', { reportId })),
+  })
   return {
+    push,
+    alerts: createLostCatAlerts({
+      db: dbs.accounts,
+      config,
+      notifications,
+      subscriptions: push.subscriptions,
+      sender: push.sender,
+      enqueueBatches: async (batches) => void (await queue.enqueueMany('alerts.deliver', batches)),
+      log,
+    }),
+    announcementOf: reportAnnouncements({ finder, media, publicUrl: config.publicUrl }),
     media,
     avatars: viewerRefreshingAvatars(createAvatars({ db: dbs.accounts, media }), sessions),
     accounts,
@@ -89,6 +124,7 @@ export function createApp(infra: Infra) {
     // The home page lists "lost near you" from the area, and the feed keeps it for a minute.
     changed: (userId) => services.feed.firstPages.drop(userId),
   })
+  const pushSettings = createPushSettings({ push: services.push, store })
   const app = new Elysia({ serve: { maxRequestBodySize: config.bodyLimitBytes } })
     .use(html({ autoDoctype: false }))
     .use(errorHandling(log))
@@ -103,7 +139,7 @@ export function createApp(infra: Infra) {
         store,
         context,
         ...services,
-        settingsSections: (viewer) => alertAreaSettings.section(viewer),
+        settingsSections: (viewer) => settingsSections(viewer, [alertAreaSettings, pushSettings]),
         // The profile page and the home feed's first page show the name and bio.
         profileChanged: async (userId) => {
           await services.feed.firstPages.drop(userId)
@@ -114,10 +150,39 @@ export function createApp(infra: Infra) {
     .use(notificationRoutes({ context, ...services }))
     .use(memorialRoutes({ config, store, context, memorials: services.memorials }))
     .use(alertAreaSettings.routes(context))
+    .use(pushSettings.routes(context))
     .use(finderRoutes({ config, store, context, ...services, postToFeed: happyEndingPoster(services) }))
     .use(sitemapRoutes(services))
     .use(offlineRoutes())
   return { app, services }
+}
+
+/** The notifications feature's sections of /settings, in order: the alert area, then push. */
+async function settingsSections(viewer: Viewer, sections: { section: (viewer: Viewer) => Promise<JSX.Element> }[]): Promise<JSX.Element> {
+  const parts = await Promise.all(sections.map((part) => part.section(viewer)))
+  return parts.join('')
+}
+
+/** What a lost-cat alert needs from the finder and media features about a report; null unless it is active. */
+function reportAnnouncements({ finder, media, publicUrl }: { finder: Finder; media: Media; publicUrl: URL }) {
+  return async (reportId: string): Promise<ReportAnnouncement | null> => {
+    const report = await finder.reports.reporterView(reportId)
+    if (!report || report.status !== 'active') return null
+    const firstPhoto = report.photoIds[0]
+    const picture = firstPhoto ? (await media.urlsFor([firstPhoto])).get(firstPhoto) : undefined
+    // The smallest JPEG: every browser's notification shows it, and it is a few kilobytes.
+    const thumbnail = picture && (picture.sources.jpeg[0] ?? picture.fallback)
+    return {
+      reportId,
+      reporterId: report.reporterId,
+      kind: report.kind,
+      name: report.name,
+      exact: report.exact,
+      public: { lat: report.place.lat, lng: report.place.lng },
+      placeLabel: report.place.label,
+      photoUrl: thumbnail ? new URL(thumbnail.url, publicUrl).href : null,
+    }
+  }
 }
 
 /** The header shows the viewer's photo from the cached session: a new photo must drop that cache. */

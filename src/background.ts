@@ -5,6 +5,7 @@
  */
 import type { Services } from '@/app'
 import { registerFeedJobs, scheduleFeedJobs } from '@/features/feed/jobs'
+import { registerNotificationJobs } from '@/features/notifications/jobs'
 import { CDN_PURGE_JOB } from '@/infra/cdn'
 import type { Queue } from '@/infra/queue'
 import type { Scheduler } from '@/infra/scheduler'
@@ -14,6 +15,8 @@ export function registerJobHandlers(queue: Queue, services: Services): void {
   registerFeedJobs(queue, services.feed)
   // CDN purges after an owner changes a public page (src/infra/cdn.ts): retried while the CDN is down.
   queue.handle(CDN_PURGE_JOB, (payload) => services.cdn.sendPurge(payload))
+  // Lost-cat alerts (fan-out, then batches of 100 pushes) and pushes of ordinary notifications.
+  registerNotificationJobs(queue, { alerts: services.alerts, push: services.push, announcementOf: services.announcementOf })
 }
 
 export function scheduleJobs(scheduler: Scheduler, services: Services): void {

@@ -8,6 +8,7 @@
  *                         generate the feed benchmark's 100,000 members, 1,000,000 posts and
  *                         5,000,000 follows (times S, e.g. 0.01 to try it), in SQL
  *   make-admin <handle>   give an account the admin role
+ *   vapid-keys            print a new VAPID key pair for web push, as lines for .env
  *
  * In embedded mode these refuse to run while the server holds DATA_DIR.
  */
@@ -17,16 +18,18 @@ import { ConfigError, loadConfig } from '@/config'
 import { seedDemoData } from '@/features/demo/seed'
 import { FEED_BENCHMARK_SIZE, generateFeedBenchmark } from '@/features/feed/demo'
 import { generateReports } from '@/features/finder/demo'
+import { newVapidKeys } from '@/features/notifications/vapid'
 import { createBlobs } from '@/infra/blobs'
 import { DataDirBusyError } from '@/infra/data-dir-lock'
 import { createLogger } from '@/infra/log'
 import { openInfra } from '@/infra/open'
 import { createQueue } from '@/infra/queue'
 
-const USAGE = `usage: bun src/cli.ts <migrate | seed [--users N] | seed --reports N | seed --feed-benchmark [--scale S] | make-admin <handle>>`
+const USAGE = `usage: bun src/cli.ts <migrate | seed [--users N] | seed --reports N | seed --feed-benchmark [--scale S] | make-admin <handle> | vapid-keys>`
 
 async function run(args: string[]): Promise<number> {
   const [command, ...rest] = args
+  if (command === 'vapid-keys') return printVapidKeys()
   if (!command || !['migrate', 'seed', 'make-admin'].includes(command)) {
     console.error(USAGE)
     return 2
@@ -84,6 +87,13 @@ async function run(args: string[]): Promise<number> {
   } finally {
     await infra.close()
   }
+}
+
+/** Needs no database: an operator runs it once, before the first start, and keeps the pair in the environment. */
+function printVapidKeys(): number {
+  const keys = newVapidKeys()
+  console.log(`VAPID_PUBLIC_KEY=${keys.publicKey}\nVAPID_PRIVATE_KEY=${keys.privateKey}\nVAPID_SUBJECT=mailto:you@example.com`)
+  return 0
 }
 
 function flag(args: string[], name: string): string | undefined {

@@ -45,6 +45,7 @@ export interface Config {
   /** Photo uploads allowed per window, per client address and per account. */
   mediaUploadRateLimit: { attempts: number; windowSeconds: number }
   vapid: { publicKey: string; privateKey: string; subject: string } | null
+  push: PushConfig
   cdnPurgeUrl: string | null
   /** Sent as `Authorization: Bearer …` with each purge (Cloudflare's API wants one); null for none. */
   cdnPurgeToken: string | null
@@ -55,6 +56,22 @@ export interface Config {
   feed: FeedConfig
   memorials: MemorialsConfig
 }
+
+/** Web push: where subscriptions may point, and how hard one instance pushes. */
+export interface PushConfig {
+  /**
+   * Hosts a subscription's endpoint may name (`fcm.googleapis.com`, or `*.push.apple.com` for any
+   * subdomain): the sender posts to endpoints browsers hand us, so it must only ever reach push services.
+   */
+  serviceHosts: string[]
+  /** Pushes in flight at once per instance, across all queue workers. */
+  concurrency: number
+  /** Requests a second to one push service host, per instance. */
+  hostRatePerSecond: number
+}
+
+/** The push services of the major browsers: Chrome, Edge, Opera, Samsung (FCM), Firefox, Safari, Windows. */
+export const DEFAULT_PUSH_SERVICE_HOSTS = ['fcm.googleapis.com', 'updates.push.services.mozilla.com', '*.push.apple.com', '*.notify.windows.com']
 
 /** Memorials: how long a rendered page is kept, and how often visitors may light, write and flag. */
 export interface MemorialsConfig {
@@ -165,6 +182,7 @@ export function loadConfig(env: Env = process.env): Config {
       windowSeconds: read.int('MEDIA_UPLOAD_RATE_WINDOW_SECONDS', 3600, 1, 86_400),
     },
     vapid: vapidKeys(read),
+    push: pushConfig(read),
     cdnPurgeUrl: read.optionalUrl('CDN_PURGE_URL'),
     cdnPurgeToken: read.optionalStr('CDN_PURGE_TOKEN'),
     sessionDays: read.int('SESSION_DAYS', 30, 1, 365),
@@ -206,6 +224,23 @@ function vapidKeys(read: Reader): Config['vapid'] {
     throw new ConfigError(`${publicKey ? 'VAPID_PRIVATE_KEY' : 'VAPID_PUBLIC_KEY'} must be set with its pair`)
   }
   return { publicKey, privateKey, subject: read.str('VAPID_SUBJECT', 'mailto:admin@localhost') }
+}
+
+function pushConfig(read: Reader): PushConfig {
+  const hosts = read.str('PUSH_SERVICE_HOSTS', DEFAULT_PUSH_SERVICE_HOSTS.join(','))
+  const serviceHosts = hosts.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean)
+  const bad = serviceHosts.find((host) => !/^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*$/.test(host))
+  if (bad !== undefined || serviceHosts.length === 0) {
+    throw new ConfigError(`PUSH_SERVICE_HOSTS must be a comma-separated list of host names, each optionally starting with "*." (got ${JSON.stringify(hosts)})`)
+  }
+  return {
+    serviceHosts,
+    // 64 requests in flight keep a push service's round trip (~50 ms) from capping us below 1,000/s.
+    concurrency: read.int('PUSH_CONCURRENCY', 64, 1, 1024),
+    // FCM takes 600,000 messages a minute per project (10,000/s): two instances at full speed stay
+    // under it, and one sends a 100,000-member alert in under a minute (README, Benchmarks).
+    hostRatePerSecond: read.int('PUSH_HOST_RATE_LIMIT', 4000, 1, 100_000),
+  }
 }
 
 const OSM_TILES = 'https://tile.openstreetmap.org/{z}/{x}/{y}.png'

@@ -7,7 +7,8 @@
  *   2. Install and activate: the offline page and stylesheet, old caches removed
  *   3. Offline memorials: the memorial pages and photos a visitor opened stay readable offline,
  *      every other page falls back to the offline page
- *   4. Push notifications (a later issue: `push` and `notificationclick` handlers go here)
+ *   4. Push notifications: show what the server pushed (lost-cat alerts, sightings, messages…),
+ *      and open its page when tapped
  */
 'use strict'
 
@@ -117,3 +118,46 @@ async function keep(cacheName, key, response, max) {
 }
 
 /* ---- 4. Push notifications ------------------------------------------------------------------- */
+// The server sends JSON (src/features/notifications/push-sender.ts, PushMessage): title, body, url,
+// icon (the cat's thumbnail) and tag. A later push with the same tag replaces the one shown, so an
+// alert sent twice (a retried batch) shows once.
+self.addEventListener('push', (event) => {
+  const message = readPush(event)
+  event.waitUntil(
+    self.registration.showNotification(message.title, {
+      body: message.body,
+      icon: message.icon,
+      tag: message.tag,
+      data: { url: message.url },
+    }),
+  )
+})
+
+function readPush(event) {
+  try {
+    const message = event.data ? event.data.json() : {}
+    return {
+      title: String(message.title || 'Nine Lives'),
+      body: String(message.body || ''),
+      icon: typeof message.icon === 'string' ? message.icon : undefined,
+      tag: typeof message.tag === 'string' ? message.tag : undefined,
+      url: typeof message.url === 'string' ? message.url : '/notifications',
+    }
+  } catch (unreadable) {
+    return { title: 'Nine Lives', body: 'You have a new notification.', url: '/notifications' }
+  }
+}
+
+// Tapping opens the page: a tab of ours already showing it comes to the front; otherwise a new one.
+// Only our own pages: a push is encrypted for this browser, but a link elsewhere has no business here.
+self.addEventListener('notificationclick', (event) => {
+  event.notification.close()
+  const target = new URL((event.notification.data && event.notification.data.url) || '/notifications', self.location.origin)
+  const url = target.origin === self.location.origin ? target.href : new URL('/notifications', self.location.origin).href
+  event.waitUntil(
+    self.clients.matchAll({ type: 'window', includeUncontrolled: true }).then((windows) => {
+      const open = windows.find((client) => client.url === url)
+      return open ? open.focus() : self.clients.openWindow(url)
+    }),
+  )
+})

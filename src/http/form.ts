@@ -11,6 +11,13 @@ export function textField(body: unknown, name: string): string {
   return typeof first === 'string' ? first : ''
 }
 
+/** Every text value of a field, in order: checkboxes sharing a name send one value each ticked box. */
+export function textFields(body: unknown, name: string): string[] {
+  if (!body || typeof body !== 'object') return []
+  const value = (body as FormBody)[name]
+  return (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string')
+}
+
 /**
  * The body of a form POST (multipart or urlencoded) as FormData, for routes that take files and
  * so read the body themselves (`parse: 'none'`); a body that isn't a readable form is a 400.

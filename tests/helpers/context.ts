@@ -5,8 +5,9 @@
  * each other's rows, because each makes its own users with unique handles.
  */
 import pg from 'pg'
+import webpush from 'web-push'
 import { createApp, type Infra, type Services } from '@/app'
-import { DOMAINS, loadConfig, type Config, type DomainName } from '@/config'
+import { DEFAULT_PUSH_SERVICE_HOSTS, DOMAINS, loadConfig, type Config, type DomainName } from '@/config'
 import { createDatabases } from '@/infra/db'
 import { createLogger } from '@/infra/log'
 import { migrateAll } from '@/infra/migrate'
@@ -14,6 +15,7 @@ import { createQueue } from '@/infra/queue'
 import { createStore } from '@/infra/store'
 import { defaultMediaStorageKind, startTestMediaStorage, type TestMediaStorage } from '@tests/helpers/media-storage'
 import { deleteKeysUnder } from '@tests/helpers/store'
+import { testCertificate } from '@tests/helpers/tls'
 
 export interface TestContext {
   config: Config
@@ -25,6 +27,8 @@ export interface TestContext {
 }
 
 const RUN_ID = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
+/** This run's VAPID keys: set in the env, so nothing is written into DATA_DIR. */
+const VAPID = webpush.generateVAPIDKeys()
 let current: Promise<TestContext> | null = null
 let cleanups: (() => Promise<void>)[] = []
 
@@ -56,6 +60,11 @@ export function testEnv(overrides: Record<string, string | undefined> = {}): Rec
     TRUST_PROXY: '1',
     REDIS_KEY_PREFIX: `nl:test:${RUN_ID}:`,
     PGLITE_DATA_DIR: 'memory://',
+    VAPID_PUBLIC_KEY: VAPID.publicKey,
+    VAPID_PRIVATE_KEY: VAPID.privateKey,
+    VAPID_SUBJECT: 'mailto:tests@example.com',
+    // The loopback push service (tests/helpers/push-service.ts) joins the browsers' push services.
+    PUSH_SERVICE_HOSTS: [...DEFAULT_PUSH_SERVICE_HOSTS, 'localhost'].join(','),
     ...overrides,
   }
 }
@@ -75,7 +84,8 @@ async function createTestContext(): Promise<TestContext> {
   const store = createStore(config, log)
   // Not started: tests run jobs deterministically with `queue.drain()`.
   const queue = createQueue({ store, name: 'main', log, concurrency: 1 })
-  const infra: Infra = { config, log, dbs, store, queue, blobs: media.blobs }
+  // The push sender trusts the loopback push service's self-signed certificate, and nothing else extra.
+  const infra: Infra = { config, log, dbs, store, queue, blobs: media.blobs, pushCa: testCertificate().cert }
   const { app, services } = createApp(infra)
   return { config, infra, app, services, media }
 }

@@ -33,6 +33,12 @@ export class TestClient {
     return this.send(new Request(this.origin + path, { method: 'POST', body, headers }))
   }
 
+  /** A JSON POST, as a page script sends with fetch (same-origin, so with our Origin unless overridden). */
+  postJson(path: string, body: unknown, options: SendOptions = {}): Promise<Response> {
+    const headers = { Origin: this.origin, 'Content-Type': 'application/json', ...this.headers(options) }
+    return this.send(new Request(this.origin + path, { method: 'POST', body: JSON.stringify(body), headers }))
+  }
+
   async send(request: Request): Promise<Response> {
     const response = await this.ctx.app.handle(request)
     this.remember(response)
@@ -46,6 +52,11 @@ export class TestClient {
     const response = await this.post('/signup', account)
     if (response.status !== 303) throw new Error(`sign-up failed with ${response.status}: ${await response.text()}`)
     return account
+  }
+
+  /** The Cookie header this client sends, for a request made outside `send` (another app instance). */
+  cookieHeader(): string {
+    return [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
   }
 
   hasSession(): boolean {

@@ -29,6 +29,9 @@ describe('configuration', () => {
     [{ LOG_LEVEL: 'loud' }, 'LOG_LEVEL must be one of'],
     [{ FINDER_DATABASE_URL: 'postgres://x@127.0.0.1/f' }, 'ACCOUNTS_DATABASE_URL must be set'],
     [{ VAPID_PUBLIC_KEY: 'abc' }, 'VAPID_PRIVATE_KEY must be set'],
+    [{ PUSH_SERVICE_HOSTS: 'https://fcm.googleapis.com' }, 'PUSH_SERVICE_HOSTS must be a comma-separated list of host names'],
+    [{ PUSH_SERVICE_HOSTS: '*' }, 'PUSH_SERVICE_HOSTS must be a comma-separated list of host names'],
+    [{ PUSH_CONCURRENCY: '0' }, 'PUSH_CONCURRENCY must be a whole number'],
     [{ WEB_PROCESSES: '2' }, 'WEB_PROCESSES above 1 needs DATABASE_URL and REDIS_URL'],
     [{ WEB_PROCESSES: '2', DATABASE_URL: 'postgres://x@127.0.0.1/m' }, 'WEB_PROCESSES above 1 needs DATABASE_URL and REDIS_URL'],
   ])('a bad value stops start-up with one line naming the variable: %p', (env, message) => {

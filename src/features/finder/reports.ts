@@ -82,9 +82,11 @@ export interface ReportsDeps {
   gridMetres: number
   /** Purges the CDN's copies of pages showing these tags. */
   purge: (tags: string[]) => Promise<void>
+  /** Queues the alert to members whose alert area holds the report. */
+  announce: (reportId: string) => Promise<void>
 }
 
-export function createReports({ db, media, geoIndex, listCache, gridMetres, purge }: ReportsDeps) {
+export function createReports({ db, media, geoIndex, listCache, gridMetres, purge, announce }: ReportsDeps) {
   const publicColumns = [
     'id',
     'reporter_id',
@@ -177,8 +179,9 @@ export function createReports({ db, media, geoIndex, listCache, gridMetres, purg
     },
 
     /**
-     * Publishes a report. It counts as announced at once (`alerts_sent_at`): the in-app "lost near
-     * you" shows it to members nearby straight away, so from now on its key facts keep a history.
+     * Publishes a report. It counts as announced at once (`alerts_sent_at`): the alert to members
+     * nearby is queued, and the in-app "lost near you" shows it straight away, so from now on its
+     * key facts keep a history.
      */
     async create(reporterId: string, input: ReportInput, photos: PhotoUpload, now = new Date()): Promise<SaveResult> {
       const checked = checkReport(input, { now, gridMetres })
@@ -197,6 +200,7 @@ export function createReports({ db, media, geoIndex, listCache, gridMetres, purg
           throw error
         })
       await published(null, { id: row.id, point: facts.public })
+      await announce(row.id)
       return { ok: true, id: row.id }
     },
 

@@ -4,7 +4,7 @@
  * reads a request.
  *
  * @example
- * const finder = createFinder({ db: dbs.finder, store, log, config, media, accounts, notifications, purge })
+ * const finder = createFinder({ db: dbs.finder, store, log, config, media, notifications, purge, announce })
  * const page = await finder.search.activeNear({ center, radiusM: 5000 })
  */
 import type { Kysely } from 'kysely'
@@ -32,13 +32,15 @@ export interface FinderDeps {
   notifications: Pick<Notifications, 'notify'>
   /** Purges the CDN's copies of pages with these cache tags. */
   purge: (tags: string[]) => Promise<void>
+  /** Tells members nearby about a new report (the notifications feature's alerts). */
+  announce: (reportId: string) => Promise<void>
 }
 
-export function createFinder({ db, store, log, config, media, notifications, purge }: FinderDeps) {
+export function createFinder({ db, store, log, config, media, notifications, purge, announce }: FinderDeps) {
   const geoIndex = createGeoIndex(store, log)
   const listCache = createNearbyListCache(store)
   const { gridMetres } = config.finder
-  const reports = createReports({ db, media, geoIndex, listCache, gridMetres, purge })
+  const reports = createReports({ db, media, geoIndex, listCache, gridMetres, purge, announce })
   const notify = (kind: 'sighting' | 'message' | 'report') => (userId: string, text: string, url: string) =>
     notifications.notify(userId, { kind: `finder.${kind}`, text, url })
   const rebuildGeoIndex = () => geoIndex.rebuildIfMissing(() => reports.activeForIndex())

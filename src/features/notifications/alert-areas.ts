@@ -1,8 +1,8 @@
 /**
  * Alert areas: where a member wants to hear about lost cats — a home point (given like any place:
  * town, numbers, or the map) and a radius, default 5 km, at most ALERT_RADIUS_MAX_KM. The home point
- * is exact and never shown to anyone but its member. The home page lists "lost near you" from it; the
- * alerts issue sends alerts with `areasContaining`.
+ * is exact and never shown to anyone but its member. The home page lists "lost near you" from it;
+ * lost-cat alerts go to the areas `areasContainingQuery` finds (lost-cat-alerts.ts).
  */
 import { sql, type Kysely } from 'kysely'
 import type { Config } from '@/config'
@@ -69,7 +69,7 @@ export function createAlertAreas(db: Kysely<AccountsDomain>, config: Pick<Config
       await db.deleteFrom('alert_areas').where('user_id', '=', userId).execute()
     },
 
-    /** The members whose alert area contains a point (for the alerts issue), on the ellipsoid. */
+    /** The members whose alert area contains a point, on the ellipsoid. */
     async areasContaining(point: LatLng): Promise<{ userId: string; radiusM: number }[]> {
       const rows = await areasContainingQuery(db, point, maxKm).execute()
       return rows.map((row) => ({ userId: row.user_id, radiusM: row.radius_m }))
@@ -82,13 +82,14 @@ export type AlertAreas = ReturnType<typeof createAlertAreas>
 /**
  * The alert areas that contain a point. The GiST index on home_point finds those within the largest
  * radius anyone may choose; each row's own radius then decides. An area saved before the maximum was
- * lowered counts as the new maximum.
+ * lowered counts as the new maximum. `reachM` widens every area to at least that many metres (a
+ * boosted report reaches further than people's own radius); 0 keeps each area as saved.
  */
-export function areasContainingQuery(db: Kysely<AccountsDomain>, point: LatLng, maxKm: number) {
+export function areasContainingQuery(db: Kysely<AccountsDomain>, point: LatLng, maxKm: number, reachM = 0) {
   const at = geographyPoint(point)
   return db
     .selectFrom('alert_areas')
-    .select(['user_id', 'radius_m'])
-    .where(sql<boolean>`ST_DWithin(home_point, ${at}, ${maxKm * 1000})`)
-    .where(sql<boolean>`ST_DWithin(home_point, ${at}, radius_m)`)
+    .select(['alert_areas.user_id', 'alert_areas.radius_m'])
+    .where(sql<boolean>`ST_DWithin(alert_areas.home_point, ${at}, ${Math.max(maxKm * 1000, reachM)})`)
+    .where(sql<boolean>`ST_DWithin(alert_areas.home_point, ${at}, greatest(alert_areas.radius_m, ${reachM}::integer))`)
 }

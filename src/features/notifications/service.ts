@@ -1,6 +1,7 @@
 /**
  * In-app notifications: the one `notify` other features call, and the list at /notifications.
- * Push delivery (a later issue) hangs off `notify` too.
+ * Every notification lands in the list; `pushed` then sends it to the member's browsers if they want
+ * that kind pushed (src/features/notifications/member-push.ts).
  */
 import { sql, type Kysely } from 'kysely'
 import type { NotificationRow } from '@/features/notifications/tables'
@@ -26,6 +27,13 @@ export interface NewNotification {
   text: string
   /** Where the notification leads, a path on this site. */
   url?: string
+  /** Names the event (`alert:<report id>`): a member gets one notification per key, however often it is sent. */
+  dedupeKey?: string
+}
+
+/** A notification just stored, as the push hook gets it. */
+export interface StoredNotification extends NewNotification {
+  id: number
 }
 
 export interface NotificationPage {
@@ -33,7 +41,12 @@ export interface NotificationPage {
   nextCursor: string | null
 }
 
-export function createNotifications(db: Kysely<AccountsDomain>, store: Store) {
+export interface NotificationsDeps {
+  /** Called after `notify` stored a notification (not after `notifyMany`, whose callers push themselves). */
+  pushed?: (userId: string, notification: StoredNotification) => Promise<void>
+}
+
+export function createNotifications(db: Kysely<AccountsDomain>, store: Store, { pushed }: NotificationsDeps = {}) {
   const countChanged = (userId: string) => markChanged(store, [unreadCountKey(userId)], UNREAD_COUNT_CACHE_SECONDS)
 
   async function countUnread(userId: string): Promise<number> {
@@ -46,18 +59,36 @@ export function createNotifications(db: Kysely<AccountsDomain>, store: Store) {
     return Number(row.count)
   }
 
+  const rowOf = (userId: string, notification: NewNotification) => ({
+    user_id: userId,
+    kind: notification.kind,
+    text: notification.text.slice(0, TEXT_MAX),
+    url: notification.url ?? null,
+    dedupe_key: notification.dedupeKey ?? null,
+  })
+
   return {
     async notify(userId: string, notification: NewNotification): Promise<void> {
+      const row = await db
+        .insertInto('notifications')
+        .values(rowOf(userId, notification))
+        .onConflict((conflict) => conflict.doNothing())
+        .returning('id')
+        .executeTakeFirst()
+      if (!row) return // this event's notification is there already
+      await countChanged(userId)
+      await pushed?.(userId, { ...notification, id: Number(row.id) })
+    },
+
+    /** Many members' notifications in one insert (a batch of lost-cat alerts); each dedupe key lands once per member. */
+    async notifyMany(notifications: readonly (NewNotification & { userId: string })[]): Promise<void> {
+      if (notifications.length === 0) return
       await db
         .insertInto('notifications')
-        .values({
-          user_id: userId,
-          kind: notification.kind,
-          text: notification.text.slice(0, TEXT_MAX),
-          url: notification.url ?? null,
-        })
+        .values(notifications.map(({ userId, ...notification }) => rowOf(userId, notification)))
+        .onConflict((conflict) => conflict.doNothing())
         .execute()
-      await countChanged(userId)
+      await Promise.all([...new Set(notifications.map((notification) => notification.userId))].map(countChanged))
     },
 
     /** A user's notifications, newest first, from the cursor on. */
