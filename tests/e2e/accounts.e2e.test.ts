@@ -1,7 +1,7 @@
 // Sign up, sign out and sign in as a person would, in Chromium, once with JavaScript and once without.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, newContext, startServer, type RunningServer } from './browser'
+import { launchBrowser, newContext, signUpInBrowser, startServer, type RunningServer } from './browser'
 
 let browser: Browser
 let server: RunningServer
@@ -52,6 +52,34 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByText('do not match').waitFor()
       await fillAndSubmit(page, { Password: 'a good long password' }, 'Sign in')
       await page.getByRole('heading', { name: `Welcome, ${handle}` }).waitFor()
+    } finally {
+      await context.close()
+    }
+  })
+}
+
+for (const javaScriptEnabled of [true, false]) {
+  const mode = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript'
+
+  test(`a member gives a name and a bio, a too-long bio is kept for fixing, ${mode}`, async () => {
+    const context = await newContext(browser, { javaScriptEnabled, baseURL: server.url })
+    const page = await context.newPage()
+    const handle = `e2e_bio_${javaScriptEnabled ? 'js' : 'nojs'}_${Date.now().toString(36)}`
+    try {
+      await signUpInBrowser(page, handle)
+      await page.goto('/settings')
+      // The browser's own maxlength would stop the typing; a pasted bio can still be too long for us.
+      await page.getByLabel('Bio', { exact: true }).evaluate((field) => field.removeAttribute('maxlength'))
+      await fillAndSubmit(page, { 'Display name': 'Whisker Fan', Bio: 'm'.repeat(300) }, 'Save profile')
+      await page.getByText('A bio has at most 280 characters; this one has 300.').waitFor()
+      expect(await page.getByLabel('Display name', { exact: true }).inputValue()).toBe('Whisker Fan')
+
+      await fillAndSubmit(page, { Bio: 'Two tabbies and a garden.' }, 'Save profile')
+      if (javaScriptEnabled) await page.getByText('Your profile is saved.').waitFor()
+      else await page.getByRole('heading', { name: 'Settings' }).waitFor()
+      await page.goto(`/@${handle}`)
+      await page.getByRole('heading', { name: 'Whisker Fan' }).waitFor()
+      await page.getByText('Two tabbies and a garden.').waitFor()
     } finally {
       await context.close()
     }

@@ -3,7 +3,7 @@
  * are not used: `scripts/install-services.sh` installs `chromium`). Servers come from
  * tests/helpers/server.ts, re-exported here so an e2e test needs one import.
  */
-import { chromium, type Browser, type BrowserContext } from 'playwright-core'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
 export { startServer, type RunningServer, type StartServerOptions } from '@tests/helpers/server'
 
@@ -41,4 +41,14 @@ export function newContext(browser: Browser, { javaScriptEnabled, baseURL }: Con
     locale: 'en-GB',
     timezoneId: 'UTC',
   })
+}
+
+/** Signs up through the real form (a fresh handle each time) and waits until the page is signed in. */
+export async function signUpInBrowser(page: Page, handle: string): Promise<void> {
+  await page.goto('/signup')
+  await page.getByLabel('Handle', { exact: true }).fill(handle)
+  await page.getByLabel('Email', { exact: true }).fill(`${handle}@example.com`)
+  await page.getByLabel('Password', { exact: true }).fill('a good long password')
+  await page.getByRole('button', { name: 'Sign up' }).click()
+  await page.getByRole('link', { name: 'Settings' }).waitFor()
 }

@@ -2,7 +2,7 @@
 // name, search near the town, add a sighting, mark the cat reunited, and print the flyer.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, newContext, startServer, type RunningServer } from './browser'
+import { launchBrowser, newContext, startServer, type RunningServer, signUpInBrowser } from './browser'
 
 let browser: Browser
 let server: RunningServer
@@ -22,15 +22,6 @@ function anHourAgo(): string {
   return new Date(Date.now() - 3600_000).toISOString().slice(0, 16)
 }
 
-async function signUp(page: Page, handle: string): Promise<void> {
-  await page.goto('/signup')
-  await page.getByLabel('Handle', { exact: true }).fill(handle)
-  await page.getByLabel('Email', { exact: true }).fill(`${handle}@example.com`)
-  await page.getByLabel('Password', { exact: true }).fill('a good long password')
-  await page.getByRole('button', { name: 'Sign up' }).click()
-  await page.getByRole('link', { name: 'Settings' }).waitFor()
-}
-
 /** Pages in the PDF Chromium prints. */
 function pdfPages(pdf: Buffer): number {
   return (pdf.toString('latin1').match(/\/Type\s*\/Page[^s]/g) ?? []).length
@@ -48,7 +39,7 @@ for (const javaScriptEnabled of [true, false]) {
     const suffix = `${javaScriptEnabled ? 'js' : 'nojs'}${Date.now().toString(36)}`
     const name = `Whiskers ${suffix}`
     try {
-      await signUp(page, `e2e_finder_${suffix}`)
+      await signUpInBrowser(page, `e2e_finder_${suffix}`)
 
       // Report, with a town name that needs a suggestion first.
       await page.goto('/finder/new')

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import sharp from 'sharp'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchBrowser, newContext, startServer, type RunningServer } from './browser'
+import { launchBrowser, newContext, startServer, type RunningServer, signUpInBrowser } from './browser'
 
 let browser: Browser
 let server: RunningServer
@@ -26,15 +26,6 @@ function gentlePhoto(): Promise<Buffer> {
     <defs><linearGradient id="g" x1="0" y1="0" x2="0" y2="1"><stop offset="0" stop-color="#f6d9b8"/><stop offset="1" stop-color="#9c6b4e"/></linearGradient></defs>
     <rect width="640" height="480" fill="url(#g)"/><circle cx="460" cy="150" r="70" fill="#fff3d6"/></svg>`
   return sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer()
-}
-
-async function signUp(page: Page, handle: string): Promise<void> {
-  await page.goto('/signup')
-  await page.getByLabel('Handle', { exact: true }).fill(handle)
-  await page.getByLabel('Email', { exact: true }).fill(`${handle}@example.com`)
-  await page.getByLabel('Password', { exact: true }).fill('a good long password')
-  await page.getByRole('button', { name: 'Sign up' }).click()
-  await page.getByRole('button', { name: /Sign out/ }).waitFor()
 }
 
 /** Memorials for the wall's second page, made through the real form with the owner's session. */
@@ -60,7 +51,7 @@ for (const javaScriptEnabled of [true, false]) {
     try {
       // Older memorials first, so that ours is the newest on the wall and the rest fill page two.
       const owner = await ownerContext.newPage()
-      await signUp(owner, `owner_${tag}`)
+      await signUpInBrowser(owner, `owner_${tag}`)
       await fillTheWall(ownerContext, WALL_PAGE_SIZE, `Older ${tag}`)
 
       // Make it: a mistake first (no year of death), then the whole form with a cover photo.
@@ -111,7 +102,7 @@ for (const javaScriptEnabled of [true, false]) {
 
       // A friend leaves a tribute.
       const friend = await friendContext.newPage()
-      await signUp(friend, `friend_${tag}`)
+      await signUpInBrowser(friend, `friend_${tag}`)
       await friend.goto(`/memorials/${slug}`)
       await friend.getByLabel('Leave a tribute').fill('The kindest cat on our street.')
       await friend.getByRole('button', { name: 'Leave the tribute' }).click()

@@ -2,8 +2,8 @@
 // chooses what to push and the in-app list gets a lost-cat alert and is marked read; with JavaScript
 // on, the push button appears and asks for permission only when pressed.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, newContext, startServer, type RunningServer } from './browser'
+import type { Browser } from 'playwright-core'
+import { launchBrowser, newContext, startServer, type RunningServer, signUpInBrowser } from './browser'
 
 let browser: Browser
 let server: RunningServer
@@ -18,22 +18,13 @@ afterAll(async () => {
 
 const HOME = { lat: '48.2082', lng: '16.3738' } // Vienna
 
-async function signUp(page: Page, handle: string): Promise<void> {
-  await page.goto('/signup')
-  await page.getByLabel('Handle', { exact: true }).fill(handle)
-  await page.getByLabel('Email', { exact: true }).fill(`${handle}@example.com`)
-  await page.getByLabel('Password', { exact: true }).fill('a good long password')
-  await page.getByRole('button', { name: 'Sign up' }).click()
-  await page.getByRole('link', { name: 'Settings' }).waitFor()
-}
-
 test('without JavaScript: choose what to push, get a lost-cat alert in the list, mark it read', async () => {
   const suffix = Date.now().toString(36)
   const neighbourContext = await newContext(browser, { javaScriptEnabled: false, baseURL: server.url })
   const reporterContext = await newContext(browser, { javaScriptEnabled: false, baseURL: server.url })
   try {
     const neighbour = await neighbourContext.newPage()
-    await signUp(neighbour, `e2e_nb_${suffix}`)
+    await signUpInBrowser(neighbour, `e2e_nb_${suffix}`)
     await neighbour.goto('/settings')
     // No JavaScript: the push button stays hidden and the page says why.
     await neighbour.getByText('Push notifications need JavaScript').waitFor()
@@ -57,7 +48,7 @@ test('without JavaScript: choose what to push, get a lost-cat alert in the list,
 
     // Someone reports a cat lost 1 km away.
     const reporter = await reporterContext.newPage()
-    await signUp(reporter, `e2e_rp_${suffix}`)
+    await signUpInBrowser(reporter, `e2e_rp_${suffix}`)
     await reporter.goto('/finder/new')
     await reporter.getByLabel('Lost: my cat is missing').check()
     await reporter.getByLabel('Cat’s name').fill(`Strudel ${suffix}`)
@@ -93,7 +84,7 @@ test('with JavaScript: the push button appears, and the permission prompt comes 
     const page = await context.newPage()
     const scriptErrors: string[] = []
     page.on('pageerror', (error) => scriptErrors.push(error.message))
-    await signUp(page, `e2e_js_${Date.now().toString(36)}`)
+    await signUpInBrowser(page, `e2e_js_${Date.now().toString(36)}`)
     await page.goto('/settings')
     const button = page.getByRole('button', { name: 'Turn on push notifications in this browser' })
     await button.waitFor()

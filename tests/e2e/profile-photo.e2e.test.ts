@@ -1,9 +1,9 @@
 // A profile photo, added in Chromium as a person would, once with JavaScript (the upload goes through
 // static/upload-progress.js) and once without (a plain multipart form, 303, full page).
 import { afterAll, beforeAll, expect, test } from 'bun:test'
-import type { Browser, Page } from 'playwright-core'
+import type { Browser } from 'playwright-core'
 import { photoLike, svgWithScript } from '@tests/helpers/images'
-import { launchBrowser, newContext, startServer, type RunningServer } from './browser'
+import { launchBrowser, newContext, startServer, type RunningServer, signUpInBrowser } from './browser'
 
 let browser: Browser
 let server: RunningServer
@@ -21,15 +21,6 @@ afterAll(async () => {
   await Promise.all([browser?.close(), server?.stop()])
 })
 
-async function signUp(page: Page, handle: string): Promise<void> {
-  await page.goto('/signup')
-  await page.getByLabel('Handle', { exact: true }).fill(handle)
-  await page.getByLabel('Email', { exact: true }).fill(`${handle}@example.com`)
-  await page.getByLabel('Password', { exact: true }).fill('a good long password')
-  await page.getByRole('button', { name: 'Sign up' }).click()
-  await page.getByRole('link', { name: 'Settings' }).waitFor()
-}
-
 for (const javaScriptEnabled of [true, false]) {
   const mode = javaScriptEnabled ? 'with JavaScript' : 'without JavaScript'
 
@@ -45,7 +36,7 @@ for (const javaScriptEnabled of [true, false]) {
       if (request.url().endsWith('/settings/avatar')) uploads.push(request.resourceType())
     })
     try {
-      await signUp(page, `e2e_photo_${javaScriptEnabled ? 'js' : 'nojs'}_${Date.now().toString(36)}`)
+      await signUpInBrowser(page, `e2e_photo_${javaScriptEnabled ? 'js' : 'nojs'}_${Date.now().toString(36)}`)
       // With JavaScript this is a boosted navigation: the progress script must still be running.
       await page.getByRole('link', { name: 'Settings' }).click()
       await page.getByRole('heading', { name: 'Profile photo' }).waitFor()
