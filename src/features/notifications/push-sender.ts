@@ -3,10 +3,12 @@
  * (RFC 8291, aes128gcm) and signed with our VAPID key (RFC 8292), both by `web-push`.
  *
  * What a batch of sends does, per subscription:
- * - **Once per event**: a Store mark `push:sent:<event>:<subscription>` is set to "sending" before the
- *   request and "done" after the push service answered. A batch that runs again (the queue is
- *   at-least-once) skips "done" ones and sends again only those a dead worker left at "sending" —
- *   the push service may or may not have them — with the same `Topic`, so that one replaces the other.
+ * - **Once per event**: a Store mark `push:sent:<event>:<subscription>` claims the send (set only if
+ *   absent, to "sending", for as long as a send may take) just before the first request, and says
+ *   "done" once the push service answered. A batch that runs again (the queue is at-least-once)
+ *   skips "done" ones, waits out a claim another run holds, and sends again only those whose claim
+ *   expired with the worker that died holding it — the push service may or may not have them —
+ *   with the same `Topic`, so that one replaces the other. Two runs of a batch never both send.
  * - **Politely**: at most PUSH_HOST_RATE_LIMIT requests a second to one push service host, at most
  *   PUSH_CONCURRENCY in flight per instance; a 429 or 503 pauses the host for its `Retry-After`;
  *   other 5xx and network errors are tried again with a short backoff, then left to the queue's retry.
@@ -59,8 +61,6 @@ export interface PushDelivery {
 export interface BatchOutcome {
   /** The push service took it (2xx). */
   delivered: number[]
-  /** Of `delivered`: sent again because an earlier run died while sending (a possible duplicate, same Topic). */
-  resent: number[]
   /** An earlier run delivered it already. */
   skipped: number[]
   /** 404/410: the browser dropped the subscription (or its endpoint is no longer allowed). */
@@ -73,12 +73,16 @@ export interface BatchOutcome {
 
 export type SendCounts = Record<keyof BatchOutcome, number>
 
-/** Marks outlive every retry of a batch (the queue gives up within minutes) with room to spare. */
+/** "Done" marks outlive every retry of a batch (the queue gives up within minutes) with room to spare. */
 const MARK_TTL_SECONDS = 24 * 60 * 60
 const SENDING = 'sending'
 const DONE = 'done'
 /** A push service answers in well under a second; one that takes 10 s is down for our purposes. */
 const SEND_TIMEOUT_MS = 10_000
+/** A claim outlives the request it covers (renewed before each try), and not much more: a dead worker's claim frees its send soon. */
+const CLAIM_SECONDS = SEND_TIMEOUT_MS / 1000 + 5
+/** How often a batch looks again at a send another run has claimed. */
+const CLAIM_POLL_MS = 250
 /** Tries per subscription within one batch before leaving it to the queue's retry. */
 const TRIES_IN_BATCH = 3
 /** Backoff between those tries for a 5xx or network error. */
@@ -113,7 +117,7 @@ export function createPushSender({ vapid, store, log, config, ca }: PushSenderDe
   const inFlight = new Semaphore(config.push.concurrency)
   const gates = new Map<string, HostGate>()
   const vapidHeaders = new Map<string, { authorization: string; renewAt: number }>()
-  const totals: SendCounts = { delivered: 0, resent: 0, skipped: 0, gone: 0, failed: 0, later: 0 }
+  const totals: SendCounts = { delivered: 0, skipped: 0, gone: 0, failed: 0, later: 0 }
 
   function gateFor(host: string): HostGate {
     let gate = gates.get(host)
@@ -157,38 +161,57 @@ export function createPushSender({ vapid, store, log, config, ca }: PushSenderDe
     return answerOf(response)
   }
 
-  /** Tries one subscription until the push service gives a final answer, or the batch has waited enough. */
-  async function sendOne(event: PushEvent, target: PushTarget, message: PushMessage): Promise<keyof BatchOutcome> {
+  /**
+   * Tries one subscription until the push service gives a final answer, or the batch has waited
+   * enough, under the claim in `mark` (see the module comment); settles the mark with the outcome.
+   */
+  async function sendOne(event: PushEvent, target: PushTarget, message: PushMessage, mark: string): Promise<keyof BatchOutcome> {
     const allowed = checkEndpoint(target.endpoint, { serviceHosts: config.push.serviceHosts, production: config.production })
     if (!allowed.ok) return 'gone'
     const gate = gateFor(allowed.url.host)
-    for (let attempt = 1; ; attempt++) {
+    const waitUntil = Date.now() + MAX_WAIT_IN_BATCH_MS
+    let claimed = false
+    // Ours to settle: "done" after a final answer; dropped when nothing reached the browser, so the retry is no duplicate.
+    const settle = async (outcome: keyof BatchOutcome): Promise<keyof BatchOutcome> => {
+      if (claimed && outcome === 'later') await store.del(mark)
+      else if (claimed) await store.set(mark, DONE, MARK_TTL_SECONDS)
+      return outcome
+    }
+    let tries = 0
+    for (;;) {
       const waitMs = gate.reserve(Date.now(), MAX_WAIT_IN_BATCH_MS)
-      if (waitMs === null) return 'later'
+      if (waitMs === null) return settle('later')
       if (waitMs > 0) await sleep(waitMs)
-      const answer = await inFlight.run(() => post(event, target, message, allowed.url))
-      if (answer.kind === 'delivered' || answer.kind === 'gone' || answer.kind === 'failed') return answer.kind
-      if (attempt >= TRIES_IN_BATCH) return 'later'
+      const answer = await inFlight.run(async () => {
+        // Claimed right before the request, so a worker dying now leaves at most its requests in flight to send again.
+        if (claimed) await store.set(mark, SENDING, CLAIM_SECONDS)
+        else claimed = await store.setIfAbsent(mark, SENDING, CLAIM_SECONDS)
+        return claimed ? post(event, target, message, allowed.url) : null
+      })
+      if (answer === null) {
+        // Another run holds the claim: it finishes ("done"), or its claim expires with it.
+        if ((await store.get(mark)) === DONE) return 'skipped'
+        if (Date.now() > waitUntil) return 'later'
+        await sleep(CLAIM_POLL_MS)
+        continue
+      }
+      tries++
+      if (answer.kind === 'delivered' || answer.kind === 'gone' || answer.kind === 'failed') return settle(answer.kind)
+      if (tries >= TRIES_IN_BATCH) return settle('later')
       if (answer.kind === 'pause') {
         gate.pause(answer.untilMs)
       } else {
-        log.debug({ subscriptionId: target.id, reason: answer.reason, attempt }, 'push service error; trying again')
-        await sleep(RETRY_BACKOFF_MS[attempt - 1] ?? RETRY_BACKOFF_MS.at(-1)!)
+        log.debug({ subscriptionId: target.id, reason: answer.reason, tries }, 'push service error; trying again')
+        await sleep(RETRY_BACKOFF_MS[tries - 1] ?? RETRY_BACKOFF_MS.at(-1)!)
       }
     }
   }
 
   /** sendOne, at most once per (event, subscription) however often the batch runs. */
-  async function deliverOnce(event: PushEvent, { target, message }: PushDelivery): Promise<(keyof BatchOutcome)[]> {
+  async function deliverOnce(event: PushEvent, { target, message }: PushDelivery): Promise<keyof BatchOutcome> {
     const mark = `push:sent:${event.key}:${target.id}`
-    const before = await store.get(mark)
-    if (before === DONE) return ['skipped']
-    await store.set(mark, SENDING, MARK_TTL_SECONDS)
-    const outcome = await sendOne(event, target, message)
-    // "later": nothing reached the browser, so the retry is no duplicate.
-    if (outcome === 'later') await store.del(mark)
-    else await store.set(mark, DONE, MARK_TTL_SECONDS)
-    return outcome === 'delivered' && before === SENDING ? ['delivered', 'resent'] : [outcome]
+    if ((await store.get(mark)) === DONE) return 'skipped'
+    return sendOne(event, target, message, mark)
   }
 
   return {
@@ -200,13 +223,12 @@ export function createPushSender({ vapid, store, log, config, ca }: PushSenderDe
      * await subscriptions.recordResults(outcome)
      */
     async sendBatch(event: PushEvent, deliveries: readonly PushDelivery[]): Promise<BatchOutcome> {
-      const outcome: BatchOutcome = { delivered: [], resent: [], skipped: [], gone: [], failed: [], later: [] }
+      const outcome: BatchOutcome = { delivered: [], skipped: [], gone: [], failed: [], later: [] }
       await Promise.all(
         deliveries.map(async (delivery) => {
-          for (const result of await deliverOnce(event, delivery)) {
-            outcome[result].push(delivery.target.id)
-            totals[result]++
-          }
+          const result = await deliverOnce(event, delivery)
+          outcome[result].push(delivery.target.id)
+          totals[result]++
         }),
       )
       return outcome
