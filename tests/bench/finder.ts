@@ -9,13 +9,15 @@
  *
  * - baseline: the app's own radius query (ST_DWithin + `<->`, a page), run directly with `pg`;
  * - the app's page `/finder?lat&lng&radius_km=5`, p50/p99 (target p99 < 25 ms at 1M): every centre
- *   new (no help from the nearby-list cache), with FINDER_NEARBY_PATH=redis (the default) and
- *   =postgis; and 1,000 centres repeating, which the list cache answers;
+ *   new (no help from the nearby-list cache), with FINDER_NEARBY_PATH=postgis (the default) and
+ *   =redis, and the server's CPU per page (from /proc: steadier than latency on a shared machine);
+ *   and 1,000 centres repeating, which the list cache answers;
  * - the search service's Redis GEO path against its PostGIS path, same searches, in this process;
  *
  * and, from the three sizes, how latency grows. `--sizes 10000,100000` picks sizes; `--rebuild`
  * regenerates the sets.
  */
+import { readFileSync } from 'node:fs'
 import pg from 'pg'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { loadConfig } from '@/config'
@@ -56,8 +58,10 @@ interface Row {
   size: number
   baseline: { p50: number; p99: number; rps: number }
   app: { p50: number; p99: number; rps: number }
+  /** The server's CPU per page of `app`, in ms (null where /proc can't tell). */
+  appCpuMs: number | null
   cachedApp: { p50: number; p99: number; rps: number }
-  postgisApp: { p50: number; p99: number; rps: number }
+  redisApp: { p50: number; p99: number; rps: number }
   redis: { p50: number; p99: number; rps: number }
   postgis: { p50: number; p99: number; rps: number }
 }
@@ -66,17 +70,21 @@ const rows: Row[] = []
 for (const size of SIZES) rows.push(await benchmarkSize(size))
 
 const cell = (figures: { p50: number; p99: number; rps: number }) => `${ms(figures.p50)} / ${ms(figures.p99)} (${figures.rps}/s)`
-console.log('\nsize | direct pg p50/p99 | app page, Redis first | app page, PostGIS first | app page, list cached | search: Redis GEO path | search: PostGIS path')
+console.log('\nsize | direct pg p50/p99 | app page, PostGIS first (default) | server CPU per page | app page, Redis first | app page, list cached | search: Redis GEO path | search: PostGIS path')
 for (const row of rows) {
-  console.log([row.size, cell(row.baseline), cell(row.app), cell(row.postgisApp), cell(row.cachedApp), cell(row.redis), cell(row.postgis)].join(' | '))
+  console.log([row.size, cell(row.baseline), cell(row.app), cpu(row.appCpuMs), cell(row.redisApp), cell(row.cachedApp), cell(row.redis), cell(row.postgis)].join(' | '))
 }
 if (rows.length > 1) {
   const [first, last] = [rows[0]!, rows.at(-1)!]
   const growth = (pick: (row: Row) => number) => (pick(last) / Math.max(pick(first), 0.5)).toFixed(2)
   console.log(
     `growth ${first.size} → ${last.size} (×${last.size / first.size}): direct pg p50 ×${growth((row) => row.baseline.p50)}, ` +
-      `app p50 ×${growth((row) => row.app.p50)} (Redis first), ×${growth((row) => row.postgisApp.p50)} (PostGIS first)`,
+      `app p50 ×${growth((row) => row.app.p50)} (PostGIS first), ×${growth((row) => row.redisApp.p50)} (Redis first)`,
   )
+}
+
+function cpu(value: number | null): string {
+  return value === null ? 'n/a' : `${value.toFixed(2)} ms`
 }
 
 function ms(value: number): string {
@@ -105,15 +113,20 @@ async function benchmarkSize(size: number): Promise<Row> {
     const pathFor = (point: LatLng, never = '') => `/finder?lat=${point.lat.toFixed(5)}${never}&lng=${point.lng.toFixed(5)}&radius_km=${RADIUS_KM}`
     // Uncached: digits after the 5th decimal (under a metre) make every centre new to the list cache.
     const fresh = points.map((point) => pathFor(point, '{n}'))
+    const cpuBefore = cpuMsOf(server.pid)
     const page = await load(server.url, fresh)
-    console.log(formatResult(`app page /finder?lat&lng&radius_km=${RADIUS_KM}, every centre new (FINDER_NEARBY_PATH=redis)`, page))
+    const cpuAfter = cpuMsOf(server.pid)
+    // The warm-up's requests count too: it ran at about the measured rate.
+    const pages = page.requests * (1 + WARMUP_MS / DURATION_MS)
+    const appCpuMs = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / pages
+    console.log(formatResult(`app page /finder?lat&lng&radius_km=${RADIUS_KM}, every centre new (FINDER_NEARBY_PATH=postgis, the default)`, page), ` server CPU ${cpu(appCpuMs)} a page`)
     // The same 1,000 centres over and over: what the 30-second nearby-list cache does for a busy area.
     const cached = await load(server.url, points.map((point) => pathFor(point)))
     console.log(formatResult(`app page, ${points.length} centres repeating (list cache hits)`, cached))
-    // A second server on the same data that asks PostGIS first.
-    const postgisServer = await startBenchServer({ inheritServices: true, env: { DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, FINDER_NEARBY_PATH: 'postgis' } })
-    const postgisPage = await load(postgisServer.url, fresh).finally(() => postgisServer.stop())
-    console.log(formatResult('app page, every centre new, FINDER_NEARBY_PATH=postgis', postgisPage))
+    // A second server on the same data that asks the Redis GEO index first.
+    const redisServer = await startBenchServer({ inheritServices: true, env: { DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, FINDER_NEARBY_PATH: 'redis' } })
+    const redisPage = await load(redisServer.url, fresh).finally(() => redisServer.stop())
+    console.log(formatResult('app page, every centre new, FINDER_NEARBY_PATH=redis', redisPage))
 
     const search = createNearbySearch({ db, geoIndex: createGeoIndex(store, log) })
     const viaPath = (via: NearbyPath) => closedLoop(points, (point) => search.activeNear({ center: point, radiusM: RADIUS_KM * 1000 }, via))
@@ -122,7 +135,7 @@ async function benchmarkSize(size: number): Promise<Row> {
     console.log(`search service, Redis GEO path: p50 ${redis.p50.toFixed(2)} ms, p99 ${redis.p99.toFixed(2)} ms, ${redis.rps} q/s`)
     console.log(`search service, PostGIS path:   p50 ${postgis.p50.toFixed(2)} ms, p99 ${postgis.p99.toFixed(2)} ms, ${postgis.rps} q/s`)
     const figures = (result: typeof page) => ({ p50: result.p50Ms, p99: result.p99Ms, rps: result.rps })
-    return { size, baseline, app: figures(page), postgisApp: figures(postgisPage), cachedApp: figures(cached), redis, postgis }
+    return { size, baseline, app: figures(page), appCpuMs, redisApp: figures(redisPage), cachedApp: figures(cached), redis, postgis }
   } finally {
     await server.stop()
     await store.close()
@@ -192,6 +205,17 @@ async function closedLoop(points: LatLng[], run: (point: LatLng) => Promise<unkn
   latencies.sort((a, b) => a - b)
   const at = (share: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * share))]!
   return { p50: at(0.5), p99: at(0.99), rps: Math.round(latencies.length / (DURATION_MS / 1000)) }
+}
+
+/** CPU time (user + system, all threads) a process has used so far, in ms; null off Linux. */
+function cpuMsOf(pid: number): number | null {
+  try {
+    // Fields after "pid (comm) ": utime and stime are the 12th and 13th, in clock ticks (100 a second).
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+    return (Number(fields[11]) + Number(fields[12])) * 10
+  } catch {
+    return null
+  }
 }
 
 /** The server rebuilds the GEO index at start; the Redis path is measured once it is complete. */

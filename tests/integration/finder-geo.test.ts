@@ -8,9 +8,11 @@ import { describe, expect, test } from 'bun:test'
 import { Geodesic } from 'geographiclib-geodesic'
 import { sql } from 'kysely'
 import { geographyPoint, type LatLng } from '@/features/finder/geo'
+import { createNearbyListCache } from '@/features/finder/list-cache'
 import { nearestReportsQuery, type NearbyPath, type NearbySearch } from '@/features/finder/search'
 import { areasContainingQuery } from '@/features/notifications/alert-areas'
 import { testContext } from '@tests/helpers/context'
+import { makeTestStore, testStoreKinds } from '@tests/helpers/store'
 
 const ctx = await testContext()
 const db = ctx.infra.dbs.finder
@@ -188,4 +190,30 @@ describe('the Redis GEO index and the query plans', () => {
     })
     expect(rows.map((row) => String(row['QUERY PLAN'])).join('\n')).toContain('alert_areas_home')
   })
+})
+
+describe('the nearby-list cache', () => {
+  for (const kind of testStoreKinds()) {
+    test(`a list is kept from its second ask on, and a report changing nearby drops it (${kind} store)`, async () => {
+      const { store, close } = makeTestStore(kind)
+      try {
+        const cache = createNearbyListCache(store)
+        const search = { center: { lat: 48.8566, lng: 2.3522 }, radiusM: 5000, key: '|||' }
+        let renders = 0
+        const render = async () => `list ${++renders}`
+        // Asked once: rendered and not kept (most searches by coordinates never come back).
+        expect(await cache.cached(search, render)).toBe('list 1')
+        // Asked again: rendered and kept; from then on the kept list answers.
+        expect(await cache.cached(search, render)).toBe('list 2')
+        expect(await cache.cached(search, render)).toBe('list 2')
+        // A report changing 3 km away (same or a neighbouring cell) makes the kept list stale at once.
+        await cache.dropAround({ lat: 48.8566, lng: 2.3922 })
+        expect(await cache.cached(search, render)).toBe('list 3')
+        expect(await cache.cached(search, render)).toBe('list 4')
+        expect(await cache.cached(search, render)).toBe('list 4')
+      } finally {
+        await close()
+      }
+    })
+  }
 })

@@ -129,7 +129,8 @@ export function Results({ page, where, radiusKm, photos, nextHref, now }: Result
 
 /** One result. The data attributes carry the public point for the map script: never the exact one. */
 export function ResultItem({ report, photo, now }: { report: NearbyReport; photo: MediaPicture | null; now: Date }): JSX.Element {
-  const title = reportTitle(report)
+  const description = looks(report)
+  const title = reportTitle(report, description)
   return (
     <li class="result" data-report-point data-lat={String(report.point.lat)} data-lng={String(report.point.lng)} data-title={title} data-href={`/finder/${report.id}`}>
       <a class="result-photo" href={`/finder/${report.id}`} tabindex="-1" aria-hidden="true">
@@ -142,7 +143,7 @@ export function ResultItem({ report, photo, now }: { report: NearbyReport; photo
           </a>
         </h3>
         <p class="result-facts">
-          <span safe>{looks(report)}</span> · <strong safe>{`${shownKm(report.distanceM)} away`}</strong> · last seen <RelativeTime at={report.lastSeenAt} now={now} />
+          <span safe>{description}</span> · <strong safe>{`${shownKm(report.distanceM)} away`}</strong> · last seen <RelativeTime at={report.lastSeenAt} now={now} />
         </p>
         <p class="muted" safe>
           {report.placeLabel}
@@ -152,16 +153,24 @@ export function ResultItem({ report, photo, now }: { report: NearbyReport; photo
   )
 }
 
-/** "Lost: Biscuit", "Found: ginger tabby". */
-export function reportTitle(report: Pick<NearbyReport, 'kind' | 'name' | 'colours' | 'pattern'>): string {
-  return `${LABELS.kind[report.kind]}: ${report.name ?? looks(report)}`
+/** "Lost: Biscuit", "Found: ginger tabby". `description` saves working out `looks` again when the caller has it. */
+export function reportTitle(report: Pick<NearbyReport, 'kind' | 'name' | 'colours' | 'pattern'>, description?: string): string {
+  return `${LABELS.kind[report.kind]}: ${report.name ?? description ?? looks(report)}`
+}
+
+/** The labels as words inside a sentence, made once: every result on every search uses them. */
+const COLOUR_WORDS = lowerCased(LABELS.colour)
+const PATTERN_WORDS = lowerCased(LABELS.pattern)
+
+function lowerCased<K extends string>(labels: Record<K, string>): Record<K, string> {
+  return Object.fromEntries(Object.entries<string>(labels).map(([key, label]) => [key, label.toLowerCase()])) as Record<K, string>
 }
 
 /** "Ginger and white tabby", "Black cat". */
 export function looks({ colours, pattern }: Pick<NearbyReport, 'colours' | 'pattern'>): string {
-  const colourWords = colours.map((colour) => LABELS.colour[colour].toLowerCase())
+  const colourWords = colours.map((colour) => COLOUR_WORDS[colour])
   const colourText = colourWords.length > 1 ? `${colourWords.slice(0, -1).join(', ')} and ${colourWords.at(-1)}` : (colourWords[0] ?? '')
-  const patternText = pattern === 'unknown' || pattern === 'other' ? 'cat' : LABELS.pattern[pattern].toLowerCase()
+  const patternText = pattern === 'unknown' || pattern === 'other' ? 'cat' : PATTERN_WORDS[pattern]
   const text = [colourText, patternText].filter(Boolean).join(' ')
   return text.charAt(0).toUpperCase() + text.slice(1)
 }

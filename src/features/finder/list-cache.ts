@@ -2,29 +2,42 @@
  * The rendered first page of a nearby search, cached briefly in the Store per geohash cell of its
  * centre, and dropped when a report near that cell changes.
  *
- * Each cell (geohash precision 4: about 39 × 20 km) has a generation counter, part of every cached
- * list's key. A report that appears, moves, changes or closes bumps the counters of its cell and the
- * eight around it, which covers every search centre within `MAX_CACHED_RADIUS_M` of it: lists that
- * could show it are never read again and expire on their own. A search with a larger radius, or a
- * later page, is not cached.
+ * Each cell (geohash precision 4: about 39 × 20 km) has a generation, part of every cached list's
+ * key. A report that appears, moves, changes or closes gives its cell and the eight around it new
+ * generations, which covers every search centre within `MAX_CACHED_RADIUS_M` of it: lists that could
+ * show it are never read again and expire on their own. A search with a larger radius, or a later
+ * page, is not cached.
+ *
+ * Every search reads its cell's generation, so generations are near keys (`Store.getNear`): a busy
+ * instance reads them from memory, kept exact by Redis, and a search costs one round trip for its
+ * list instead of two. A new generation is written with `set` (a fresh token, not INCR), which drops
+ * this instance's copy before the command leaves, so whoever changed a report sees the new list.
+ *
+ * A list is stored the second time it is asked for (within its TTL), not the first: most searches by
+ * coordinates ("use my location", a click on the map) are never repeated, and writing each of their
+ * ~13 KB lists to Redis was a sizeable share of the page's CPU for nothing. Towns, shared links and
+ * back/forward repeat, and are stored on their second visit. Each instance counts its own asks, so
+ * with several instances a list may take a few more visits before it is stored.
  *
  * @example
  * const html = await listCache.cached(search, () => renderResults(search))
  * await listCache.dropAround(report.publicPoint)
  */
-import { createHash } from 'node:crypto'
+import { createHash, randomUUID } from 'node:crypto'
 import { geohash, geohashNeighbourhood, type LatLng } from '@/features/finder/geo'
-import type { Store } from '@/infra/store/store'
+import { nearKey, type Store } from '@/infra/store/store'
 
 /** Brief: even if an invalidation were lost, a new report shows within half a minute. */
 const LIST_TTL_SECONDS = 30
 /** ~39 km × 20 km cells: the 3 × 3 block around a report reaches at least 10 km from it up to 60° N/S. */
 const CELL_PRECISION = 4
 export const MAX_CACHED_RADIUS_M = 10_000
-/** Generation counters outlive every list keyed on them many times over, then go. */
+/** Generations outlive every list keyed on them many times over, then go. */
 const GENERATION_TTL_SECONDS = 86_400
 /** Above 60° N/S a precision-4 cell is narrower than 10 km: searches there are simply not cached. */
 const MAX_CACHED_LATITUDE = 60
+/** Lists asked for once in the last TTL, remembered by key: ~100 bytes each, about a megabyte. */
+const ASKED_ONCE_KEPT = 10_000
 
 export interface CacheableSearch {
   center: LatLng
@@ -33,32 +46,48 @@ export interface CacheableSearch {
   key: string
 }
 
-const generationKey = (cell: string) => `finder:nearby:gen:${cell}`
+const generationKey = (cell: string) => nearKey(`finder:nearby:gen:${cell}`)
 
 export function createNearbyListCache(store: Store) {
+  /** Key of a list asked for once → until when a second ask stores it. Oldest first. */
+  const askedOnce = new Map<string, number>()
+
+  /** Whether `key` was asked for within the last TTL; remembers this ask when it wasn't. */
+  function askedBefore(key: string): boolean {
+    const now = Date.now()
+    const until = askedOnce.get(key)
+    askedOnce.delete(key)
+    if (until !== undefined && until > now) return true
+    askedOnce.set(key, now + LIST_TTL_SECONDS * 1000)
+    if (askedOnce.size > ASKED_ONCE_KEPT) askedOnce.delete(askedOnce.keys().next().value!)
+    return false
+  }
+
   return {
     /** Whether a search's list may be cached: a first page, a radius the invalidation covers. */
     cacheable: (search: CacheableSearch): boolean =>
       search.radiusM <= MAX_CACHED_RADIUS_M && Math.abs(search.center.lat) <= MAX_CACHED_LATITUDE,
 
-    /** The cached rendering of a search, or `render()`'s, stored for the next visitor. */
+    /** The cached rendering of a search, or `render()`'s, stored for the next visitor once asked for twice. */
     async cached(search: CacheableSearch, render: () => Promise<string>): Promise<string> {
       if (!this.cacheable(search)) return render()
       const cell = geohash(search.center, CELL_PRECISION)
-      const generation = (await store.get(generationKey(cell))) ?? '0'
+      const generation = (await store.getNear(generationKey(cell))) ?? '0'
       const digest = createHash('sha1').update(`${search.center.lat},${search.center.lng},${search.radiusM},${search.key}`).digest('base64url')
       const key = `finder:nearby:${cell}:${generation}:${digest}`
       const hit = await store.get(key)
       if (hit !== null) return hit
       const html = await render()
-      await store.set(key, html, LIST_TTL_SECONDS)
+      if (askedBefore(key)) await store.set(key, html, LIST_TTL_SECONDS)
       return html
     },
 
     /** Makes every cached list that could show a report at `point` stale. */
     async dropAround(...points: LatLng[]): Promise<void> {
       const cells = new Set(points.flatMap((point) => geohashNeighbourhood(geohash(point, CELL_PRECISION))))
-      await Promise.all([...cells].map((cell) => store.incr(generationKey(cell), GENERATION_TTL_SECONDS)))
+      // Any value never used before will do; unlike a counter it needs no read, and `set` drops the near copy.
+      const generation = randomUUID()
+      await Promise.all([...cells].map((cell) => store.set(generationKey(cell), generation, GENERATION_TTL_SECONDS)))
     },
   }
 }
