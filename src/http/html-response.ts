@@ -6,8 +6,14 @@ import { brotliCompressSync, constants as zlib } from 'node:zlib'
 
 /** Below this the compression framing costs more than it saves. */
 const MIN_COMPRESS_BYTES = 1024
-/** Brotli quality 4 compresses a page in well under a millisecond and still beats gzip -6 in size. */
-const BROTLI_QUALITY = 4
+/**
+ * Brotli qualities, by how often the bytes are sent. A page compressed for one response costs its
+ * CPU on every request: quality 2 takes ~75 µs for a 22 KB feed page, 40 % less than quality 4, for
+ * 14 % more bytes (still ~3 KB). A page kept and sent many times (`EncodedHtml`) pays once, so it
+ * gets quality 5: ~7 % smaller than 4.
+ */
+const BROTLI_QUALITY_ONCE = 2
+const BROTLI_QUALITY_KEPT = 5
 
 export interface HtmlResponseInit {
   status?: number
@@ -33,7 +39,7 @@ export function htmlResponse(request: Request, body: string | EncodedHtml, init:
   headers.append('Vary', 'HX-Request')
   const html = typeof body === 'string' ? body : body.html
   const encoding = html.length < MIN_COMPRESS_BYTES ? null : acceptedEncoding(request)
-  const bytes = encoding && (typeof body === 'string' ? compress(body, encoding) : (body[encoding] ??= compress(html, encoding)))
+  const bytes = encoding && (typeof body === 'string' ? compress(body, encoding, 'once') : (body[encoding] ??= compress(html, encoding, 'kept')))
   if (encoding && bytes) {
     headers.set('Content-Encoding', encoding)
     headers.append('Vary', 'Accept-Encoding')
@@ -48,7 +54,8 @@ function acceptedEncoding(request: Request): Encoding | null {
   return null
 }
 
-function compress(html: string, encoding: Encoding): Uint8Array<ArrayBuffer> {
+function compress(html: string, encoding: Encoding, sent: 'once' | 'kept'): Uint8Array<ArrayBuffer> {
   if (encoding === 'gzip') return Bun.gzipSync(html)
-  return brotliCompressSync(html, { params: { [zlib.BROTLI_PARAM_QUALITY]: BROTLI_QUALITY } })
+  const quality = sent === 'once' ? BROTLI_QUALITY_ONCE : BROTLI_QUALITY_KEPT
+  return brotliCompressSync(html, { params: { [zlib.BROTLI_PARAM_QUALITY]: quality } })
 }
