@@ -41,6 +41,7 @@ import type { AccountsDomain, SocialDomain } from '@/schema'
 import { encodeCursor } from '@/shared/cursor'
 import { formatResult, measure } from '@tests/bench/loadgen'
 import { startBenchServer } from '@tests/bench/run-server'
+import { servicesFromEnv } from '@tests/bench/args'
 
 const CONNECTIONS = 32
 const DURATION_MS = 8000
@@ -50,12 +51,7 @@ const FAN_OUT_FOLLOWERS = 10_000
 /** Timelines built at once before the fan-out: the pool's connections, give or take. */
 const POPULATE_CONCURRENCY = 8
 
-const baseUrl = process.env.DATABASE_URL
-const redisUrl = process.env.REDIS_URL
-if (!baseUrl || !redisUrl) {
-  console.error('Set DATABASE_URL (any database on the server: the benchmark makes its own) and REDIS_URL.')
-  process.exit(2)
-}
+const { baseUrl, redisUrl } = servicesFromEnv()
 const log = createLogger({ logLevel: 'warn' })
 const prefix = `nl:bench:feed:${process.pid}:`
 
@@ -143,7 +139,7 @@ async function benchDatabases(): Promise<{ accounts: string; social: string }> {
     }
   }
   await admin.end()
-  const urlOf = (name: string) => Object.assign(new URL(baseUrl!), { pathname: `/${name}` }).toString()
+  const urlOf = (name: string) => Object.assign(new URL(baseUrl), { pathname: `/${name}` }).toString()
   const urls = { accounts: urlOf(names.accounts), social: urlOf(names.social) }
   const setup = await createDatabases(
     loadConfig({ ACCOUNTS_DATABASE_URL: urls.accounts, SOCIAL_DATABASE_URL: urls.social, FINDER_DATABASE_URL: urls.accounts, MEMORIALS_DATABASE_URL: urls.accounts }),

@@ -32,6 +32,7 @@ import type { FinderDomain } from '@/schema'
 import { formatResult, measure } from '@tests/bench/loadgen'
 import { startBenchServer } from '@tests/bench/run-server'
 import { deleteKeysUnder } from '@tests/helpers/store'
+import { flag, servicesFromEnv } from '@tests/bench/args'
 
 const CONNECTIONS = 32
 const DURATION_MS = 8000
@@ -41,17 +42,7 @@ const RADIUS_KM = 5
 const POINTS = 1000
 const SIZES = (flag('--sizes') ?? '10000,100000,1000000').split(',').map(Number)
 
-function flag(name: string): string | undefined {
-  const at = process.argv.indexOf(name)
-  return at >= 0 ? process.argv[at + 1] : undefined
-}
-
-const baseUrl = process.env.DATABASE_URL
-const redisUrl = process.env.REDIS_URL
-if (!baseUrl || !redisUrl) {
-  console.error('Set DATABASE_URL (any database on the server: the benchmark makes its own) and REDIS_URL.')
-  process.exit(2)
-}
+const { baseUrl, redisUrl } = servicesFromEnv()
 const log = createLogger({ logLevel: 'warn' })
 
 interface Row {
@@ -105,7 +96,7 @@ async function benchmarkSize(size: number): Promise<Row> {
 
   const prefix = `nl:bench:finder:${size}:`
   const server = await startBenchServer({ inheritServices: true, env: { DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix } })
-  const store = createStore({ redisUrl: redisUrl!, redisKeyPrefix: prefix })
+  const store = createStore({ redisUrl: redisUrl, redisKeyPrefix: prefix })
   try {
     await waitForGeoIndex(store)
     const load = (origin: string, paths: string[]) =>
@@ -141,14 +132,14 @@ async function benchmarkSize(size: number): Promise<Row> {
     await store.close()
     await db.destroy()
     // The GEO index of a million reports is ~100 MB of Redis: the next server rebuilds it anyway.
-    await deleteKeysUnder(redisUrl!, prefix)
+    await deleteKeysUnder(redisUrl, prefix)
   }
 }
 
 /** The database of one size, generated once (migrated, filled, analysed) and reused afterwards. */
 async function benchDatabase(size: number): Promise<string> {
   const name = `nl_bench_finder_${size}`
-  const url = new URL(baseUrl!)
+  const url = new URL(baseUrl)
   url.pathname = `/${name}`
   const admin = new pg.Client({ connectionString: baseUrl })
   await admin.connect()

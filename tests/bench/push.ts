@@ -37,6 +37,7 @@ import { benchSubscriberKeys, type ReceiverStats } from '@tests/bench/push-recei
 import { BUN } from '@tests/helpers/server'
 import { deleteKeysUnder } from '@tests/helpers/store'
 import { testCertificate } from '@tests/helpers/tls'
+import { flag, servicesFromEnv } from '@tests/bench/args'
 
 const SUBSCRIBERS = Number(flag('--subscribers') ?? 100_000)
 const DECRYPT_EVERY = Number(flag('--decrypt-every') ?? 1)
@@ -47,17 +48,7 @@ const INSERT_CHUNK = 5000
 const TARGET_SECONDS = 60
 const CEILING_ITERATIONS = 20_000
 
-function flag(name: string): string | undefined {
-  const at = process.argv.indexOf(name)
-  return at >= 0 ? process.argv[at + 1] : undefined
-}
-
-const baseUrl = process.env.DATABASE_URL
-const redisUrl = process.env.REDIS_URL
-if (!baseUrl || !redisUrl) {
-  console.error('Set DATABASE_URL (any database on the server: the benchmark makes its own) and REDIS_URL.')
-  process.exit(2)
-}
+const { baseUrl, redisUrl } = servicesFromEnv()
 
 const databaseUrl = await ensureDatabase(baseUrl, `nl_bench_push_${SUBSCRIBERS}`)
 const vapid = webpush.generateVAPIDKeys()

@@ -8,7 +8,7 @@ import path from 'node:path'
 import { BUN } from '@tests/helpers/server'
 
 /** Helpers of the benchmarks, not benchmarks themselves. */
-const NOT_BENCHMARKS = new Set(['run', 'loadgen', 'run-server', 'push-receiver'])
+const NOT_BENCHMARKS = new Set(['run', 'args', 'loadgen', 'run-server', 'push-receiver'])
 
 const benchmarks = readdirSync(import.meta.dir)
   .filter((file) => file.endsWith('.ts'))
