@@ -17,7 +17,7 @@ import { finderRoutes } from '@/features/finder/routes'
 import { createLostNearYou } from '@/features/finder/near-you'
 import { createFinder, type Finder } from '@/features/finder/service'
 import { mediaRoutes } from '@/features/media/routes'
-import { createMedia, type Media } from '@/features/media/service'
+import { createMedia, type Media, type MediaJobs } from '@/features/media/service'
 import { createMemorialsFeature } from '@/features/memorials/feature'
 import { memorialRoutes } from '@/features/memorials/routes'
 import { createAlertAreaSettings } from '@/features/notifications/alert-area-routes'
@@ -97,7 +97,14 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
     }),
     announcementOf: reportAnnouncements({ finder, media, publicUrl: config.publicUrl }),
     media,
-    avatars: viewerRefreshingAvatars(createAvatars({ db: dbs.accounts, media }), sessions),
+    avatars: viewerRefreshingAvatars(
+      createAvatars({
+        db: dbs.accounts,
+        media,
+        discard: async (ids, ownerId) => void (await (queue as Queue<MediaJobs>).enqueue('media.remove', { ids, ownerId })),
+      }),
+      sessions,
+    ),
     accounts,
     sessions,
     notifications,

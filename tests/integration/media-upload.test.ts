@@ -213,6 +213,9 @@ for (const setup of [ctx, contextWith(other)]) {
       const [first] = await mediaRowsOf(setup, owner)
       const response = await uploadAvatar(browser, photoFile(await images.webpPhoto(32), 'second.webp', 'image/webp'), { alt: 'Biscuit again' })
       expect(response.status).toBe(303)
+      // The old photo goes in a queued job, after the response.
+      expect(await mediaRowsOf(setup, owner)).toHaveLength(2)
+      await setup.infra.queue.drain()
 
       const rows = await mediaRowsOf(setup, owner)
       expect(rows).toHaveLength(1)
@@ -235,8 +238,10 @@ for (const setup of [ctx, contextWith(other)]) {
       const keys = variantKeys(bobsPhoto!.content_hash)
 
       await uploadAvatar(alice, photoFile(await images.pngPhoto(42), 'new.png', 'image/png'))
+      await setup.infra.queue.drain()
       for (const key of keys) expect(await setup.media.blobs.exists(key)).toBe(true)
       await uploadAvatar(bob, photoFile(await images.pngPhoto(43), 'new.png', 'image/png'))
+      await setup.infra.queue.drain()
       for (const key of keys) expect(await setup.media.blobs.exists(key)).toBe(false)
     })
 

@@ -10,7 +10,14 @@ import type { Kysely } from 'kysely'
 import type { Media, MediaPicture, UploadInput, UploadResult } from '@/features/media/service'
 import type { AccountsDomain } from '@/schema'
 
-export function createAvatars({ db, media }: { db: Kysely<AccountsDomain>; media: Media }) {
+export interface AvatarDeps {
+  db: Kysely<AccountsDomain>
+  media: Media
+  /** Removes photos no longer shown (the replaced avatar) after the response: a queued `media.remove`. */
+  discard: (mediaIds: string[], ownerId: string) => Promise<void>
+}
+
+export function createAvatars({ db, media, discard }: AvatarDeps) {
   /** Points the user at a new photo and returns the id it replaced (read in the same statement). */
   async function swapAvatar(userId: string, mediaId: string): Promise<string | null> {
     const row = await db
@@ -29,9 +36,9 @@ export function createAvatars({ db, media }: { db: Kysely<AccountsDomain>; media
 
   return {
     /**
-     * Uploads a new profile photo and makes it the user's, then removes the one it replaces (its
-     * objects too, unless another photo shares them). If the user can't be updated, the new photo
-     * is removed again: nothing is left half-done.
+     * Uploads a new profile photo and makes it the user's, then queues the removal of the one it
+     * replaces (its objects too, unless another photo shares them): the member need not wait for the
+     * clean-up. If the user can't be updated, the new photo is removed at once: nothing is left half-done.
      */
     async replace(userId: string, input: UploadInput): Promise<UploadResult> {
       const result = await media.upload(userId, input)
@@ -43,7 +50,7 @@ export function createAvatars({ db, media }: { db: Kysely<AccountsDomain>; media
         await media.remove([result.media.id], userId)
         throw error
       }
-      if (previousId && previousId !== result.media.id) await media.remove([previousId], userId)
+      if (previousId && previousId !== result.media.id) await discard([previousId], userId)
       return result
     },
 

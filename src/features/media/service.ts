@@ -38,6 +38,12 @@ import { CHANGED_MARK, markChanged, nearKey, type Store } from '@/infra/store/st
 import type { SocialDomain } from '@/schema'
 import { Semaphore } from '@/shared/semaphore'
 
+/** The media feature's queued job: removing photos nothing shows any more (src/background.ts). */
+export interface MediaJobs {
+  'media.remove': { ids: string[]; ownerId: string }
+  [type: string]: unknown
+}
+
 export type MediaConfig = Pick<Config, 'mediaMaxBytes' | 'mediaMaxPixels' | 'mediaProcessingConcurrency'>
 
 export interface MediaDeps {
