@@ -33,6 +33,7 @@ import { createSitemap } from '@/features/sitemap/sitemap'
 import { profileSitemapSource } from '@/features/accounts/sitemap-source'
 import { assetRoutes } from '@/http/assets'
 import { createHttpContext } from '@/http/context'
+import { requestViewers } from '@/http/viewer'
 import { errorHandling } from '@/http/errors'
 import { healthRoutes } from '@/http/health'
 import { security } from '@/http/security'
@@ -124,7 +125,8 @@ export function createApp(infra: Infra) {
   const { config, log, store, blobs } = infra
   const services = createServices(infra)
   registerJobHandlers(infra.queue, services)
-  const context = createHttpContext({ config, log, ...services })
+  const viewers = requestViewers(services.sessions, services.notifications, services.avatars)
+  const context = createHttpContext({ config, log, viewers })
   const alertAreaSettings = createAlertAreaSettings({
     config,
     alertAreas: services.alertAreas,
@@ -134,7 +136,7 @@ export function createApp(infra: Infra) {
   const pushSettings = createPushSettings({ push: services.push, store })
   const app = new Elysia({ serve: { maxRequestBodySize: config.bodyLimitBytes } })
     .use(html({ autoDoctype: false }))
-    .use(errorHandling(log))
+    .use(errorHandling(log, async (request) => (await viewers(request)).render))
     .use(security(config))
     .use(assetRoutes)
     .use(mediaRoutes({ blobs }))

@@ -5,23 +5,12 @@
  */
 import { Elysia } from 'elysia'
 import type { Config } from '@/config'
-import type { Avatars } from '@/features/accounts/avatars'
-import type { Sessions } from '@/features/accounts/sessions'
-import type { Notifications } from '@/features/notifications/service'
 import type { Logger } from '@/infra/log'
 import { requestContext } from '@/http/request-context'
-import { viewerContext } from '@/http/viewer'
+import { viewerContext, type RequestViewers } from '@/http/viewer'
 
-export function createHttpContext(deps: {
-  config: Pick<Config, 'trustProxy'>
-  log: Logger
-  sessions: Sessions
-  notifications: Notifications
-  avatars: Avatars
-}) {
-  return new Elysia({ name: 'http-context' })
-    .use(requestContext(deps.config, deps.log))
-    .use(viewerContext(deps.sessions, deps.notifications, deps.avatars))
+export function createHttpContext(deps: { config: Pick<Config, 'trustProxy'>; log: Logger; viewers: RequestViewers }) {
+  return new Elysia({ name: 'http-context' }).use(requestContext(deps.config, deps.log)).use(viewerContext(deps.viewers))
 }
 
 export type HttpContext = ReturnType<typeof createHttpContext>

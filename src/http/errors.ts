@@ -5,7 +5,7 @@
 import { Elysia } from 'elysia'
 import type { Logger } from '@/infra/log'
 import { requestMeta } from '@/http/request-context'
-import { page } from '@/http/render'
+import { page, type RenderContext } from '@/http/render'
 import { ErrorMessage } from '@views/layout/error-page'
 
 export const ERRORS = {
@@ -25,13 +25,18 @@ export type ErrorStatus = keyof typeof ERRORS
  * An HTML error page with a status, or just the message for an htmx partial request.
  * `message` overrides the generic text when a more helpful one is known ("Try again in 12 minutes").
  */
-export function errorPage(request: Request, status: ErrorStatus, message?: string, headers?: Record<string, string>) {
+export function errorPage(
+  request: Request,
+  status: ErrorStatus,
+  message?: string,
+  headers?: Record<string, string>,
+  render: RenderContext = signedOut(request),
+) {
   const text = { title: ERRORS[status].title, message: message ?? ERRORS[status].message }
-  return page(
-    { request, viewer: null, unreadCount: async () => 0 },
-    { title: text.title, main: ErrorMessage(text), fragment: () => ErrorMessage(text), status, noindex: true, headers },
-  )
+  return page(render, { title: text.title, main: ErrorMessage(text), fragment: () => ErrorMessage(text), status, noindex: true, headers })
 }
+
+const signedOut = (request: Request): RenderContext => ({ request, viewer: null, unreadCount: async () => 0 })
 
 /** Thrown by routes and services to answer with an error page, e.g. `throw new HttpError(404)`. */
 export class HttpError extends Error {
@@ -58,8 +63,12 @@ export class Redirect extends Error {
   }
 }
 
-export function errorHandling(log: Logger) {
-  return new Elysia({ name: 'error-handling' }).onError({ as: 'global' }, ({ code, error, request, set }) => {
+/**
+ * `renderFor` gives an error page the header of the viewer who met it (a 404 of a signed-in member
+ * still shows their name and notifications); if it fails too, the page is the signed-out one.
+ */
+export function errorHandling(log: Logger, renderFor: (request: Request) => Promise<RenderContext>) {
+  return new Elysia({ name: 'error-handling' }).onError({ as: 'global' }, async ({ code, error, request, set }) => {
     if (error instanceof Redirect) {
       set.status = error.status
       return new Response(null, { status: error.status, headers: { ...error.headers, Location: error.location } })
@@ -69,7 +78,8 @@ export function errorHandling(log: Logger) {
     if (status === 500) requestMeta(request, log).log.error({ err: error }, 'unhandled error')
     const message = error instanceof HttpError ? error.userMessage : undefined
     const headers = error instanceof HttpError ? error.headers : undefined
-    return errorPage(request, status, message, headers)
+    const render = await renderFor(request).catch(() => signedOut(request))
+    return errorPage(request, status, message, headers, render)
   })
 }
 

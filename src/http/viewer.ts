@@ -10,10 +10,17 @@ import type { Notifications } from '@/features/notifications/service'
 import { HttpError, Redirect } from '@/http/errors'
 import type { RenderContext } from '@/http/render'
 
-export function viewerContext(sessions: Sessions, notifications: Notifications, avatars: Avatars) {
-  return new Elysia({ name: 'viewer' }).derive({ as: 'global' }, async ({ request, set }) => {
+export interface ResumedRequest {
+  render: RenderContext
+  sessionId: string | null
+  /** Set-Cookie for a session lucia extended, or null. */
+  refreshCookie: string | null
+}
+
+/** The render context of any request: its viewer from the session cookie, and what the layout asks of them. */
+export function requestViewers(sessions: Sessions, notifications: Notifications, avatars: Avatars) {
+  return async (request: Request): Promise<ResumedRequest> => {
     const resumed = await sessions.resume(request.headers.get('cookie'))
-    if (resumed?.refreshCookie) set.headers['set-cookie'] = resumed.refreshCookie
     const viewer = resumed?.viewer ?? null
     const render: RenderContext = {
       request,
@@ -21,7 +28,17 @@ export function viewerContext(sessions: Sessions, notifications: Notifications, 
       unreadCount: () => (viewer ? notifications.unreadCount(viewer.id) : Promise.resolve(0)),
       avatar: () => avatars.pictureOf(viewer?.avatarMediaId ?? null),
     }
-    return { viewer, sessionId: resumed?.sessionId ?? null, render }
+    return { render, sessionId: resumed?.sessionId ?? null, refreshCookie: resumed?.refreshCookie ?? null }
+  }
+}
+
+export type RequestViewers = ReturnType<typeof requestViewers>
+
+export function viewerContext(viewers: RequestViewers) {
+  return new Elysia({ name: 'viewer' }).derive({ as: 'global' }, async ({ request, set }) => {
+    const { render, sessionId, refreshCookie } = await viewers(request)
+    if (refreshCookie) set.headers['set-cookie'] = refreshCookie
+    return { viewer: render.viewer, sessionId, render }
   })
 }
 

@@ -84,6 +84,19 @@ describe('limits and errors', () => {
     expect(html).toContain('<html lang="en">')
   })
 
+  test('a signed-in member meets a 404 in their own header, and a post id that names nothing too', async () => {
+    const browser = client()
+    const { handle } = await browser.signUp('lost')
+    for (const path of ['/no/such/page', '/posts/999999999']) {
+      const response = await browser.get(path)
+      expect(response.status).toBe(404)
+      const html = await response.text()
+      expect(html).toContain(`href="/@${handle}"`)
+      expect(html).toContain('Sign out')
+    }
+    expect(await (await client().get('/no/such/page')).text()).not.toContain('Sign out')
+  })
+
   test('an htmx request for an unknown address gets only the message', async () => {
     const response = await client().get('/no/such/page', { htmx: true })
     expect(response.status).toBe(404)
