@@ -1,6 +1,7 @@
 /**
  * Copies in this process of the Redis keys that nearly every request reads (a session, the unread
- * count, the version of a home feed), so a page that needs nothing else costs no round trip at all.
+ * count, a home feed's version, the post, author and photo records every feed page shows), so a page
+ * that needs nothing else costs no round trip at all.
  *
  * Redis keeps the copies exact (server-assisted client-side caching, CLIENT TRACKING in broadcast
  * mode): it tells this process of every change to a key under `near:` — a write from any instance,
@@ -20,7 +21,7 @@ import { checkNearKey, NEAR_PREFIX } from '@/infra/store/store'
 const INVALIDATE_CHANNEL = '__redis__:invalidate'
 /** Seconds are plenty for a page that is reloaded, and short enough that nothing can surprise for long. */
 const NEAR_MAX_AGE_MS = 5_000
-/** Sessions, counts and versions of the members active in the last seconds, a few hundred bytes each. */
+/** What the members active in the last few seconds read, mostly under a kilobyte each: tens of MB at most. */
 const MAX_COPIES = 50_000
 
 interface Copy {
