@@ -486,6 +486,17 @@ describe.skipIf(!process.env.REDIS_URL)('near copies on Redis (needs REDIS_URL)'
     await untilRead('near:count', null)
   })
 
+  test('when the tracking connection drops, the copies go with it: a change made meanwhile is read at once', async () => {
+    await here.store.set('near:session:b', 'before', 60)
+    await untilCopied('near:session:b')
+    // Kills every connection in subscriber mode, the tracking one among them; ioredis reconnects it.
+    await admin.call('CLIENT', 'KILL', 'TYPE', 'pubsub')
+    await elsewhere.set('near:session:b', 'after', 60)
+    await untilRead('near:session:b', 'after')
+    // Tracking comes back with the connection, and copies with it.
+    await untilCopied('near:session:b')
+  })
+
   test('keys outside near: are never copied', async () => {
     await here.store.set('plain', 'v')
     const before = await getsAnswered()
