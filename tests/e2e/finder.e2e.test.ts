@@ -96,7 +96,9 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole('heading', { name: `LOST CAT: ${name}` }).waitFor()
       await page.getByRole('img', { name: 'QR code linking to the report' }).waitFor()
       await page.emulateMedia({ media: 'print' })
-      expect(await page.locator('.site-header').isVisible()).toBe(false)
+      // With JavaScript the flyer's stylesheet arrives with the page htmx swapped in, and applies
+      // once loaded: wait for it (it never loading fails here, after the locator's timeout).
+      await page.locator('.site-header').waitFor({ state: 'hidden', timeout: 10_000 })
       expect(await page.getByRole('heading', { name: `LOST CAT: ${name}` }).isVisible()).toBe(true)
       for (const format of ['A4', 'Letter'] as const) expect(pdfPages(await page.pdf({ format }))).toBe(1)
       expect(scriptErrors).toEqual([])

@@ -242,7 +242,10 @@ function Actions({ report, viewer, url }: { report: PublicReport; viewer: Viewer
           <a href={`mailto:?subject=${shareText}&body=${shareUrl}`}>Share by email</a>
         </li>
         <li>
-          <a href={`/finder/${report.id}/flyer`}>Print a flyer</a>
+          {/* A page of its own, not swapped in by htmx: its print stylesheet is in place before anyone prints. */}
+          <a href={`/finder/${report.id}/flyer`} hx-boost="false">
+            Print a flyer
+          </a>
         </li>
       </ul>
       <p class="share-url">
