@@ -83,7 +83,7 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
     notifications,
     purge: (tags) => cdn.purge(tags),
     // A new report's alert goes out from the queue (src/features/notifications/jobs.ts).
-    announce: async (reportId) => void (await queue.enqueue('alerts.fanOut', { reportId })),
+    announce: async (reportId, news) => void (await queue.enqueue('alerts.fanOut', { reportId, news })),
   })
   return {
     push,
@@ -176,7 +176,7 @@ async function settingsSections(viewer: Viewer, sections: { section: (viewer: Vi
 function reportAnnouncements({ finder, media, publicUrl }: { finder: Finder; media: Media; publicUrl: URL }) {
   return async (reportId: string): Promise<ReportAnnouncement | null> => {
     const report = await finder.reports.reporterView(reportId)
-    if (!report || report.status !== 'active') return null
+    if (!report) return null
     const firstPhoto = report.photoIds[0]
     const picture = firstPhoto ? (await media.urlsFor([firstPhoto])).get(firstPhoto) : undefined
     // The smallest JPEG: every browser's notification shows it, and it is a few kilobytes.
@@ -184,6 +184,7 @@ function reportAnnouncements({ finder, media, publicUrl }: { finder: Finder; med
     return {
       reportId,
       reporterId: report.reporterId,
+      status: report.status,
       kind: report.kind,
       name: report.name,
       exact: report.exact,

@@ -153,6 +153,40 @@ describe('lost-cat alerts by push', () => {
     expect(await alertsOf(neighbour.userId)).toHaveLength(1)
   })
 
+  test('when the cat is home, everyone the alert reached hears it under the same Topic and tag, once; nobody else', async () => {
+    const spot = townCentre()
+    const neighbour = await member({ home: away(spot, 800) })
+    const neighbourBrowser = await subscribe(neighbour)
+    const reporter = await member()
+    const reportId = await reportLostCat(reporter, spot)
+    await drain()
+    const [alert] = service.receivedBy(neighbourBrowser)
+    // Moved in after the alert went out: the good news is not theirs to hear.
+    const newcomer = await member({ home: away(spot, 600) })
+    const newcomerBrowser = await subscribe(newcomer)
+
+    const reunited = await finder.reports.setStatus(reporter.userId, reportId, { status: 'reunited', happyNote: 'Found under the shed.' })
+    expect(reunited).toHaveProperty('status', 'reunited')
+    await drain()
+    const [, news, ...more] = service.receivedBy(neighbourBrowser)
+    expect(more).toHaveLength(0)
+    expect(news!.topic).toBe(alert!.topic)
+    expect(news!.message.tag).toBe(alert!.message.tag)
+    expect(news!.message.title).toBe('Good news: Pickle is home again')
+    expect(news!.message.url).toBe(`${ctx.config.publicUrl.origin}/finder/${reportId}`)
+    const notes = await alertsOf(neighbour.userId)
+    expect(notes).toHaveLength(2)
+    expect(notes.filter((note) => /^Good news: Pickle is home again .*\. Thank you for looking out\.$/.test(note.text))).toHaveLength(1)
+    expect(service.receivedBy(newcomerBrowser)).toHaveLength(0)
+    expect(await alertsOf(newcomer.userId)).toHaveLength(0)
+
+    // The job again (a retry): nothing new for anyone.
+    await ctx.infra.queue.enqueue('alerts.fanOut', { reportId, news: 'reunited' })
+    await drain()
+    expect(service.receivedBy(neighbourBrowser)).toHaveLength(2)
+    expect(await alertsOf(neighbour.userId)).toHaveLength(2)
+  })
+
   test('a wider reach (a boosted report) alerts members beyond their own radius', async () => {
     const spot = townCentre()
     const outside = await member({ home: away(spot, 8000), radiusKm: 5 })
@@ -175,7 +209,7 @@ describe('what the sender does with each answer of the push service', () => {
     const [subscriptionId] = await push.subscriptions.targetsFor(someone.userId, 'alerts')
     return { someone, browserId, subscriptionId: subscriptionId! }
   }
-  const event = (name: string) => alertEvent({ reportId: `00000000-0000-4000-8000-${name.padStart(12, '0')}` })
+  const event = (name: string) => alertEvent({ reportId: `00000000-0000-4000-8000-${name.padStart(12, '0')}`, news: 'reported' })
   const message = { title: 'Test', body: 'A test push', url: `${ctx.config.publicUrl.origin}/notifications`, tag: 'test' }
   async function send(name: string, subscriptionId: number) {
     const targets = await push.subscriptions.targets([subscriptionId])

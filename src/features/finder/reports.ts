@@ -68,6 +68,9 @@ export interface PhotoUpload {
 
 export type SaveResult = { ok: true; id: string } | { ok: false; errors: ReportErrors; suggestions: Place[]; status: number }
 
+/** What the neighbours hear about a report: that it is there, and later that the cat is home. */
+export type ReportNews = 'reported' | 'reunited'
+
 export type StatusChange = { status: 'reunited'; happyNote: string } | { status: 'closed' } | { status: 'active' }
 
 /** The database refuses more (lost_cats.photo_media_ids); four or so say everything about a cat. */
@@ -82,8 +85,8 @@ export interface ReportsDeps {
   gridMetres: number
   /** Purges the CDN's copies of pages showing these tags. */
   purge: (tags: string[]) => Promise<void>
-  /** Queues the alert to members whose alert area holds the report. */
-  announce: (reportId: string) => Promise<void>
+  /** Queues the alert to members whose alert area holds the report, or the good news to those it alerted. */
+  announce: (reportId: string, news: ReportNews) => Promise<void>
 }
 
 export function createReports({ db, media, geoIndex, listCache, gridMetres, purge, announce }: ReportsDeps) {
@@ -200,7 +203,7 @@ export function createReports({ db, media, geoIndex, listCache, gridMetres, purg
           throw error
         })
       await published(null, { id: row.id, point: facts.public })
-      await announce(row.id)
+      await announce(row.id, 'reported')
       return { ok: true, id: row.id }
     },
 
@@ -259,6 +262,8 @@ export function createReports({ db, media, geoIndex, listCache, gridMetres, purg
         .execute()
       const after = { ...current, status: change.status, happyNote: happyNote || null }
       await published(indexed(current), indexed(after))
+      // Everyone who was told the cat is missing can stop looking.
+      if (current.status === 'active' && change.status === 'reunited') await announce(id, 'reunited')
       return after
     },
 

@@ -15,7 +15,7 @@ import { createGeoIndex } from '@/features/finder/geo'
 import { createUpkeep } from '@/features/finder/jobs'
 import { createNearbyListCache } from '@/features/finder/list-cache'
 import { createMessages } from '@/features/finder/messages'
-import { createReports } from '@/features/finder/reports'
+import { createReports, type ReportNews } from '@/features/finder/reports'
 import { createNearbySearch } from '@/features/finder/search'
 import { createSightings } from '@/features/finder/sightings'
 import { reportSitemapSource } from '@/features/finder/sitemap-source'
@@ -32,8 +32,8 @@ export interface FinderDeps {
   notifications: Pick<Notifications, 'notify'>
   /** Purges the CDN's copies of pages with these cache tags. */
   purge: (tags: string[]) => Promise<void>
-  /** Tells members nearby about a new report (the notifications feature's alerts). */
-  announce: (reportId: string) => Promise<void>
+  /** Tells members nearby about a new report, and those it alerted when the cat is home (the notifications feature's alerts). */
+  announce: (reportId: string, news: ReportNews) => Promise<void>
 }
 
 export function createFinder({ db, store, log, config, media, notifications, purge, announce }: FinderDeps) {

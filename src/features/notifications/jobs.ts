@@ -6,11 +6,16 @@
 import type { AlertBatch, LostCatAlerts, ReportAnnouncement } from '@/features/notifications/lost-cat-alerts'
 import type { MemberPush } from '@/features/notifications/member-push'
 import type { Push } from '@/features/notifications/push'
+import type { ReportNews } from '@/features/finder/reports'
 import type { Queue } from '@/infra/queue'
 
 export interface NotificationJobs {
-  /** Find who should hear about a new report and queue their batches. `reachM`: a boosted report's wider reach. */
-  'alerts.fanOut': { reportId: string; reachM?: number }
+  /**
+   * Find who should hear about a report and queue their batches: a new one ('reported', the default;
+   * `reachM` a boosted report's wider reach) to the alert areas that hold it, 'reunited' to the members
+   * it alerted.
+   */
+  'alerts.fanOut': { reportId: string; reachM?: number; news?: ReportNews }
   /** One batch of a report's alert: at most 100 push subscriptions, one region. */
   'alerts.deliver': AlertBatch
   /** An ordinary notification to one member's browsers. */
@@ -18,18 +23,24 @@ export interface NotificationJobs {
   [type: string]: unknown
 }
 
+/** The status a report must still have for its news to go out. */
+const NEWS_STATUS = { reported: 'active', reunited: 'reunited' } as const
+
 export interface NotificationJobDeps {
   alerts: LostCatAlerts
   push: Push
-  /** The report as the alert needs it (from the finder), or null when it is gone or no longer active. */
+  /** The report as the alert needs it (from the finder), or null when it is gone. */
   announcementOf: (reportId: string) => Promise<ReportAnnouncement | null>
 }
 
 export function registerNotificationJobs(queue: Queue, { alerts, push, announcementOf }: NotificationJobDeps): void {
   const jobs = queue as Queue<NotificationJobs>
-  jobs.handle('alerts.fanOut', async ({ reportId, reachM }) => {
+  jobs.handle('alerts.fanOut', async ({ reportId, reachM, news = 'reported' }) => {
     const announcement = await announcementOf(reportId)
-    if (announcement) await alerts.fanOut(announcement, { reachM: reachM ?? 0 })
+    // News that is no longer true by the time the job runs (closed meanwhile, or lost again) is not sent.
+    if (announcement?.status !== NEWS_STATUS[news]) return
+    if (news === 'reunited') await alerts.fanOutReunion(announcement)
+    else await alerts.fanOut(announcement, { reachM: reachM ?? 0 })
   })
   jobs.handle('alerts.deliver', (batch) => alerts.deliver(batch))
   jobs.handle('push.deliver', async (memberPush) => {

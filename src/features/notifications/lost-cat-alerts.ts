@@ -10,13 +10,20 @@
  * 2. `deliver`: one multi-row insert into the in-app list (once per member per report, by its dedupe
  *    key), then the batch's pushes (src/features/notifications/push-sender.ts, once per browser).
  *
+ * When the cat is home, `fanOutReunion` sends the good news the same way to the members the alert
+ * reached, under the same push Topic and notification tag: a phone that has not shown the alert yet
+ * gets the good news instead, and one that has sees it replaced.
+ *
  * @example
  * await alerts.fanOut(announcement)                     // members' own radius
  * await alerts.fanOut(announcement, { reachM: 20_000 }) // a boosted report reaches further
+ * await alerts.fanOutReunion(announcement)              // "Pickle is home"
  */
 import { sql, type Kysely } from 'kysely'
 import type { Config } from '@/config'
 import { geohash, geographyPoint, latOf, lngOf, shownKm, type LatLng } from '@/features/finder/geo'
+import type { ReportNews } from '@/features/finder/reports'
+import type { ReportStatus } from '@/features/finder/vocabulary'
 import { areasContainingQuery } from '@/features/notifications/alert-areas'
 import type { PushEvent, PushMessage, PushSender } from '@/features/notifications/push-sender'
 import type { PushSubscriptions } from '@/features/notifications/push-subscriptions'
@@ -28,6 +35,8 @@ import type { AccountsDomain } from '@/schema'
 export interface ReportAnnouncement {
   reportId: string
   reporterId: string
+  /** Decides which news may still go out (src/features/notifications/jobs.ts). */
+  status: ReportStatus
   kind: 'lost' | 'found'
   name: string | null
   /** Decides who is in range: the exact point (never shown). */
@@ -39,8 +48,8 @@ export interface ReportAnnouncement {
   photoUrl: string | null
 }
 
-/** What every batch of one report's alert carries: the report's side of the message. */
-export type Alert = Pick<ReportAnnouncement, 'reportId' | 'kind' | 'name' | 'placeLabel' | 'photoUrl'>
+/** What every batch of one report's alert carries: the report's side of the message, and which news it is. */
+export type Alert = Pick<ReportAnnouncement, 'reportId' | 'kind' | 'name' | 'placeLabel' | 'photoUrl'> & { news: ReportNews }
 
 export interface AlertRecipient {
   userId: string
@@ -105,13 +114,30 @@ export function createLostCatAlerts({ db, config, notifications, subscriptions, 
       const found = await recipientsOf(report, reachM)
       const regions = Map.groupBy(found, ({ home }) => geohash(home, REGION_PRECISION))
       const batches: AlertBatch[] = []
-      const alert: Alert = { reportId: report.reportId, kind: report.kind, name: report.name, placeLabel: report.placeLabel, photoUrl: report.photoUrl }
+      const alert = alertOf(report, 'reported')
       for (const members of nearestFirst([...regions.values()].map((region) => region.map(({ recipient }) => recipient)))) {
         for (const recipients of chunks(members)) batches.push({ alert, recipients })
       }
       await enqueueBatches(batches)
       log.info({ reportId: report.reportId, members: found.length, batches: batches.length, reachM }, 'lost-cat alert fanned out')
       return found.length
+    },
+
+    /** The good news to every member the report's alert reached (their in-app alert is the record), with their browsers as they are now. */
+    async fanOutReunion(report: ReportAnnouncement): Promise<number> {
+      const rows = await db
+        .selectFrom('notifications as n')
+        .leftJoin('notification_preferences as p', 'p.user_id', 'n.user_id')
+        .leftJoin('push_subscriptions as s', (join) => join.onRef('s.user_id', '=', 'n.user_id').on(sql<boolean>`coalesce(p.push_alerts, true)`))
+        .select(['n.user_id', sql<(number | string)[]>`coalesce(array_agg(s.id) filter (where s.id is not null), '{}')`.as('subscription_ids')])
+        .where('n.dedupe_key', '=', eventKey(report.reportId, 'reported'))
+        .groupBy('n.user_id')
+        .execute()
+      const recipients = rows.map((row) => ({ userId: row.user_id, distanceM: 0, subscriptionIds: row.subscription_ids.map(Number) }))
+      const alert = alertOf(report, 'reunited')
+      await enqueueBatches(chunks(recipients).map((batch) => ({ alert, recipients: batch })))
+      log.info({ reportId: report.reportId, members: recipients.length }, 'lost-cat reunion fanned out')
+      return recipients.length
     },
 
     /** One batch: the in-app notes, then the pushes. Throws when some pushes must be tried again later. */
@@ -122,7 +148,7 @@ export function createLostCatAlerts({ db, config, notifications, subscriptions, 
           kind: 'finder.alert',
           text: alertText(alert, recipient.distanceM),
           url: `/finder/${alert.reportId}`,
-          dedupeKey: `alert:${alert.reportId}`,
+          dedupeKey: eventKey(alert.reportId, alert.news),
         })),
       )
       if (!sender) return
@@ -138,25 +164,42 @@ export function createLostCatAlerts({ db, config, notifications, subscriptions, 
 
 export type LostCatAlerts = ReturnType<typeof createLostCatAlerts>
 
-/** The push event of a report's alert: its Topic (the report id's 32 hex digits) is the same every time. */
-export function alertEvent(alert: Pick<Alert, 'reportId'>): PushEvent {
-  return { key: `alert:${alert.reportId}`, topic: alert.reportId.replaceAll('-', ''), ttlSeconds: ALERT_TTL_SECONDS, urgency: 'high' }
+/** The push event of a report's news: its Topic (the report id's 32 hex digits) is the same for every news of a report. */
+export function alertEvent(alert: Pick<Alert, 'reportId' | 'news'>): PushEvent {
+  const urgency = alert.news === 'reported' ? 'high' : 'normal'
+  return { key: eventKey(alert.reportId, alert.news), topic: alert.reportId.replaceAll('-', ''), ttlSeconds: ALERT_TTL_SECONDS, urgency }
 }
+
+/** Names one news of one report, for the once-per-member in-app note and the once-per-browser push. */
+function eventKey(reportId: string, news: ReportNews): string {
+  return news === 'reported' ? `alert:${reportId}` : `alert:${reportId}:${news}`
+}
+
+function alertOf(report: ReportAnnouncement, news: ReportNews): Alert {
+  return { reportId: report.reportId, kind: report.kind, name: report.name, placeLabel: report.placeLabel, photoUrl: report.photoUrl, news }
+}
+
+/** How the good news names the cat. */
+const homeAgain = (alert: Alert) => `${alert.name ?? (alert.kind === 'lost' ? 'The lost cat' : 'The cat that was found')} is home again`
 
 function where(placeLabel: string): string {
   return placeLabel.startsWith('near ') ? placeLabel : `in ${placeLabel}`
 }
 
 function alertText(alert: Alert, distanceM: number): string {
+  if (alert.news === 'reunited') return `Good news: ${homeAgain(alert)} ${where(alert.placeLabel)}. Thank you for looking out.`
   const cat = alert.kind === 'lost' ? `Lost cat near you${alert.name ? `: ${alert.name}` : ''}` : 'A cat was found near you'
   return `${cat}, ${shownKm(distanceM)} from your home, ${where(alert.placeLabel)}.`
 }
 
 function pushMessage(alert: Alert, distanceM: number, publicUrl: URL): PushMessage {
   const title = alert.kind === 'lost' ? `Lost cat nearby${alert.name ? `: ${alert.name}` : ''}` : 'Cat found nearby'
+  const reunited = alert.news === 'reunited'
   return {
-    title,
-    body: `${shownKm(distanceM)} from your home, ${where(alert.placeLabel)}. ${alert.kind === 'lost' ? 'Can you keep an eye out?' : 'Do you know this cat?'}`,
+    title: reunited ? `Good news: ${homeAgain(alert)}` : title,
+    body: reunited
+      ? 'Thank you for keeping an eye out.'
+      : `${shownKm(distanceM)} from your home, ${where(alert.placeLabel)}. ${alert.kind === 'lost' ? 'Can you keep an eye out?' : 'Do you know this cat?'}`,
     url: new URL(`/finder/${alert.reportId}`, publicUrl).href,
     ...(alert.photoUrl && { icon: alert.photoUrl }),
     tag: `report-${alert.reportId}`,
