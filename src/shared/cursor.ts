@@ -24,3 +24,16 @@ export function decodeCursor(raw: string | null | undefined, idPattern = /^\d+$/
   if (!id || !idPattern.test(id) || Number.isNaN(at.getTime())) return null
   return { at, id }
 }
+
+/**
+ * One page of a keyset query that asked for `size + 1` rows: the rows to show, and the key of the
+ * last of them when the extra row says there is more (else null: the end of the list).
+ *
+ * @example
+ * const { shown, next } = pageOf(rows, PAGE_SIZE, (last) => encodeCursor({ at: last.created_at, id: last.id }))
+ */
+export function pageOf<Row, Key>(rows: readonly Row[], size: number, keyOf: (last: Row) => Key): { shown: Row[]; next: Key | null } {
+  const shown = rows.slice(0, size)
+  const last = shown.at(-1)
+  return { shown, next: rows.length > size && last !== undefined ? keyOf(last) : null }
+}

@@ -31,7 +31,7 @@ import { HttpError } from '@/http/errors'
 import type { Queue } from '@/infra/queue'
 import type { Store } from '@/infra/store/store'
 import type { SocialDomain } from '@/schema'
-import { decodeCursor, encodeCursor } from '@/shared/cursor'
+import { decodeCursor, encodeCursor, pageOf } from '@/shared/cursor'
 
 /** Posts per page: a phone screen's worth twice over, and a compressed page well under 14 KB. */
 export const FEED_PAGE_SIZE = 20
@@ -454,15 +454,15 @@ export function createFeed(deps: FeedDeps) {
           .execute(),
         db.selectFrom('posts').select('comment_count').where('id', '=', postId).executeTakeFirst(),
       ])
-      const shown = rows.slice(0, COMMENTS_PAGE_SIZE).reverse()
+      // Newest first from the query; the thread reads oldest first, so the cursor is the oldest shown.
+      const { shown: newestFirst, next: earlierCursor } = pageOf(rows, COMMENTS_PAGE_SIZE, (oldest) => cursorOf({ id: oldest.id, at: oldest.created_at }))
+      const shown = newestFirst.reverse()
       const people = await authors.byIds(shown.map((row) => row.author_id))
       const comments = shown.flatMap((row): CommentCard[] => {
         const author = people.get(row.author_id)
         return author ? [{ id: row.id, body: row.body, createdAt: row.created_at, author, ownedByViewer: viewer?.id === row.author_id }] : []
       })
-      const oldest = shown[0]
-      const earlier = rows.length > COMMENTS_PAGE_SIZE && oldest
-      return { comments, commentCount: post?.comment_count ?? 0, earlierCursor: earlier ? cursorOf({ id: oldest.id, at: oldest.created_at }) : null }
+      return { comments, commentCount: post?.comment_count ?? 0, earlierCursor }
     },
 
     // --- Follows -------------------------------------------------------------------------------
@@ -529,10 +529,8 @@ export function createFeed(deps: FeedDeps) {
     /** Trending posts of the last 7 days, highest score first (refreshed every 15 minutes). */
     async trendingPage(viewer: Viewer | null, rawCursor?: string | null, limit = FEED_PAGE_SIZE): Promise<PostList> {
       const ranked = await trending.page(decodeRankCursor(rawCursor), limit)
-      const shown = ranked.slice(0, limit)
-      const posts = await postCards(shown.map((entry) => entry.id), viewer)
-      const last = shown.at(-1)
-      return { posts, nextCursor: ranked.length > limit && last ? encodeRankCursor(last) : null }
+      const { shown, next } = pageOf(ranked, limit, encodeRankCursor)
+      return { posts: await postCards(shown.map((entry) => entry.id), viewer), nextCursor: next }
     },
 
     /** A member's profile: who they are, their counts, whether the viewer follows them. Null for an unknown handle. */
@@ -556,9 +554,8 @@ export function createFeed(deps: FeedDeps) {
         limit: PROFILE_PAGE_SIZE + 1,
         delivery: 'all',
       })
-      const shown = entries.slice(0, PROFILE_PAGE_SIZE)
-      const posts = await postCards(shown.map((entry) => entry.id), viewer)
-      return { posts, nextCursor: entries.length > PROFILE_PAGE_SIZE ? cursorOf(shown.at(-1)) : null }
+      const { shown, next } = pageOf(entries, PROFILE_PAGE_SIZE, cursorOf)
+      return { posts: await postCards(shown.map((entry) => entry.id), viewer), nextCursor: next }
     },
 
     /** The follow button's state for a profile. */

@@ -15,6 +15,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Colour, FoundState, Pattern, ReportKind } from '@/features/finder/vocabulary'
 import { geographyPoint, latOf, lngOf, redisDistanceFor, type GeoIndex, type LatLng } from '@/features/finder/geo'
 import type { FinderDomain } from '@/schema'
+import { pageOf } from '@/shared/cursor'
 
 /** Twenty results fill a phone screen a few times over and keep the page small. */
 export const PAGE_SIZE = 20
@@ -196,8 +197,7 @@ interface NearbyRow {
 }
 
 function page(rows: NearbyRow[], via: NearbyPage['via']): NearbyPage {
-  const shown = rows.slice(0, PAGE_SIZE)
-  const last = shown.at(-1)
+  const { shown, next } = pageOf(rows, PAGE_SIZE, (last) => ({ distanceM: last.distance_m, id: last.id }))
   return {
     reports: shown.map((row) => ({
       id: row.id,
@@ -212,7 +212,7 @@ function page(rows: NearbyRow[], via: NearbyPage['via']): NearbyPage {
       point: { lat: row.lat, lng: row.lng },
       distanceM: row.distance_m,
     })),
-    nextCursor: rows.length > PAGE_SIZE && last ? { distanceM: last.distance_m, id: last.id } : null,
+    nextCursor: next,
     via,
   }
 }

@@ -26,7 +26,7 @@ import type { MemorialRow, Visibility } from '@/features/memorials/tables'
 import { VISIBILITIES } from '@/features/memorials/tables'
 import type { Cdn } from '@/infra/cdn'
 import type { MemorialsDomain } from '@/schema'
-import { decodeCursor, encodeCursor } from '@/shared/cursor'
+import { decodeCursor, encodeCursor, pageOf } from '@/shared/cursor'
 
 /** Long enough for "Sir Reginald Fluffington III, Duke of the Sofa"; the page heading stays one or two lines. */
 export const NAME_MAX = 80
@@ -296,10 +296,8 @@ export function createMemorials({ db, media, cdn, pageCache }: Deps) {
         .orderBy('id', 'desc')
         .limit(WALL_PAGE_SIZE + 1)
         .execute()
-      const shown = rows.slice(0, WALL_PAGE_SIZE)
-      const last = shown.at(-1)
-      const more = rows.length > WALL_PAGE_SIZE && last
-      return { memorials: shown.map(memorialOf), nextCursor: more ? encodeCursor({ at: last.created_at, id: last.id }) : null }
+      const { shown, next } = pageOf(rows, WALL_PAGE_SIZE, (last) => encodeCursor({ at: last.created_at, id: last.id }))
+      return { memorials: shown.map(memorialOf), nextCursor: next }
     },
 
     /** The memorials someone made, newest first, whatever their visibility. */

@@ -7,7 +7,7 @@ import { sql, type Kysely } from 'kysely'
 import type { NotificationRow } from '@/features/notifications/tables'
 import { CHANGED_MARK, markChanged, nearKey, type Store } from '@/infra/store/store'
 import type { AccountsDomain } from '@/schema'
-import { decodeCursor, encodeCursor } from '@/shared/cursor'
+import { decodeCursor, encodeCursor, pageOf } from '@/shared/cursor'
 
 /** Enough to fill a phone screen twice; more comes with "Older notifications". */
 export const NOTIFICATIONS_PAGE_SIZE = 20
@@ -105,10 +105,8 @@ export function createNotifications(db: Kysely<AccountsDomain>, store: Store, { 
         .orderBy('id', 'desc')
         .limit(NOTIFICATIONS_PAGE_SIZE + 1)
         .execute()
-      const shown = rows.slice(0, NOTIFICATIONS_PAGE_SIZE)
-      const last = shown.at(-1)
-      const more = rows.length > NOTIFICATIONS_PAGE_SIZE && last
-      return { notifications: shown, nextCursor: more ? encodeCursor({ at: last.created_at, id: String(last.id) }) : null }
+      const { shown, next } = pageOf(rows, NOTIFICATIONS_PAGE_SIZE, (last) => encodeCursor({ at: last.created_at, id: String(last.id) }))
+      return { notifications: shown, nextCursor: next }
     },
 
     /** For the header on every page, so cached; exact after `notify` and `markAllRead`. */
