@@ -2,6 +2,7 @@ import type { MediaPicture, UploadErrors } from '@/features/media/service'
 import { ALT_MAX } from '@/features/media/service'
 import { Field } from '@views/components/field'
 import { Picture } from '@views/components/picture'
+import { PhotoField } from '@views/components/photo-field'
 
 export interface ProfilePhotoProps {
   /** The current photo, or null when there is none yet. */
@@ -24,7 +25,6 @@ export const PROFILE_PHOTO_ID = 'profile-photo'
  * phone spends its data sending 5 MB for nothing.
  */
 export function ProfilePhotoSection({ current, values, errors, maxBytes }: ProfilePhotoProps): JSX.Element {
-  const megabytes = Math.floor(maxBytes / (1024 * 1024))
   return (
     <section id={PROFILE_PHOTO_ID} class="profile-photo" aria-labelledby="profile-photo-heading">
       <h2 id="profile-photo-heading">Profile photo</h2>
@@ -41,15 +41,7 @@ export function ProfilePhotoSection({ current, values, errors, maxBytes }: Profi
         hx-boost="false"
         data-upload-progress={PROFILE_PHOTO_ID}
       >
-        <Field
-          name="photo"
-          label={current ? 'New photo' : 'Photo'}
-          type="file"
-          accept="image/*"
-          error={errors.photo}
-          hint={`A JPEG, PNG, WebP or AVIF photo, up to ${megabytes} MB.`}
-          required
-        />
+        <PhotoField name="photo" label={current ? 'New photo' : 'Photo'} error={errors.photo} maxBytes={maxBytes} required />
         <Field
           name="alt"
           label="Describe the photo"

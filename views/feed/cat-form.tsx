@@ -3,6 +3,7 @@ import { ALT_MAX } from '@/features/media/service'
 import { Field } from '@views/components/field'
 import { Picture } from '@views/components/picture'
 import { UploadProgressScript } from '@views/feed/pages'
+import { PhotoField } from '@views/components/photo-field'
 
 /** The id of the form's section: what static/upload-progress.js swaps when the form is refused. */
 export const CAT_FORM_ID = 'cat-form'
@@ -26,7 +27,6 @@ export interface CatFormProps {
 /** Adding or editing a cat: a multipart form (works with JavaScript off), sent with progress when it is on. */
 export function CatForm({ cat, values, errors, maxBytes }: CatFormProps): JSX.Element {
   const action = cat ? `/cats/${cat.id}` : '/cats'
-  const megabytes = Math.floor(maxBytes / (1024 * 1024))
   return (
     <section id={CAT_FORM_ID}>
       {cat?.photo ? <Picture picture={cat.photo} sizes="160px" class="cat-photo" /> : ''}
@@ -35,7 +35,7 @@ export function CatForm({ cat, values, errors, maxBytes }: CatFormProps): JSX.El
         <Field name="breed" label="Breed" value={values.breed} error={errors.breed} hint="Optional, e.g. “Maine Coon” or “moggy”." maxlength={CAT_BREED_MAX} />
         <Field name="colours" label="Colours" value={values.colours} error={errors.colours} hint="Optional, e.g. “ginger and white”." maxlength={CAT_COLOURS_MAX} />
         <Field name="birthday" label="Birthday" type="date" value={values.birthday} error={errors.birthday} hint="Optional; a guess is fine." />
-        <Field name="photo" label={cat?.photo ? 'New photo' : 'Photo'} type="file" accept="image/*" error={errors.photo} hint={`Optional. JPEG, PNG, WebP or AVIF, up to ${megabytes} MB.`} />
+        <PhotoField name="photo" label={cat?.photo ? 'New photo' : 'Photo'} error={errors.photo} maxBytes={maxBytes} />
         <Field name="alt" label="Describe the photo" value={values.alt} error={errors.alt} hint="For people who can’t see it. Required with a photo." maxlength={ALT_MAX} />
         <progress class="upload-progress" max="100" value="0" aria-label="Upload progress" hidden></progress>
         <p class="upload-status" role="status"></p>

@@ -3,6 +3,7 @@ import { POST_PHOTOS_MAX, type PostErrors } from '@/features/feed/service'
 import { ALT_MAX } from '@/features/media/service'
 import { Field } from '@views/components/field'
 import { TextArea } from '@views/components/text-area'
+import { PhotoField } from '@views/components/photo-field'
 
 /** The id of the composer: what static/upload-progress.js swaps when a post is refused. */
 export const COMPOSER_ID = 'post-composer'
@@ -29,7 +30,6 @@ export interface PostFormProps {
  * it with a progress bar (htmx's fetch reports none), so htmx leaves it alone (`hx-boost="false"`).
  */
 export function PostForm({ values, errors, cats, maxChars, maxBytes }: PostFormProps): JSX.Element {
-  const megabytes = Math.floor(maxBytes / (1024 * 1024))
   const photoProblem = errors.photos || Object.keys(errors).some((field) => /^(photo|alt)\d$/.test(field))
   const slots = Array.from({ length: POST_PHOTOS_MAX }, (_, i) => i + 1)
   return (
@@ -49,7 +49,7 @@ export function PostForm({ values, errors, cats, maxChars, maxBytes }: PostFormP
           {slots.map((slot) => (
             <fieldset class="photo-slot">
               <legend safe>{`Photo ${slot}`}</legend>
-              <Field name={`photo${slot}`} label={`Photo ${slot}`} type="file" accept="image/*" error={errors[`photo${slot}`]} hint={`JPEG, PNG, WebP or AVIF, up to ${megabytes} MB.`} />
+              <PhotoField name={`photo${slot}`} label={`Photo ${slot}`} error={errors[`photo${slot}`]} maxBytes={maxBytes} />
               <Field
                 name={`alt${slot}`}
                 label={`Describe photo ${slot}`}

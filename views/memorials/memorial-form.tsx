@@ -13,6 +13,7 @@ import type { Visibility } from '@/features/memorials/tables'
 import { assetUrl } from '@/http/assets'
 import { Field } from '@views/components/field'
 import { Picture } from '@views/components/picture'
+import { PhotoField } from '@views/components/photo-field'
 
 /** What the form shows: the memorial's values, or what the person typed. */
 export interface MemorialFormValues {
@@ -66,7 +67,6 @@ export function MemorialFormPage(props: MemorialFormProps & { gallery?: JSX.Elem
 
 export function MemorialForm({ memorial, values, errors, cover, maxBytes }: MemorialFormProps): JSX.Element {
   const action = memorial ? `/memorials/${memorial.slug}/edit` : '/memorials'
-  const megabytes = Math.floor(maxBytes / (1024 * 1024))
   const problems = Object.values(errors).filter(Boolean)
   return (
     <div id={MEMORIAL_FORM_ID}>
@@ -97,14 +97,7 @@ export function MemorialForm({ memorial, values, errors, cover, maxBytes }: Memo
           ) : (
             ''
           )}
-          <Field
-            name="cover"
-            label={cover ? 'A new cover photo' : 'Photo'}
-            type="file"
-            accept="image/*"
-            error={errors.cover}
-            hint={`Optional. A JPEG, PNG, WebP or AVIF photo, up to ${megabytes} MB.`}
-          />
+          <PhotoField name="cover" label={cover ? 'A new cover photo' : 'Photo'} error={errors.cover} maxBytes={maxBytes} />
           <Field
             name="cover_alt"
             label="Describe the photo"
@@ -257,7 +250,6 @@ export const GALLERY_ID = 'gallery-editor'
 
 /** The edit page's gallery: the photos with a remove button each, and a form to add one. */
 export function GalleryEditor({ memorial, photos, values, errors, maxBytes }: GalleryProps): JSX.Element {
-  const megabytes = Math.floor(maxBytes / (1024 * 1024))
   return (
     <section id={GALLERY_ID} class="gallery-editor" aria-labelledby="gallery-editor-heading">
       <h2 id="gallery-editor-heading">Photos</h2>
@@ -279,7 +271,7 @@ export function GalleryEditor({ memorial, photos, values, errors, maxBytes }: Ga
       )}
       {photos.length < GALLERY_MAX ? (
         <form class="stack" method="post" action={`/memorials/${memorial.slug}/photos`} enctype="multipart/form-data" hx-boost="false" data-upload-progress={GALLERY_ID}>
-          <Field name="photo" label="Add a photo" type="file" accept="image/*" error={errors.photo} hint={`A JPEG, PNG, WebP or AVIF photo, up to ${megabytes} MB.`} required />
+          <PhotoField name="photo" label="Add a photo" error={errors.photo} maxBytes={maxBytes} required />
           <Field name="alt" label="Describe the photo" value={values.alt} error={errors.alt} hint="For people who can’t see it." required maxlength={ALT_MAX} />
           <progress class="upload-progress" max="100" value="0" aria-label="Upload progress" hidden></progress>
           <p class="upload-status" role="status"></p>
