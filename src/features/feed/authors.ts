@@ -6,7 +6,8 @@
  */
 import type { Accounts, PublicProfile } from '@/features/accounts/service'
 import type { Media, MediaPicture } from '@/features/media/service'
-import { nearKey, type Store } from '@/infra/store/store'
+import { nearRecords } from '@/infra/store/near-records'
+import type { Store } from '@/infra/store/store'
 
 export interface Author {
   id: string
@@ -17,9 +18,6 @@ export interface Author {
 
 /** A renamed member or a new avatar shows within a minute; no write elsewhere has to know about this cache. */
 const AUTHOR_TTL_SECONDS = 60
-
-// Near copies: every post on every page names its author, so busy instances keep them in memory.
-const authorKey = (id: string) => nearKey(`feed:author:${id}`)
 
 export function createAuthors({ accounts, media, store }: { accounts: Accounts; media: Media; store: Store }) {
   async function lookUp(ids: string[]): Promise<Author[]> {
@@ -33,25 +31,12 @@ export function createAuthors({ accounts, media, store }: { accounts: Accounts; 
     }))
   }
 
+  // Near copies: every post on every page names its author, so busy instances keep them in memory.
+  const kept = nearRecords({ store, name: 'feed:author', ttlSeconds: AUTHOR_TTL_SECONDS, load: lookUp, idOf: (author) => author.id })
+
   return {
     /** Authors by id; ids that name nobody (a deleted account) are left out. */
-    async byIds(ids: readonly string[]): Promise<Map<string, Author>> {
-      const wanted = [...new Set(ids)]
-      const cached = await Promise.all(wanted.map((id) => store.getNear(authorKey(id))))
-      const found = new Map<string, Author>()
-      const missing: string[] = []
-      wanted.forEach((id, i) => {
-        const json = cached[i]
-        if (json) found.set(id, JSON.parse(json) as Author)
-        else missing.push(id)
-      })
-      if (missing.length > 0) {
-        const looked = await lookUp(missing)
-        await Promise.all(looked.map((author) => store.set(authorKey(author.id), JSON.stringify(author), AUTHOR_TTL_SECONDS)))
-        for (const author of looked) found.set(author.id, author)
-      }
-      return found
-    },
+    byIds: (ids: readonly string[]): Promise<Map<string, Author>> => kept.byIds(ids),
   }
 }
 

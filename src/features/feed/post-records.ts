@@ -11,7 +11,8 @@
  */
 import type { Kysely } from 'kysely'
 import { jsonArrayFrom } from 'kysely/helpers/postgres'
-import { CHANGED_MARK, markChanged, nearKey, type Store } from '@/infra/store/store'
+import { nearRecords } from '@/infra/store/near-records'
+import type { Store } from '@/infra/store/store'
 import type { SocialDomain } from '@/schema'
 
 export interface PostRecord {
@@ -27,8 +28,6 @@ export interface PostRecord {
 
 /** The minute of the seed's feed cache; writes to the post itself never wait for it. */
 const POST_RECORD_SECONDS = 60
-
-const recordKey = (id: number) => nearKey(`feed:post:${id}`)
 
 export function createPostRecords(db: Kysely<SocialDomain>, store: Store) {
   /** The posts among `ids` that exist, from PostgreSQL: one query with their photos and cats. */
@@ -61,27 +60,7 @@ export function createPostRecords(db: Kysely<SocialDomain>, store: Store) {
     }))
   }
 
-  return {
-    async byIds(ids: readonly number[]): Promise<Map<number, PostRecord>> {
-      const kept = await Promise.all(ids.map((id) => store.getNear(recordKey(id))))
-      const found = new Map<number, PostRecord>()
-      const missing: number[] = []
-      ids.forEach((id, i) => {
-        const json = kept[i]
-        if (json && json !== CHANGED_MARK) found.set(id, revive(json))
-        else missing.push(id)
-      })
-      if (missing.length === 0) return found
-      const read = await fromPostgres(missing)
-      // setIfAbsent: a change marked since this read must win over it.
-      await Promise.all(read.map((record) => store.setIfAbsent(recordKey(record.id), JSON.stringify(record), POST_RECORD_SECONDS)))
-      for (const record of read) found.set(record.id, record)
-      return found
-    },
-
-    /** After a write to these posts is committed: readers go to PostgreSQL until they keep it anew. */
-    changed: (ids: readonly number[]) => markChanged(store, ids.map(recordKey), POST_RECORD_SECONDS),
-  }
+  return nearRecords({ store, name: 'feed:post', ttlSeconds: POST_RECORD_SECONDS, load: fromPostgres, idOf: (record) => record.id, revive })
 }
 
 function revive(json: string): PostRecord {

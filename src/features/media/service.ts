@@ -34,7 +34,8 @@ import type { MediaRow } from '@/features/media/tables'
 import type { Blobs } from '@/infra/blobs'
 import type { Logger } from '@/infra/log'
 import { releaseFreeMemory } from '@/infra/native-memory'
-import { CHANGED_MARK, markChanged, nearKey, type Store } from '@/infra/store/store'
+import { nearRecords } from '@/infra/store/near-records'
+import type { Store } from '@/infra/store/store'
 import type { SocialDomain } from '@/schema'
 import { Semaphore } from '@/shared/semaphore'
 
@@ -136,25 +137,14 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
   }
 
   /** What pages show of photos, from near copies: the rows never change, they only go (`remove`). */
-  async function pictureRows(ids: readonly string[]): Promise<PictureRow[]> {
-    const cached = await Promise.all(ids.map((id) => store.getNear(pictureKey(id))))
-    const rows: PictureRow[] = []
-    const missing: string[] = []
-    ids.forEach((id, i) => {
-      const json = cached[i]
-      if (json && json !== CHANGED_MARK) rows.push(JSON.parse(json) as PictureRow)
-      else missing.push(id)
-    })
-    if (missing.length === 0) return rows
-    const found = await db
-      .selectFrom('media')
-      .select(['id', 'content_hash', 'width', 'height', 'dominant_colour', 'placeholder', 'alt'])
-      .where('id', 'in', missing)
-      .execute()
-    // setIfAbsent: a removal marked since this read must win over it.
-    await Promise.all(found.map((row) => store.setIfAbsent(pictureKey(row.id), JSON.stringify(row), PICTURE_CACHE_SECONDS)))
-    return [...rows, ...found]
-  }
+  const pictureRows = nearRecords({
+    store,
+    name: 'media:picture',
+    ttlSeconds: PICTURE_CACHE_SECONDS,
+    load: (ids: string[]): Promise<PictureRow[]> =>
+      db.selectFrom('media').select(['id', 'content_hash', 'width', 'height', 'dominant_colour', 'placeholder', 'alt']).where('id', 'in', ids).execute(),
+    idOf: (row) => row.id,
+  })
 
   /** Rows that use a content hash's objects. */
   async function usesOf(contentHash: string): Promise<number> {
@@ -300,8 +290,8 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
     async urlsFor(ids: readonly (string | null | undefined)[]): Promise<Map<string, MediaPicture>> {
       const wanted = [...new Set(ids)].filter((id): id is string => typeof id === 'string' && UUID.test(id))
       if (wanted.length === 0) return new Map()
-      const rows = await pictureRows(wanted)
-      return new Map(rows.map((row) => [row.id, pictureOf(row, blobs)]))
+      const rows = await pictureRows.byIds(wanted)
+      return new Map([...rows.values()].map((row) => [row.id, pictureOf(row, blobs)]))
     },
 
     /**
@@ -313,7 +303,7 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
       const wanted = [...new Set(ids)].filter((id) => UUID.test(id))
       if (wanted.length === 0) return 0
       // Marked before the rows go: a reader between the two cannot keep a photo that is gone.
-      await markChanged(store, wanted.map(pictureKey), PICTURE_CACHE_SECONDS)
+      await pictureRows.changed(wanted)
       const removed = await db
         .deleteFrom('media')
         .where('id', 'in', wanted)
@@ -413,7 +403,6 @@ function refuse(status: IntakeRejection['status'], errors: UploadErrors): Upload
 
 /** Pages show the same photos again and again; ten minutes keeps the popular ones near. */
 const PICTURE_CACHE_SECONDS = 600
-const pictureKey = (id: string) => nearKey(`media:picture:${id}`)
 
 type PictureRow = Pick<MediaRow, 'id' | 'content_hash' | 'width' | 'height' | 'dominant_colour' | 'placeholder' | 'alt'>
 

@@ -1,0 +1,60 @@
+/**
+ * Records read on many pages (a post's text and counts, an author, a photo), kept as near copies
+ * (src/infra/store/near-cache.ts) for a while and loaded in one batch for the ids no copy has.
+ * A write to a record calls `changed`, which marks its key (`markChanged`): readers go to the source
+ * until they keep it anew, and a reader that loaded the old record just before the write cannot put
+ * it back (`setIfAbsent` refuses the mark).
+ *
+ * @example
+ * const posts = nearRecords({ store, name: 'feed:post', ttlSeconds: 60, load: postsFromPostgres, idOf: (post) => post.id })
+ * const found = await posts.byIds([41, 42])   // Map: id → record; ids the source doesn't have are absent
+ * await posts.changed([42])                    // after the like is committed
+ */
+import { CHANGED_MARK, markChanged, nearKey, type Store } from '@/infra/store/store'
+
+export interface NearRecordsOptions<Id extends string | number, Record> {
+  store: Store
+  /** Names the records in their keys, e.g. `feed:post` → `near:feed:post:<id>`. */
+  name: string
+  ttlSeconds: number
+  /** The records among `ids` that exist, from their source, in one batch. */
+  load: (ids: Id[]) => Promise<Record[]>
+  idOf: (record: Record) => Id
+  /** Turns a kept record back from JSON (dates come back as strings); the parsed JSON by default. */
+  revive?: (json: string) => Record
+}
+
+export function nearRecords<Id extends string | number, Record>({
+  store,
+  name,
+  ttlSeconds,
+  load,
+  idOf,
+  revive = (json) => JSON.parse(json) as Record,
+}: NearRecordsOptions<Id, Record>) {
+  const keyOf = (id: Id) => nearKey(`${name}:${id}`)
+
+  return {
+    async byIds(ids: readonly Id[]): Promise<Map<Id, Record>> {
+      const wanted = [...new Set(ids)]
+      const kept = await Promise.all(wanted.map((id) => store.getNear(keyOf(id))))
+      const found = new Map<Id, Record>()
+      const missing: Id[] = []
+      wanted.forEach((id, i) => {
+        const json = kept[i]
+        if (json && json !== CHANGED_MARK) found.set(id, revive(json))
+        else missing.push(id)
+      })
+      if (missing.length === 0) return found
+      const loaded = await load(missing)
+      await Promise.all(loaded.map((record) => store.setIfAbsent(keyOf(idOf(record)), JSON.stringify(record), ttlSeconds)))
+      for (const record of loaded) found.set(idOf(record), record)
+      return found
+    },
+
+    /** After a write to these records: readers go to the source until they keep them anew. */
+    changed: (ids: readonly Id[]) => markChanged(store, ids.map(keyOf), ttlSeconds),
+  }
+}
+
+export type NearRecords<Id extends string | number, Record> = ReturnType<typeof nearRecords<Id, Record>>
