@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import type { Viewer } from '@/features/accounts/viewer'
 import type { MediaPicture } from '@/features/media/service'
 import { htmlResponse, type EncodedHtml } from '@/http/html-response'
-import { Layout, type PageMeta } from '@views/layout/layout'
+import { Layout, type LayoutProps, type PageMeta } from '@views/layout/layout'
 
 /** What the render helpers need to know about the request. Routes get it from the session plugin. */
 export interface RenderContext {
@@ -48,9 +48,9 @@ export async function page(ctx: RenderContext, view: PageView): Promise<Response
   if (view.fragment && isPartial(ctx.request)) {
     return htmlResponse(ctx.request, await view.fragment(), { status, headers: { ...view.headers, 'Cache-Control': PRIVATE } })
   }
-  const { main, fragment: _fragment, publicCache, headers, status: _status, ...meta } = view
+  const { publicCache, headers } = view
   const [unreadCount, avatar] = ctx.viewer ? await Promise.all([ctx.unreadCount(), ctx.avatar?.() ?? null]) : [0, null]
-  const html = await Layout({ ...meta, viewer: ctx.viewer, unreadCount, avatar, children: await main })
+  const html = await wholePage(view, { viewer: ctx.viewer, unreadCount, avatar })
   const shareable = publicCache && !ctx.viewer && status === 200
   if (!shareable) return htmlResponse(ctx.request, html, { status, headers: { ...headers, 'Cache-Control': PRIVATE } })
   return (await sharedPageResponse(ctx.request, { etag: etagOf(html), html: async () => html }, publicCache, headers))!
@@ -85,9 +85,8 @@ export async function versionedPage(
   if (kept && kept.version === version && kept.shows === shows) return personalResponse(ctx.request, kept)
 
   const fresh = await render(version)
-  const { main, fragment: _fragment, publicCache: _publicCache, headers: _headers, status: _status, ...meta } = fresh.view
   const avatar = (await ctx.avatar?.()) ?? null
-  const html = await Layout({ ...meta, viewer, unreadCount, avatar, children: await main })
+  const html = await wholePage(fresh.view, { viewer, unreadCount, avatar })
   const made: PersonalPage = { version: fresh.version, shows, page: { html } }
   keepNewest(personalPages, PERSONAL_PAGES_KEPT, viewer.id, made)
   return personalResponse(ctx.request, made)
@@ -113,9 +112,14 @@ export interface SharedPage {
  * keep (e.g. in the Store) and answer later with `sharedPageResponse`, rendering nothing then.
  */
 export async function renderSharedPage(view: PageView): Promise<SharedPage> {
-  const { main, fragment: _fragment, publicCache: _publicCache, headers: _headers, status: _status, ...meta } = view
-  const html = await Layout({ ...meta, viewer: null, unreadCount: 0, children: await main })
+  const html = await wholePage(view, { viewer: null, unreadCount: 0 })
   return { html, etag: etagOf(html) }
+}
+
+/** A view's main content inside the layout, with the header of `header`'s viewer. */
+async function wholePage(view: PageView, header: Pick<LayoutProps, 'viewer' | 'unreadCount' | 'avatar'>): Promise<string> {
+  const { main, fragment: _fragment, publicCache: _publicCache, headers: _headers, status: _status, ...meta } = view
+  return Layout({ ...meta, ...header, children: await main })
 }
 
 /**
