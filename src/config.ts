@@ -258,7 +258,7 @@ function finderConfig(read: Reader): FinderConfig {
     alertRadiusMaxKm: read.int('ALERT_RADIUS_MAX_KM', 25, 1, 200),
     mapTileUrl: mapTileUrl === 'off' ? null : mapTileUrl,
     mapAttribution: read.str('MAP_ATTRIBUTION', '© OpenStreetMap contributors'),
-    nearbyPath: read.oneOf('FINDER_NEARBY_PATH', ['redis', 'postgis'], 'postgis'),
+    nearbyPath: read.oneOf('FINDER_NEARBY_PATH', ['redis', 'postgis'], 'redis'),
     // A family with three cats and a neighbour's may report five in a day; a spammer wants hundreds.
     reportRateLimit: { attempts: read.int('FINDER_REPORT_RATE_LIMIT', 10, 1, 100_000), windowSeconds: 86_400 },
     // A searcher walking the streets logs a "not seen here" every few minutes at most.

@@ -7,7 +7,7 @@
 import { describe, expect, test } from 'bun:test'
 import { Geodesic } from 'geographiclib-geodesic'
 import { sql } from 'kysely'
-import { geographyPoint, type LatLng } from '@/features/finder/geo'
+import { geographyPoint, sphereDistanceM, type LatLng } from '@/features/finder/geo'
 import { createNearbyListCache } from '@/features/finder/list-cache'
 import { nearestReportsQuery, type NearbyPath, type NearbySearch } from '@/features/finder/search'
 import { areasContainingQuery } from '@/features/notifications/alert-areas'
@@ -136,6 +136,60 @@ describe('nearby search against GeographicLib', () => {
 
 })
 
+describe('one reckoning of distance for both paths', () => {
+  test('sphereDistanceM is PostGIS’s `<->` (to far below the cursors’ micrometre)', async () => {
+    const next = random(7)
+    const pairs = Array.from({ length: 2000 }, () => {
+      const from = { lat: next() * 160 - 80, lng: next() * 360 - 180 }
+      return { from, to: { lat: from.lat + (next() - 0.5) * 0.4, lng: wrapLng(from.lng + (next() - 0.5) * 0.6) } }
+    })
+    const column = (pick: (pair: (typeof pairs)[number]) => number) => sql`${`{${pairs.map(pick).join(',')}}`}::float8[]`
+    const { rows } = await sql<{ distance: number }>`
+      select ST_SetSRID(ST_MakePoint(from_lng, from_lat), 4326)::geography <-> ST_SetSRID(ST_MakePoint(to_lng, to_lat), 4326)::geography as distance
+      from unnest(${column((pair) => pair.from.lat)}, ${column((pair) => pair.from.lng)}, ${column((pair) => pair.to.lat)}, ${column((pair) => pair.to.lng)})
+        with ordinality as pair(from_lat, from_lng, to_lat, to_lng, n)
+      order by n`.execute(db)
+    const worst = Math.max(...pairs.map((pair, i) => Math.abs(sphereDistanceM(pair.from, pair.to) - rows[i]!.distance)))
+    expect(worst).toBeLessThan(1e-7)
+  })
+
+  test('a list paged by one path and continued by the other neither repeats nor skips reports that share a point', async () => {
+    // Three public points with twenty reports each: a page boundary falls inside a group of equal distances.
+    const center = { lat: -41.2865, lng: 174.7762 }
+    const points = [0.004, 0.009, 0.013].map((dLat) => ({ lat: center.lat + dLat, lng: center.lng + dLat / 2 }))
+    const reporter = '00000000-0000-4000-8000-000000000003'
+    await db
+      .insertInto('lost_cats')
+      .values(
+        points.flatMap((point) =>
+          Array.from({ length: 20 }, () => ({
+            reporter_id: reporter, kind: 'lost' as const, found_state: null, name: 'Shared', pattern: 'tabby' as const, sex: 'unknown' as const,
+            neutered: 'unknown' as const, age_band: 'unknown' as const, microchipped: 'unknown' as const, collar: 'unknown' as const,
+            last_seen_at: new Date(), exact_point: geographyPoint(point), public_point: geographyPoint(point), place_label: 'shared point',
+          })),
+        ),
+      )
+      .execute()
+    await finder.reindexGeo()
+    const search = { center, radiusM: 3000 }
+    const straight = (await everyPage(search, 'redis')).map((report) => report.id)
+    expect(straight).toHaveLength(60)
+    expect((await everyPage(search, 'postgis')).map((report) => report.id)).toEqual(straight)
+    for (const firstVia of ['redis', 'postgis'] as const) {
+      const ids: string[] = []
+      let cursor: NearbySearch['cursor'] = null
+      let via: NearbyPath = firstVia
+      do {
+        const page = await finder.search.activeNear({ ...search, cursor }, via)
+        ids.push(...page.reports.map((report) => report.id))
+        cursor = page.nextCursor
+        via = via === 'redis' ? 'postgis' : 'redis'
+      } while (cursor)
+      expect({ firstVia, ids }).toEqual({ firstVia, ids: straight })
+    }
+  })
+})
+
 describe('the Redis GEO index and the query plans', () => {
   test('the Redis index follows reports: added when published, moved with their place, removed when closed', async () => {
     await finder.rebuildGeoIndex()
@@ -157,6 +211,32 @@ describe('the Redis GEO index and the query plans', () => {
     // Nothing of it is left in the index itself either (not only filtered out by the re-check).
     const members = await ctx.infra.store.geosearch('finder:geo:active', 151.1, -33.9, 1000)
     expect(members.some((hit) => hit.member.startsWith(saved.id))).toBe(false)
+  })
+
+  test('the Redis path shows reports from their kept cards, and a change through the service shows at once', async () => {
+    await finder.rebuildGeoIndex()
+    const reporter = '00000000-0000-4000-8000-000000000004'
+    const input = (name: string) => ({
+      kind: 'lost', foundState: '', name, colours: [], pattern: 'solid', breed: '', sex: '', neutered: '', ageBand: '',
+      microchipped: '', microchipNumber: '', collar: '', collarNote: '', lastSeenAt: new Date(Date.now() - 3600_000).toISOString().slice(0, 16),
+      timezoneOffset: '0', description: '', reward: '', place: { town: '', lat: '-37.8136', lng: '144.9631' },
+    })
+    const saved = await finder.reports.create(reporter, input('Pepper'), { files: [], alt: '' })
+    if (!saved.ok) throw new Error('could not publish')
+    const nameVia = async (via: NearbyPath) => {
+      const page = await finder.search.activeNear({ center: { lat: -37.8136, lng: 144.9631 }, radiusM: 500 }, via)
+      return page.reports.find((report) => report.id === saved.id)?.name ?? null
+    }
+    expect(await nameVia('redis')).toBe('Pepper')
+    // Written behind the service's back: PostGIS sees it, the Redis path keeps showing its card (no SQL asked).
+    await db.updateTable('lost_cats').set({ name: 'Behind' }).where('id', '=', saved.id).execute()
+    expect(await nameVia('postgis')).toBe('Behind')
+    expect(await nameVia('redis')).toBe('Pepper')
+    // Through the service, the card is marked changed: the very next search shows the edit, then the close.
+    await finder.reports.update(reporter, saved.id, input('Salt'), { files: [], alt: '' })
+    expect(await nameVia('redis')).toBe('Salt')
+    await finder.reports.setStatus(reporter, saved.id, { status: 'reunited', happyNote: '' })
+    expect(await nameVia('redis')).toBeNull()
   })
 
   test('filtered pages agree between the paths', async () => {

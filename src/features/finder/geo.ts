@@ -3,11 +3,13 @@
  * geohash cells (for the nearby-list cache), SQL for points, and the Redis GEO index of active
  * reports that serves the hot "nearby" query.
  *
- * Distances, and which side of a radius a report falls, are always decided by PostGIS: ST_DWithin on
- * the WGS84 ellipsoid for "within", and `<->` (great circle on PostGIS's mean-radius sphere) for
- * "nearest first" and the distance shown. The Redis index only narrows the candidates; PostgreSQL
- * re-checks every one of them with the same functions, so both paths return the same reports.
+ * Distances, and which side of a radius a report falls, are PostGIS's: ST_DWithin on the WGS84
+ * ellipsoid for "within", and `<->` (great circle on PostGIS's mean-radius sphere) for "nearest
+ * first" and the distance shown. The Redis index only narrows the candidates; `sphereDistanceM` and
+ * `withinOnEllipsoid` re-check them with PostGIS's own formulas (liblwgeom's sphere_distance, and
+ * GeographicLib's geodesic, which PostGIS calls for the ellipsoid), so both paths return the same reports.
  */
+import { Geodesic } from 'geographiclib-geodesic'
 import { sql, type RawBuilder } from 'kysely'
 import type { Logger } from '@/infra/log'
 import type { Store } from '@/infra/store/store'
@@ -55,6 +57,51 @@ export function round(value: number, decimals: number): number {
 /** Distances shown to people: kilometres with one decimal ("2.4 km"). */
 export function shownKm(metres: number): string {
   return `${(Math.round(metres / 100) / 10).toFixed(1)} km`
+}
+
+// ---------------------------------------------------------------------------------------------------
+// Distances as PostGIS reckons them
+
+/** WGS84 as PostGIS takes it for SRID 4326: the semi-axes, and the mean radius of its sphere. */
+const WGS84_A = 6_378_137
+const WGS84_B = WGS84_A * (1 - 1 / 298.257223563)
+/** liblwgeom's spheroid_init: the sphere `<->` measures on. */
+const POSTGIS_SPHERE_RADIUS_M = (2 * WGS84_A + WGS84_B) / 3
+/** liblwgeom (lwgeodetic.h): points this close, in radians, are one point. */
+const SAME_POINT_RADIANS = 5e-14
+const wgs84 = Geodesic.WGS84
+
+/**
+ * PostGIS's `from <-> to` for geography points, in metres: liblwgeom's sphere_distance, operation
+ * for operation, so it agrees with PostgreSQL's to the last bit where both use the same libm
+ * (glibc: checked by tests/integration/finder-geo.test.ts) and to ~1e-9 m elsewhere (PGlite's).
+ */
+export function sphereDistanceM(from: LatLng, to: LatLng): number {
+  const [sLat, sLon, eLat, eLon] = [radians(from.lat), radians(from.lng), radians(to.lat), radians(to.lng)]
+  if (Math.abs(sLat - eLat) <= SAME_POINT_RADIANS && Math.abs(sLon - eLon) <= SAME_POINT_RADIANS) return 0
+  const dLon = eLon - sLon
+  const cosDLon = Math.cos(dLon)
+  const [cosLatE, sinLatE, cosLatS, sinLatS] = [Math.cos(eLat), Math.sin(eLat), Math.cos(sLat), Math.sin(sLat)]
+  const a1 = (cosLatE * Math.sin(dLon)) ** 2
+  const a2 = (cosLatS * sinLatE - sinLatS * cosLatE * cosDLon) ** 2
+  const b = sinLatS * sinLatE + cosLatS * cosLatE * cosDLon
+  return POSTGIS_SPHERE_RADIUS_M * Math.atan2(Math.sqrt(a1 + a2), b)
+}
+
+/** liblwgeom's deg2rad, in its order of operations. */
+function radians(degrees: number): number {
+  return (Math.PI * degrees) / 180.0
+}
+
+/**
+ * PostGIS's `ST_DWithin(from, to, radiusM)` for geography points (on the ellipsoid), given their
+ * `sphereDistanceM`: like liblwgeom, it trusts the sphere well inside the radius (the two differ by
+ * under 0.6 %) and asks the geodesic only near the edge.
+ */
+export function withinOnEllipsoid(from: LatLng, to: LatLng, radiusM: number, sphereM: number): boolean {
+  if (sphereM < 0.95 * radiusM) return true
+  if (sphereM > 1.05 * radiusM) return false
+  return wgs84.Inverse(from.lat, from.lng, to.lat, to.lng).s12! <= radiusM
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -166,9 +213,8 @@ const READY_TRUST_MS = 5000
 
 /** Redis refuses points beyond Web Mercator's latitude limit; areas reaching past it use PostGIS. */
 const REDIS_LAT_LIMIT = 85.05112878
-/** Redis's sphere (src/geohash_helper.c) and PostGIS's mean-radius sphere (for `<->`). */
+/** Redis's sphere (src/geohash_helper.c). */
 const REDIS_EARTH_RADIUS_M = 6372797.560856
-const POSTGIS_SPHERE_RADIUS_M = 6371008.7714
 /**
  * How much wider Redis must search so that no report within `radius` on the ellipsoid is missed:
  * Redis's great circle is at most ~0.6 % longer than the geodesic (north–south near the equator,
@@ -178,9 +224,10 @@ const POSTGIS_SPHERE_RADIUS_M = 6371008.7714
 export const OVERFETCH_FACTOR = 1.01
 export const OVERFETCH_MARGIN_M = 2
 
-/** A candidate from the index: a report id and Redis's distance to it. */
+/** A candidate from the index: a report, its public point, and Redis's distance to it. */
 export interface GeoCandidate {
   id: string
+  point: LatLng
   redisDistanceM: number
 }
 
@@ -232,12 +279,16 @@ export function createGeoIndex(store: Store, log: Logger) {
 
     /**
      * The `count` reports nearest to `center` by Redis's reckoning within the over-fetched radius,
-     * nearest first. Redis's distances are proportional to PostGIS's `<->` up to 1 m of snapping, so
-     * the caller can tell whether the first n are surely the nearest n (see `redisDistanceFor`).
+     * nearest first, with their exact public points (from the member: Redis's own coordinates are
+     * snapped). Redis's distances are proportional to PostGIS's `<->` up to 1 m of snapping, so the
+     * caller can tell whether the first n are surely the nearest n (see `redisDistanceFor`).
      */
     async candidates(center: LatLng, radiusM: number, count: number): Promise<GeoCandidate[]> {
       const hits = await store.geosearch(GEO_KEY, center.lng, center.lat, this.searchedRadius(radiusM), count)
-      return hits.map((hit) => ({ id: hit.member.slice(0, hit.member.indexOf('|')), redisDistanceM: hit.distanceM }))
+      return hits.map((hit) => {
+        const [id, lat, lng] = hit.member.split('|')
+        return { id: id!, point: { lat: Number(lat), lng: Number(lng) }, redisDistanceM: hit.distanceM }
+      })
     },
 
     /**

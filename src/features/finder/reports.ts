@@ -7,6 +7,7 @@ import type { Kysely, Selectable } from 'kysely'
 import type { Media, UploadErrors } from '@/features/media/service'
 import { geographyPoint, latOf, lngOf, type GeoIndex, type IndexedReport, type LatLng } from '@/features/finder/geo'
 import type { NearbyListCache } from '@/features/finder/list-cache'
+import type { ReportCards } from '@/features/finder/report-cards'
 import { checkReport, type ReportErrors, type ReportFacts, type ReportInput } from '@/features/finder/report-input'
 import type { EditedFact, LostCatsTable } from '@/features/finder/tables'
 import type { Place } from '@/features/finder/gazetteer'
@@ -82,6 +83,7 @@ export interface ReportsDeps {
   media: Media
   geoIndex: GeoIndex
   listCache: NearbyListCache
+  cards: ReportCards
   gridMetres: number
   /** Purges the CDN's copies of pages showing these tags. */
   purge: (tags: string[]) => Promise<void>
@@ -89,7 +91,7 @@ export interface ReportsDeps {
   announce: (reportId: string, news: ReportNews) => Promise<void>
 }
 
-export function createReports({ db, media, geoIndex, listCache, gridMetres, purge, announce }: ReportsDeps) {
+export function createReports({ db, media, geoIndex, listCache, cards, gridMetres, purge, announce }: ReportsDeps) {
   const publicColumns = [
     'id',
     'reporter_id',
@@ -153,8 +155,13 @@ export function createReports({ db, media, geoIndex, listCache, gridMetres, purg
     return { ok: true, ids }
   }
 
-  /** Tells every copy of the public picture about a change: GEO index, nearby lists, CDN. */
-  async function published(before: IndexedReport | null, after: IndexedReport | null): Promise<void> {
+  /**
+   * Tells every copy of the public picture about a change: search cards, GEO index, nearby lists,
+   * CDN. `created`: the report is new, so no card of it can be kept anywhere yet.
+   */
+  async function published(before: IndexedReport | null, after: IndexedReport | null, { created = false } = {}): Promise<void> {
+    // Cards first: from here on a search reads the report anew (for the cards' two minutes, from PostgreSQL).
+    if (!created) await cards.changed([(before ?? after)!.id])
     const moved = before && (!after || before.point.lat !== after.point.lat || before.point.lng !== after.point.lng)
     if (moved) await geoIndex.remove([before])
     if (after) await geoIndex.add([after])
@@ -202,7 +209,7 @@ export function createReports({ db, media, geoIndex, listCache, gridMetres, purg
           await media.remove(uploaded.ids, reporterId)
           throw error
         })
-      await published(null, { id: row.id, point: facts.public })
+      await published(null, { id: row.id, point: facts.public }, { created: true })
       await announce(row.id, 'reported')
       return { ok: true, id: row.id }
     },

@@ -2,18 +2,21 @@
  * "Reports near a place": active reports whose public point lies within a radius, nearest first,
  * keyset-paginated by (distance, id), with optional filters. Two paths return the same pages:
  *
+ * - Redis GEO (the default): GEOSEARCH over the index of active reports (src/features/finder/geo.ts)
+ *   names the nearest candidates in a small circle first, growing it until it surely holds the page
+ *   (Redis collects and sorts every member of the circle it is asked about, so asking for the whole
+ *   radius in a city would cost thousands of members a search). Each candidate is re-checked here
+ *   with PostGIS's own formulas (`withinOnEllipsoid`, `sphereDistanceM`) and shown from its card
+ *   (src/features/finder/report-cards.ts, kept near), so a search costs one Redis command and no
+ *   SQL. A circle too crowded to settle, or a filter too rare for the cards at hand, hands over to
+ *   PostGIS.
  * - PostGIS: `ST_DWithin` (ellipsoid) through the partial GiST index `idx_lost_cats_active_geo`,
  *   ordered by the KNN operator `<->` so the index hands over rows nearest first and stops at a page.
- * - Redis GEO: GEOSEARCH over the index of active reports (src/features/finder/geo.ts) names the
- *   candidates in a small circle first, growing it until it surely holds the page (Redis collects
- *   and sorts every member of the circle it is asked about, even with COUNT, so asking for the
- *   whole radius in a city would cost thousands of members a search); PostgreSQL re-checks exactly
- *   those ids with the very same conditions and order, by primary key. A circle too crowded to
- *   settle (more than MAX_CANDIDATES) hands over to PostGIS.
  */
 import { sql, type Kysely } from 'kysely'
 import type { Colour, FoundState, Pattern, ReportKind } from '@/features/finder/vocabulary'
-import { geographyPoint, latOf, lngOf, redisDistanceFor, type GeoIndex, type LatLng } from '@/features/finder/geo'
+import { geographyPoint, latOf, lngOf, redisDistanceFor, sphereDistanceM, withinOnEllipsoid, type GeoCandidate, type GeoIndex, type LatLng } from '@/features/finder/geo'
+import type { ReportCard, ReportCards } from '@/features/finder/report-cards'
 import type { FinderDomain } from '@/schema'
 import { pageOf } from '@/shared/cursor'
 
@@ -27,10 +30,27 @@ const FIRST_PROBE_M = 500
  * most 2× (4× the area) keeps it small.
  */
 const PROBE_GROWTH = 2
+/**
+ * Candidates asked of Redis at first: the page and its extra row four times over, which leaves room
+ * for reports sharing a public point and for those before the cursor on a next page. Each round
+ * that can't settle the page asks for four times as many, up to MAX_CANDIDATES.
+ */
+const FIRST_CANDIDATES = 4 * (PAGE_SIZE + 1)
+const CANDIDATE_GROWTH = 4
 /** More candidates than this in one circle (a dense city, a rare filter): a job for PostGIS's KNN. */
 const MAX_CANDIDATES = 1000
+/** Cards read at a time while filling a page; a filter that passes none of this many goes to PostGIS. */
+const CARD_BATCH = PAGE_SIZE + 1
+const MAX_CARDS_READ = 5 * CARD_BATCH
 /** Redis snaps each point to its 52-bit geohash (≤ 0.6 m): two points, both ends, and some slack. */
 const SNAP_MARGIN_M = 2
+/**
+ * Distances within this of a cursor's count as the cursor's own, and the id decides. The two paths
+ * reckon a distance with the same formula but possibly another libm (PGlite's differ by ~1e-9 m), and
+ * a page may come from either: reports sharing the cursor's public point must neither repeat nor go
+ * missing. Two different public points this close in distance from a centre never meet in practice.
+ */
+const CURSOR_TOLERANCE_M = 1e-6
 
 export interface NearbySearch {
   center: LatLng
@@ -97,7 +117,7 @@ export function decodeNearbyCursor(raw: string | null | undefined): NearbyCursor
  * sort); `with ties` keeps every report as far as the last one, so the outer order by (distance,
  * id) is exact even when reports share a public point (they do: one per grid cell).
  */
-export function nearestReportsQuery(db: Kysely<FinderDomain>, search: NearbySearch, onlyIds?: string[]) {
+export function nearestReportsQuery(db: Kysely<FinderDomain>, search: NearbySearch) {
   const center = geographyPoint(search.center)
   const distance = sql<number>`public_point <-> ${center}`
   const { cursor } = search
@@ -119,49 +139,86 @@ export function nearestReportsQuery(db: Kysely<FinderDomain>, search: NearbySear
     ])
     .where('status', '=', 'active')
     .where(sql<boolean>`ST_DWithin(public_point, ${center}, ${search.radiusM})`)
-    .$if(onlyIds !== undefined, (query) => query.where('id', 'in', onlyIds!))
     .$if(search.kind !== undefined, (query) => query.where('kind', '=', search.kind!))
     .$if(search.colour !== undefined, (query) => query.where(sql<boolean>`${search.colour!} = any(colours)`))
     .$if(search.pattern !== undefined, (query) => query.where('pattern', '=', search.pattern!))
     .$if(search.seenSince !== undefined, (query) => query.where('last_seen_at', '>=', search.seenSince!))
     .$if(Boolean(cursor), (query) =>
-      query.where(sql<boolean>`(${distance} > ${cursor!.distanceM} or (${distance} = ${cursor!.distanceM} and id > ${cursor!.id}))`),
+      query.where(
+        sql<boolean>`(${distance} > ${cursor!.distanceM + CURSOR_TOLERANCE_M} or (${distance} >= ${cursor!.distanceM - CURSOR_TOLERANCE_M} and id > ${cursor!.id}))`,
+      ),
     )
     .orderBy(distance)
     .fetch(PAGE_SIZE + 1, 'with ties')
   return db.selectFrom(nearest.as('nearest')).selectAll().orderBy('distance_m').orderBy('id').limit(PAGE_SIZE + 1)
 }
 
-export function createNearbySearch({ db, geoIndex, preferred = 'redis' }: { db: Kysely<FinderDomain>; geoIndex: GeoIndex; preferred?: 'redis' | 'postgis' }) {
+export function createNearbySearch({
+  db,
+  geoIndex,
+  cards,
+  preferred = 'redis',
+}: {
+  db: Kysely<FinderDomain>
+  geoIndex: GeoIndex
+  cards: ReportCards
+  preferred?: 'redis' | 'postgis'
+}) {
   async function viaPostgis(search: NearbySearch): Promise<NearbyPage> {
-    return page(await nearestReportsQuery(db, search).execute(), 'postgis')
+    const rows = await nearestReportsQuery(db, search).execute()
+    return page(rows.map(fromRow), 'postgis')
   }
 
-  /** The page through Redis, or null when Redis can't answer it (not built, out of range, too sparse). */
+  /** The page through Redis, or null when Redis can't answer it (not built, out of range, too crowded). */
   async function viaRedis(search: NearbySearch): Promise<NearbyPage | null> {
     if (!geoIndex.covers(search.center, search.radiusM) || !(await geoIndex.ready())) return null
     // A later page starts beyond the last report shown: no point asking about the circle before it.
     let probeM = Math.min(search.radiusM, Math.max(FIRST_PROBE_M, (search.cursor?.distanceM ?? 0) * 1.25))
+    let count = FIRST_CANDIDATES
     while (true) {
-      const candidates = await geoIndex.candidates(search.center, probeM, MAX_CANDIDATES)
-      const cut = candidates.length === MAX_CANDIDATES
+      const candidates = await geoIndex.candidates(search.center, probeM, count)
+      const cut = candidates.length === count
       const whole = probeM >= search.radiusM
-      // Too few names for a page in a circle that can still grow: grow it before asking PostgreSQL.
-      if (!whole && candidates.length <= PAGE_SIZE) {
+      // Too few names for a page in a circle that can still grow: grow it before reading cards.
+      if (!whole && !cut && candidates.length <= PAGE_SIZE) {
         probeM = Math.min(search.radiusM, probeM * PROBE_GROWTH)
         continue
       }
-      const rows = candidates.length === 0 ? [] : await nearestReportsQuery(db, search, candidates.map((candidate) => candidate.id)).execute()
+      const reports = await firstShown(search, inOrder(search, candidates), PAGE_SIZE + 1)
+      if (!reports) return null
       // The whole search circle, uncut: Redis named every report in it, so the page is exact.
-      if (whole && !cut) return page(rows, 'redis')
+      if (whole && !cut) return page(reports, 'redis')
       // Reports Redis didn't name lie beyond what it searched (or, when cut, beyond the last it named);
       // if a full page lies clearly nearer than that, none of them could belong on it.
       const namedUpTo = cut ? candidates.at(-1)!.redisDistanceM : geoIndex.searchedRadius(probeM)
-      const lastOnPage = rows.at(PAGE_SIZE)
-      if (lastOnPage && redisDistanceFor(lastOnPage.distance_m) + SNAP_MARGIN_M < namedUpTo) return page(rows, 'redis')
-      if (cut || whole) return null
-      probeM = Math.min(search.radiusM, probeM * PROBE_GROWTH)
+      const lastOnPage = reports.at(PAGE_SIZE)
+      if (lastOnPage && redisDistanceFor(lastOnPage.distanceM) + SNAP_MARGIN_M < namedUpTo) return page(reports, 'redis')
+      if (cut) {
+        if (count >= MAX_CANDIDATES) return null
+        count = Math.min(MAX_CANDIDATES, count * CANDIDATE_GROWTH)
+      } else probeM = Math.min(search.radiusM, probeM * PROBE_GROWTH)
     }
+  }
+
+  /**
+   * The first `wanted` candidates (in order) whose cards show an active report at the indexed point
+   * that passes the filters, or null when finding them would take more than MAX_CARDS_READ cards.
+   * A card that disagrees with the index (closed or moved a moment ago) is skipped: the index is
+   * told right after the card.
+   */
+  async function firstShown(search: NearbySearch, ordered: PlacedCandidate[], wanted: number): Promise<NearbyReport[] | null> {
+    const shown: NearbyReport[] = []
+    for (let start = 0; start < ordered.length && shown.length < wanted; start += CARD_BATCH) {
+      if (start >= MAX_CARDS_READ) return null
+      const batch = ordered.slice(start, start + CARD_BATCH)
+      const found = await cards.byIds(batch.map((candidate) => candidate.id))
+      for (const candidate of batch) {
+        const card = found.get(candidate.id)
+        if (card && shows(card, candidate, search)) shown.push({ ...reportOf(card), distanceM: candidate.distanceM })
+        if (shown.length === wanted) break
+      }
+    }
+    return shown
   }
 
   return {
@@ -177,6 +234,47 @@ export function createNearbySearch({ db, geoIndex, preferred = 'redis' }: { db: 
       return viaPostgis(search)
     },
   }
+}
+
+interface PlacedCandidate extends GeoCandidate {
+  /** PostGIS's `<->` from the public point to the search's centre. */
+  distanceM: number
+}
+
+/**
+ * The candidates within the search's radius on the ellipsoid and after its cursor, ordered by
+ * (distance, id) as the SQL orders them. The ellipsoid is asked only of the few near the edge.
+ */
+function inOrder(search: NearbySearch, candidates: GeoCandidate[]): PlacedCandidate[] {
+  const { center, radiusM, cursor } = search
+  const placed = candidates
+    .map((candidate) => ({ ...candidate, distanceM: sphereDistanceM(candidate.point, center) }))
+    .filter((candidate) => !cursor || after(candidate, cursor))
+    .sort((a, b) => a.distanceM - b.distanceM || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+  return placed.filter((candidate) => withinOnEllipsoid(candidate.point, center, radiusM, candidate.distanceM))
+}
+
+/** Whether a report comes after the cursor: the SQL's condition, tolerance included. */
+function after(report: { distanceM: number; id: string }, cursor: NearbyCursor): boolean {
+  if (report.distanceM > cursor.distanceM + CURSOR_TOLERANCE_M) return true
+  return report.distanceM >= cursor.distanceM - CURSOR_TOLERANCE_M && report.id > cursor.id
+}
+
+/** Whether a search shows this card's report where the index put it. */
+function shows(card: ReportCard, candidate: GeoCandidate, search: NearbySearch): boolean {
+  return (
+    card.status === 'active' &&
+    card.point.lat === candidate.point.lat &&
+    card.point.lng === candidate.point.lng &&
+    (search.kind === undefined || card.kind === search.kind) &&
+    (search.colour === undefined || card.colours.includes(search.colour)) &&
+    (search.pattern === undefined || card.pattern === search.pattern) &&
+    (search.seenSince === undefined || card.lastSeenAt >= search.seenSince)
+  )
+}
+
+function reportOf({ id, kind, foundState, name, photoId, colours, pattern, lastSeenAt, placeLabel, point }: ReportCard): Omit<NearbyReport, 'distanceM'> {
+  return { id, kind, foundState, name, photoId, colours, pattern, lastSeenAt, placeLabel, point }
 }
 
 export type NearbySearches = ReturnType<typeof createNearbySearch>
@@ -196,23 +294,23 @@ interface NearbyRow {
   distance_m: number
 }
 
-function page(rows: NearbyRow[], via: NearbyPage['via']): NearbyPage {
-  const { shown, next } = pageOf(rows, PAGE_SIZE, (last) => ({ distanceM: last.distance_m, id: last.id }))
+function fromRow(row: NearbyRow): NearbyReport {
   return {
-    reports: shown.map((row) => ({
-      id: row.id,
-      kind: row.kind,
-      foundState: row.found_state,
-      name: row.name,
-      photoId: row.photo_id,
-      colours: row.colours,
-      pattern: row.pattern,
-      lastSeenAt: row.last_seen_at,
-      placeLabel: row.place_label,
-      point: { lat: row.lat, lng: row.lng },
-      distanceM: row.distance_m,
-    })),
-    nextCursor: next,
-    via,
+    id: row.id,
+    kind: row.kind,
+    foundState: row.found_state,
+    name: row.name,
+    photoId: row.photo_id,
+    colours: row.colours,
+    pattern: row.pattern,
+    lastSeenAt: row.last_seen_at,
+    placeLabel: row.place_label,
+    point: { lat: row.lat, lng: row.lng },
+    distanceM: row.distance_m,
   }
+}
+
+function page(reports: NearbyReport[], via: NearbyPage['via']): NearbyPage {
+  const { shown, next } = pageOf(reports, PAGE_SIZE, (last) => ({ distanceM: last.distanceM, id: last.id }))
+  return { reports: shown, nextCursor: next, via }
 }

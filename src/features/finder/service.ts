@@ -15,6 +15,7 @@ import { createGeoIndex } from '@/features/finder/geo'
 import { createUpkeep } from '@/features/finder/jobs'
 import { createNearbyListCache } from '@/features/finder/list-cache'
 import { createMessages } from '@/features/finder/messages'
+import { createReportCards } from '@/features/finder/report-cards'
 import { createReports, type ReportNews } from '@/features/finder/reports'
 import { createNearbySearch } from '@/features/finder/search'
 import { createSightings } from '@/features/finder/sightings'
@@ -39,14 +40,15 @@ export interface FinderDeps {
 export function createFinder({ db, store, log, config, media, notifications, purge, announce }: FinderDeps) {
   const geoIndex = createGeoIndex(store, log)
   const listCache = createNearbyListCache(store)
+  const cards = createReportCards(db, store)
   const { gridMetres } = config.finder
-  const reports = createReports({ db, media, geoIndex, listCache, gridMetres, purge, announce })
+  const reports = createReports({ db, media, geoIndex, listCache, cards, gridMetres, purge, announce })
   const notify = (kind: 'sighting' | 'message' | 'report') => (userId: string, text: string, url: string) =>
     notifications.notify(userId, { kind: `finder.${kind}`, text, url })
   const rebuildGeoIndex = () => geoIndex.rebuildIfMissing(() => reports.activeForIndex())
   return {
     reports,
-    search: createNearbySearch({ db, geoIndex, preferred: config.finder.nearbyPath }),
+    search: createNearbySearch({ db, geoIndex, cards, preferred: config.finder.nearbyPath }),
     sightings: createSightings({ db, media, reports, gridMetres, notify: notify('sighting') }),
     messages: createMessages({ db, reports, notify: notify('message') }),
     upkeep: createUpkeep({ db, reports, notify: notify('report') }),
