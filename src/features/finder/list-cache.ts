@@ -13,11 +13,12 @@
  * list instead of two. A new generation is written with `set` (a fresh token, not INCR), which drops
  * this instance's copy before the command leaves, so whoever changed a report sees the new list.
  *
- * A list is stored the second time it is asked for (within its TTL), not the first: most searches by
- * coordinates ("use my location", a click on the map) are never repeated, and writing each of their
- * ~13 KB lists to Redis was a sizeable share of the page's CPU for nothing. Towns, shared links and
- * back/forward repeat, and are stored on their second visit. Each instance counts its own asks, so
- * with several instances a list may take a few more visits before it is stored.
+ * A list is looked up and stored from the second time it is asked for (within its TTL), not the
+ * first: most searches by coordinates ("use my location", a click on the map) are never repeated,
+ * and a Redis round trip to miss, or writing each of their ~13 KB lists, was a sizeable share of the
+ * page's CPU for nothing. Towns, shared links and back/forward repeat, and are kept on their second
+ * visit. Each instance counts its own asks, so with several instances a list may take a few more
+ * visits before it is kept, or read.
  *
  * @example
  * const html = await listCache.cached(search, () => renderResults(search))
@@ -36,8 +37,8 @@ export const MAX_CACHED_RADIUS_M = 10_000
 const GENERATION_TTL_SECONDS = 86_400
 /** Above 60° N/S a precision-4 cell is narrower than 10 km: searches there are simply not cached. */
 const MAX_CACHED_LATITUDE = 60
-/** Lists asked for once in the last TTL, remembered by key: ~100 bytes each, about a megabyte. */
-const ASKED_ONCE_KEPT = 10_000
+/** Lists asked for in the last TTL, remembered by key: ~100 bytes each, about a megabyte. */
+const ASKED_KEPT = 10_000
 
 export interface CacheableSearch {
   center: LatLng
@@ -49,18 +50,17 @@ export interface CacheableSearch {
 const generationKey = (cell: string) => nearKey(`finder:nearby:gen:${cell}`)
 
 export function createNearbyListCache(store: Store) {
-  /** Key of a list asked for once → until when a second ask stores it. Oldest first. */
-  const askedOnce = new Map<string, number>()
+  /** Key of a list asked for lately → until when another ask counts as a repeat. Least recently asked first. */
+  const asked = new Map<string, number>()
 
-  /** Whether `key` was asked for within the last TTL; remembers this ask when it wasn't. */
+  /** Whether `key` was asked for within the last TTL; remembers this ask either way. */
   function askedBefore(key: string): boolean {
     const now = Date.now()
-    const until = askedOnce.get(key)
-    askedOnce.delete(key)
-    if (until !== undefined && until > now) return true
-    askedOnce.set(key, now + LIST_TTL_SECONDS * 1000)
-    if (askedOnce.size > ASKED_ONCE_KEPT) askedOnce.delete(askedOnce.keys().next().value!)
-    return false
+    const until = asked.get(key)
+    asked.delete(key)
+    asked.set(key, now + LIST_TTL_SECONDS * 1000)
+    if (asked.size > ASKED_KEPT) asked.delete(asked.keys().next().value!)
+    return until !== undefined && until > now
   }
 
   return {
@@ -68,17 +68,18 @@ export function createNearbyListCache(store: Store) {
     cacheable: (search: CacheableSearch): boolean =>
       search.radiusM <= MAX_CACHED_RADIUS_M && Math.abs(search.center.lat) <= MAX_CACHED_LATITUDE,
 
-    /** The cached rendering of a search, or `render()`'s, stored for the next visitor once asked for twice. */
+    /** The cached rendering of a search, or `render()`'s, kept for the next visitor once asked for twice. */
     async cached(search: CacheableSearch, render: () => Promise<string>): Promise<string> {
       if (!this.cacheable(search)) return render()
       const cell = geohash(search.center, CELL_PRECISION)
       const generation = (await store.getNear(generationKey(cell))) ?? '0'
       const digest = createHash('sha1').update(`${search.center.lat},${search.center.lng},${search.radiusM},${search.key}`).digest('base64url')
       const key = `finder:nearby:${cell}:${generation}:${digest}`
+      if (!askedBefore(key)) return render()
       const hit = await store.get(key)
       if (hit !== null) return hit
       const html = await render()
-      if (askedBefore(key)) await store.set(key, html, LIST_TTL_SECONDS)
+      await store.set(key, html, LIST_TTL_SECONDS)
       return html
     },
 
