@@ -9,20 +9,24 @@
  *
  * - baseline: the app's own radius query (ST_DWithin + `<->`, a page), run directly with `pg`;
  * - the app's page `/finder?lat&lng&radius_km=5`, p50/p99 (target p99 < 25 ms at 1M): every centre
- *   new (no help from the nearby-list cache), with FINDER_NEARBY_PATH=postgis (the default) and
- *   =redis, and the server's CPU per page (from /proc: steadier than latency on a shared machine);
- *   and 1,000 centres repeating, which the list cache answers;
+ *   new (no help from the nearby-list cache), with FINDER_NEARBY_PATH=redis (the default) and
+ *   =postgis, and the server's CPU per page (from /proc: steadier than latency on a shared machine);
+ *   and 1,000 centres repeating, which the list cache answers. The server runs as in production on
+ *   PostgreSQL + Redis, one process per core (WEB_PROCESSES), and the client asks as Chromium does
+ *   (`Accept-Encoding: gzip, deflate, br, zstd`);
  * - the search service's Redis GEO path against its PostGIS path, same searches, in this process;
  *
  * and, from the three sizes, how latency grows. `--sizes 10000,100000` picks sizes; `--rebuild`
  * regenerates the sets.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
 import pg from 'pg'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { loadConfig } from '@/config'
 import { generateReports } from '@/features/finder/demo'
 import { createGeoIndex, type LatLng } from '@/features/finder/geo'
+import { createReportCards } from '@/features/finder/report-cards'
 import { createNearbySearch, nearestReportsQuery, type NearbyPath } from '@/features/finder/search'
 import { createLogger } from '@/infra/log'
 import { migrateAll } from '@/infra/migrate'
@@ -40,6 +44,8 @@ const WARMUP_MS = 2000
 const RADIUS_KM = 5
 /** Search points: enough that the nearby-list cache rarely answers (each centre is its own key). */
 const POINTS = 1000
+/** What Chromium sends: which codec the page comes in is the server's choice among these. */
+const BROWSER_ENCODINGS = 'gzip, deflate, br, zstd'
 const SIZES = (flag('--sizes') ?? '10000,100000,1000000').split(',').map(Number)
 
 const { baseUrl, redisUrl } = servicesFromEnv()
@@ -52,7 +58,7 @@ interface Row {
   /** The server's CPU per page of `app`, in ms (null where /proc can't tell). */
   appCpuMs: number | null
   cachedApp: { p50: number; p99: number; rps: number }
-  redisApp: { p50: number; p99: number; rps: number }
+  postgisApp: { p50: number; p99: number; rps: number }
   redis: { p50: number; p99: number; rps: number }
   postgis: { p50: number; p99: number; rps: number }
 }
@@ -61,16 +67,16 @@ const rows: Row[] = []
 for (const size of SIZES) rows.push(await benchmarkSize(size))
 
 const cell = (figures: { p50: number; p99: number; rps: number }) => `${ms(figures.p50)} / ${ms(figures.p99)} (${figures.rps}/s)`
-console.log('\nsize | direct pg p50/p99 | app page, PostGIS first (default) | server CPU per page | app page, Redis first | app page, list cached | search: Redis GEO path | search: PostGIS path')
+console.log('\nsize | direct pg p50/p99 | app page, Redis first (default) | server CPU per page | app page, PostGIS first | app page, list cached | search: Redis GEO path | search: PostGIS path')
 for (const row of rows) {
-  console.log([row.size, cell(row.baseline), cell(row.app), cpu(row.appCpuMs), cell(row.redisApp), cell(row.cachedApp), cell(row.redis), cell(row.postgis)].join(' | '))
+  console.log([row.size, cell(row.baseline), cell(row.app), cpu(row.appCpuMs), cell(row.postgisApp), cell(row.cachedApp), cell(row.redis), cell(row.postgis)].join(' | '))
 }
 if (rows.length > 1) {
   const [first, last] = [rows[0]!, rows.at(-1)!]
   const growth = (pick: (row: Row) => number) => (pick(last) / Math.max(pick(first), 0.5)).toFixed(2)
   console.log(
     `growth ${first.size} → ${last.size} (×${last.size / first.size}): direct pg p50 ×${growth((row) => row.baseline.p50)}, ` +
-      `app p50 ×${growth((row) => row.app.p50)} (PostGIS first), ×${growth((row) => row.redisApp.p50)} (Redis first)`,
+      `app p50 ×${growth((row) => row.app.p50)} (Redis first), ×${growth((row) => row.postgisApp.p50)} (PostGIS first)`,
   )
 }
 
@@ -95,38 +101,39 @@ async function benchmarkSize(size: number): Promise<Row> {
   console.log(`direct pg (ST_DWithin + <->, a page): p50 ${baseline.p50.toFixed(2)} ms, p99 ${baseline.p99.toFixed(2)} ms, ${baseline.rps} q/s`)
 
   const prefix = `nl:bench:finder:${size}:`
-  const server = await startBenchServer({ inheritServices: true, env: { DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix } })
+  const env = { DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, WEB_PROCESSES: String(availableParallelism()) }
+  const server = await startBenchServer({ inheritServices: true, env })
   const store = createStore({ redisUrl: redisUrl, redisKeyPrefix: prefix })
   try {
     await waitForGeoIndex(store)
     const load = (origin: string, paths: string[]) =>
-      measure({ url: `${origin}/finder`, paths, connections: CONNECTIONS, durationMs: DURATION_MS, warmupMs: WARMUP_MS, headers: { 'accept-encoding': 'br' } })
+      measure({ url: `${origin}/finder`, paths, connections: CONNECTIONS, durationMs: DURATION_MS, warmupMs: WARMUP_MS, headers: { 'accept-encoding': BROWSER_ENCODINGS } })
     const pathFor = (point: LatLng, never = '') => `/finder?lat=${point.lat.toFixed(5)}${never}&lng=${point.lng.toFixed(5)}&radius_km=${RADIUS_KM}`
     // Uncached: digits after the 5th decimal (under a metre) make every centre new to the list cache.
     const fresh = points.map((point) => pathFor(point, '{n}'))
-    const cpuBefore = cpuMsOf(server.pid)
+    const cpuBefore = cpuMsOfTree(server.pid)
     const page = await load(server.url, fresh)
-    const cpuAfter = cpuMsOf(server.pid)
+    const cpuAfter = cpuMsOfTree(server.pid)
     // The warm-up's requests count too: it ran at about the measured rate.
     const pages = page.requests * (1 + WARMUP_MS / DURATION_MS)
     const appCpuMs = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / pages
-    console.log(formatResult(`app page /finder?lat&lng&radius_km=${RADIUS_KM}, every centre new (FINDER_NEARBY_PATH=postgis, the default)`, page), ` server CPU ${cpu(appCpuMs)} a page`)
+    console.log(formatResult(`app page /finder?lat&lng&radius_km=${RADIUS_KM}, every centre new (FINDER_NEARBY_PATH=redis, the default)`, page), ` server CPU ${cpu(appCpuMs)} a page`)
     // The same 1,000 centres over and over: what the 30-second nearby-list cache does for a busy area.
     const cached = await load(server.url, points.map((point) => pathFor(point)))
     console.log(formatResult(`app page, ${points.length} centres repeating (list cache hits)`, cached))
-    // A second server on the same data that asks the Redis GEO index first.
-    const redisServer = await startBenchServer({ inheritServices: true, env: { DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, FINDER_NEARBY_PATH: 'redis' } })
-    const redisPage = await load(redisServer.url, fresh).finally(() => redisServer.stop())
-    console.log(formatResult('app page, every centre new, FINDER_NEARBY_PATH=redis', redisPage))
+    // A second server on the same data that asks PostGIS straight away.
+    const postgisServer = await startBenchServer({ inheritServices: true, env: { ...env, FINDER_NEARBY_PATH: 'postgis' } })
+    const postgisPage = await load(postgisServer.url, fresh).finally(() => postgisServer.stop())
+    console.log(formatResult('app page, every centre new, FINDER_NEARBY_PATH=postgis', postgisPage))
 
-    const search = createNearbySearch({ db, geoIndex: createGeoIndex(store, log) })
+    const search = createNearbySearch({ db, geoIndex: createGeoIndex(store, log), cards: createReportCards(db, store) })
     const viaPath = (via: NearbyPath) => closedLoop(points, (point) => search.activeNear({ center: point, radiusM: RADIUS_KM * 1000 }, via))
     const redis = await viaPath('redis')
     const postgis = await viaPath('postgis')
     console.log(`search service, Redis GEO path: p50 ${redis.p50.toFixed(2)} ms, p99 ${redis.p99.toFixed(2)} ms, ${redis.rps} q/s`)
     console.log(`search service, PostGIS path:   p50 ${postgis.p50.toFixed(2)} ms, p99 ${postgis.p99.toFixed(2)} ms, ${postgis.rps} q/s`)
     const figures = (result: typeof page) => ({ p50: result.p50Ms, p99: result.p99Ms, rps: result.rps })
-    return { size, baseline, app: figures(page), appCpuMs, redisApp: figures(redisPage), cachedApp: figures(cached), redis, postgis }
+    return { size, baseline, app: figures(page), appCpuMs, postgisApp: figures(postgisPage), cachedApp: figures(cached), redis, postgis }
   } finally {
     await server.stop()
     await store.close()
@@ -198,12 +205,22 @@ async function closedLoop(points: LatLng[], run: (point: LatLng) => Promise<unkn
   return { p50: at(0.5), p99: at(0.99), rps: Math.round(latencies.length / (DURATION_MS / 1000)) }
 }
 
-/** CPU time (user + system, all threads) a process has used so far, in ms; null off Linux. */
-function cpuMsOf(pid: number): number | null {
+/** CPU time (user + system, all threads) the server and the processes it started have used so far, in ms; null off Linux. */
+function cpuMsOfTree(pid: number): number | null {
+  if (!existsSync(`/proc/${pid}/stat`)) return null
+  let total = 0
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    // Fields after "pid (comm) ": ppid is the 2nd; utime and stime the 12th and 13th, in clock ticks (100 a second).
+    const fields = statOf(entry)?.split(') ')[1]?.split(' ')
+    if (fields && (Number(entry) === pid || Number(fields[1]) === pid)) total += (Number(fields[11]) + Number(fields[12])) * 10
+  }
+  return total
+}
+
+/** A process's /proc stat line, or null when it has gone meanwhile. */
+function statOf(pid: string): string | null {
   try {
-    // Fields after "pid (comm) ": utime and stime are the 12th and 13th, in clock ticks (100 a second).
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-    return (Number(fields[11]) + Number(fields[12])) * 10
+    return readFileSync(`/proc/${pid}/stat`, 'utf8')
   } catch {
     return null
   }
