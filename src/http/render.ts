@@ -7,6 +7,7 @@
 import type { Viewer } from '@/features/accounts/viewer'
 import type { MediaPicture } from '@/features/media/service'
 import { htmlResponse, type EncodedHtml } from '@/http/html-response'
+import { boundedMap } from '@/shared/bounded-map'
 import { Layout, type LayoutProps, type PageMeta } from '@views/layout/layout'
 
 /** What the render helpers need to know about the request. Routes get it from the session plugin. */
@@ -86,7 +87,7 @@ export async function versionedPage(
   const fresh = await render(version)
   const avatar = (await ctx.avatar?.()) ?? null
   const html = await wholePage(fresh.view, { viewer, unreadCount, avatar })
-  keepNewest(personalPages, PERSONAL_PAGES_KEPT, viewer.id, { version: fresh.version, shows, page: { html } })
+  personalPages.set(viewer.id, { version: fresh.version, shows, page: { html } })
   // Compressed the quick way now; the kept page is compressed at its best if it is asked for again.
   return privateResponse(ctx.request, html)
 }
@@ -142,31 +143,24 @@ export async function sharedPageResponse(
   if (kept) return htmlResponse(request, kept, { headers: cacheHeaders })
   const html = await shared.html()
   if (html === null) return null
-  keepNewest(encodedPages, ENCODED_PAGES_KEPT, shared.etag, { html })
+  encodedPages.set(shared.etag, { html })
   return htmlResponse(request, html, { headers: cacheHeaders })
 }
 
 /**
- * Shared pages, compressed, by ETag. Content-addressed, so never stale; the oldest go first. At
+ * Shared pages, compressed, by ETag. Content-addressed, so never stale; the least recently used go first. At
  * ~30 KB a page (HTML and both encodings) this is under 8 MB.
  */
 const ENCODED_PAGES_KEPT = 256
-const encodedPages = new Map<string, EncodedHtml>()
+const encodedPages = boundedMap<string, EncodedHtml>(ENCODED_PAGES_KEPT)
 
 /**
  * Personal pages by viewer id, the latest of each (see `versionedPage`). A member's page is only
  * reused while they reload within its version's minute, so these are the members active right
- * now; the oldest go first beyond them. At ~35 KB a page (HTML and brotli) this is under 40 MB.
+ * now; the least recently used go first beyond them. At ~35 KB a page (HTML and brotli) this is under 40 MB.
  */
 const PERSONAL_PAGES_KEPT = 1000
-const personalPages = new Map<string, PersonalPage>()
-
-/** Sets `key` as the newest entry of `map`, dropping the oldest beyond `max`. */
-function keepNewest<K, V>(map: Map<K, V>, max: number, key: K, value: V): void {
-  map.delete(key)
-  map.set(key, value)
-  if (map.size > max) map.delete(map.keys().next().value!)
-}
+const personalPages = boundedMap<string, PersonalPage>(PERSONAL_PAGES_KEPT)
 
 /**
  * A strong validator for the page's bytes: its length and 64-bit hash (Bun's wyhash, ~1.6 µs for an

@@ -16,6 +16,7 @@
 import { Redis } from 'ioredis'
 import type { Logger } from '@/infra/log'
 import { checkNearKey, NEAR_PREFIX } from '@/infra/store/store'
+import { boundedMap } from '@/shared/bounded-map'
 
 /** Redis's channel for invalidation messages sent to a RESP2 connection (CLIENT TRACKING … REDIRECT). */
 const INVALIDATE_CHANNEL = '__redis__:invalidate'
@@ -44,7 +45,7 @@ export interface NearCache {
 }
 
 export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefix: string; log?: Logger }): NearCache {
-  const copies = new Map<string, Copy>()
+  const copies = boundedMap<string, Copy>(MAX_COPIES)
   const pending = new Map<string, PendingRead>()
   // Bumped whenever tracking starts or stops: a read that spans one is never copied.
   let epoch = 0
@@ -98,9 +99,7 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
   }
 
   function keep(key: string, value: string | null): void {
-    copies.delete(key)
     copies.set(key, { value, at: Date.now() })
-    if (copies.size > MAX_COPIES) copies.delete(copies.keys().next().value!)
   }
 
   return {

@@ -11,6 +11,7 @@
  * await posts.changed([42])                    // after the like is committed
  */
 import { CHANGED_MARK, markChanged, nearKey, type Store } from '@/infra/store/store'
+import { boundedMap } from '@/shared/bounded-map'
 
 export interface NearRecordsOptions<Id extends string | number, Record> {
   store: Store
@@ -27,9 +28,9 @@ export interface NearRecordsOptions<Id extends string | number, Record> {
 /**
  * Parsed records by key, for as long as their near copy is the same string: a page reads the same
  * twenty records as the last page did, and parsing each anew was a few percent of its CPU. A few
- * MB per kind of record at most; the first parsed go first.
+ * MB per kind of record at most; the least recently read go first.
  */
-const PARSED_KEPT = 20_000
+const PARSED_KEPT = 40_000
 
 export function nearRecords<Id extends string | number, Record>({
   store,
@@ -40,16 +41,14 @@ export function nearRecords<Id extends string | number, Record>({
   revive = (json) => JSON.parse(json) as Record,
 }: NearRecordsOptions<Id, Record>) {
   const keyOf = (id: Id) => nearKey(`${name}:${id}`)
-  const parsed = new Map<Id, { json: string; record: Readonly<Record> }>()
+  const parsed = boundedMap<Id, { json: string; record: Readonly<Record> }>(PARSED_KEPT)
 
   /** The record kept as `json`: parsed once while the copy stays the same. */
   function recordOf(id: Id, json: string): Readonly<Record> {
     const known = parsed.get(id)
     if (known?.json === json) return known.record
     const record = revive(json)
-    parsed.delete(id)
     parsed.set(id, { json, record })
-    if (parsed.size > PARSED_KEPT) parsed.delete(parsed.keys().next().value!)
     return record
   }
 
