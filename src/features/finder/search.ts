@@ -15,15 +15,19 @@
  */
 import { sql, type Kysely } from 'kysely'
 import type { Colour, FoundState, Pattern, ReportKind } from '@/features/finder/vocabulary'
-import { geographyPoint, latOf, lngOf, redisDistanceFor, sphereDistanceM, withinOnEllipsoid, type GeoCandidate, type GeoIndex, type LatLng } from '@/features/finder/geo'
+import { geographyPoint, geohash, latOf, lngOf, redisDistanceFor, sphereDistanceM, withinOnEllipsoid, type GeoCandidate, type GeoIndex, type LatLng } from '@/features/finder/geo'
 import type { ReportCard, ReportCards } from '@/features/finder/report-cards'
 import type { FinderDomain } from '@/schema'
+import { boundedMap } from '@/shared/bounded-map'
 import { pageOf } from '@/shared/cursor'
 
 /** Twenty results fill a phone screen a few times over and keep the page small. */
 export const PAGE_SIZE = 20
-/** The first circle asked of Redis: a few streets, which in a city already hold a page of reports. */
+/** The first circle asked of Redis where no search has settled one: a few streets, which in a city already hold a page. */
 const FIRST_PROBE_M = 500
+/** The cells (geohash 5: ~5 km) whose settled circles are remembered, and how many of them. */
+const PROBE_CELL_PRECISION = 5
+const PROBE_CELLS_KEPT = 10_000
 /**
  * Each round searches a circle twice as wide (500 m → 1 km → 2 km …), up to the search's radius:
  * Redis's work grows with the circle's area, so overshooting the circle that holds a page by at
@@ -83,6 +87,8 @@ export interface NearbyReport {
   point: LatLng
   /** From the search centre to the public point, along PostGIS's sphere (`<->`), in metres. */
   distanceM: number
+  /** When the report last changed: a rendering of it is good while this stays the same. */
+  updatedAt: Date
 }
 
 export interface NearbyPage {
@@ -133,6 +139,7 @@ export function nearestReportsQuery(db: Kysely<FinderDomain>, search: NearbySear
       'pattern',
       'last_seen_at',
       'place_label',
+      'updated_at',
       latOf('public_point').as('lat'),
       lngOf('public_point').as('lng'),
       distance.as('distance_m'),
@@ -169,11 +176,26 @@ export function createNearbySearch({
     return page(rows.map(fromRow), 'postgis')
   }
 
+  /**
+   * The circle that settled the last plain first page around each cell. An area's density hardly
+   * changes, so a search there starts where the last one ended instead of growing from 500 m again,
+   * a round trip a step. A page settled by its very first circle makes the next search try one step
+   * smaller, so a cell follows its density down as well as up.
+   */
+  const settledProbes = boundedMap<string, number>(PROBE_CELLS_KEPT)
+
   /** The page through Redis, or null when Redis can't answer it (not built, out of range, too crowded). */
   async function viaRedis(search: NearbySearch): Promise<NearbyPage | null> {
     if (!geoIndex.covers(search.center, search.radiusM) || !(await geoIndex.ready())) return null
+    const cell = geohash(search.center, PROBE_CELL_PRECISION)
     // A later page starts beyond the last report shown: no point asking about the circle before it.
-    let probeM = Math.min(search.radiusM, Math.max(FIRST_PROBE_M, (search.cursor?.distanceM ?? 0) * 1.25))
+    const firstProbeM = Math.min(search.radiusM, Math.max(settledProbes.get(cell) ?? FIRST_PROBE_M, (search.cursor?.distanceM ?? 0) * 1.25))
+    const settled = (reports: NearbyReport[], probeM: number): NearbyPage => {
+      // Filters and later pages need wider circles than the area's density: they teach nothing.
+      if (!search.cursor && !filtered(search)) settledProbes.set(cell, Math.max(FIRST_PROBE_M, probeM === firstProbeM ? probeM / PROBE_GROWTH : probeM))
+      return page(reports, 'redis')
+    }
+    let probeM = firstProbeM
     let count = FIRST_CANDIDATES
     while (true) {
       const candidates = await geoIndex.candidates(search.center, probeM, count)
@@ -187,12 +209,12 @@ export function createNearbySearch({
       const reports = await firstShown(search, inOrder(search, candidates), PAGE_SIZE + 1)
       if (!reports) return null
       // The whole search circle, uncut: Redis named every report in it, so the page is exact.
-      if (whole && !cut) return page(reports, 'redis')
+      if (whole && !cut) return settled(reports, probeM)
       // Reports Redis didn't name lie beyond what it searched (or, when cut, beyond the last it named);
       // if a full page lies clearly nearer than that, none of them could belong on it.
       const namedUpTo = cut ? candidates.at(-1)!.redisDistanceM : geoIndex.searchedRadius(probeM)
       const lastOnPage = reports.at(PAGE_SIZE)
-      if (lastOnPage && redisDistanceFor(lastOnPage.distanceM) + SNAP_MARGIN_M < namedUpTo) return page(reports, 'redis')
+      if (lastOnPage && redisDistanceFor(lastOnPage.distanceM) + SNAP_MARGIN_M < namedUpTo) return settled(reports, probeM)
       if (cut) {
         if (count >= MAX_CANDIDATES) return null
         count = Math.min(MAX_CANDIDATES, count * CANDIDATE_GROWTH)
@@ -260,6 +282,10 @@ function after(report: { distanceM: number; id: string }, cursor: NearbyCursor):
   return report.distanceM >= cursor.distanceM - CURSOR_TOLERANCE_M && report.id > cursor.id
 }
 
+function filtered(search: NearbySearch): boolean {
+  return search.kind !== undefined || search.colour !== undefined || search.pattern !== undefined || search.seenSince !== undefined
+}
+
 /** Whether a search shows this card's report where the index put it. */
 function shows(card: ReportCard, candidate: GeoCandidate, search: NearbySearch): boolean {
   return (
@@ -273,8 +299,8 @@ function shows(card: ReportCard, candidate: GeoCandidate, search: NearbySearch):
   )
 }
 
-function reportOf({ id, kind, foundState, name, photoId, colours, pattern, lastSeenAt, placeLabel, point }: ReportCard): Omit<NearbyReport, 'distanceM'> {
-  return { id, kind, foundState, name, photoId, colours, pattern, lastSeenAt, placeLabel, point }
+function reportOf({ id, kind, foundState, name, photoId, colours, pattern, lastSeenAt, placeLabel, point, updatedAt }: ReportCard): Omit<NearbyReport, 'distanceM'> {
+  return { id, kind, foundState, name, photoId, colours, pattern, lastSeenAt, placeLabel, point, updatedAt }
 }
 
 export type NearbySearches = ReturnType<typeof createNearbySearch>
@@ -289,6 +315,7 @@ interface NearbyRow {
   pattern: Pattern
   last_seen_at: Date
   place_label: string
+  updated_at: Date
   lat: number
   lng: number
   distance_m: number
@@ -307,6 +334,7 @@ function fromRow(row: NearbyRow): NearbyReport {
     placeLabel: row.place_label,
     point: { lat: row.lat, lng: row.lng },
     distanceM: row.distance_m,
+    updatedAt: row.updated_at,
   }
 }
 
