@@ -31,6 +31,7 @@ export interface ReportCard {
   placeLabel: string
   /** The public point, never the exact one. */
   point: LatLng
+  updatedAt: Date
 }
 
 /** A searched area's reports are read from PostgreSQL about once in this long, not once a search. */
@@ -51,6 +52,7 @@ export function createReportCards(db: Kysely<FinderDomain>, store: Store) {
         'pattern',
         'last_seen_at',
         'place_label',
+        'updated_at',
         latOf('public_point').as('lat'),
         lngOf('public_point').as('lng'),
       ])
@@ -68,6 +70,7 @@ export function createReportCards(db: Kysely<FinderDomain>, store: Store) {
       lastSeenAt: row.last_seen_at,
       placeLabel: row.place_label,
       point: { lat: row.lat, lng: row.lng },
+      updatedAt: row.updated_at,
     }))
   }
 
@@ -77,6 +80,6 @@ export function createReportCards(db: Kysely<FinderDomain>, store: Store) {
 export type ReportCards = ReturnType<typeof createReportCards>
 
 function revive(json: string): ReportCard {
-  const card = JSON.parse(json) as Omit<ReportCard, 'lastSeenAt'> & { lastSeenAt: string }
-  return { ...card, lastSeenAt: new Date(card.lastSeenAt) }
+  const card = JSON.parse(json) as Omit<ReportCard, 'lastSeenAt' | 'updatedAt'> & { lastSeenAt: string; updatedAt: string }
+  return { ...card, lastSeenAt: new Date(card.lastSeenAt), updatedAt: new Date(card.updatedAt) }
 }
