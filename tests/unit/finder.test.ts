@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'bun:test'
 import { Geodesic } from 'geographiclib-geodesic'
 import { loadConfig } from '@/config'
-import { describePoint, editDistanceWithin, resolvePlace } from '@/features/finder/gazetteer'
-import { geohash, geohashNeighbourhood, publicPoint, shownKm } from '@/features/finder/geo'
+import { biggestPlaces, describePoint, editDistanceWithin, nearestPlace, resolvePlace, type Place } from '@/features/finder/gazetteer'
+import { geohash, geohashNeighbourhood, publicPoint, shownKm, type LatLng } from '@/features/finder/geo'
 import { readPlace } from '@/features/finder/place'
 import { localTimeAsUtc } from '@/features/finder/report-input'
 import { scamSignals } from '@/features/finder/scam'
@@ -101,5 +101,24 @@ describe('map configuration', () => {
     expect(securityHeaders(config)['content-security-policy']).toContain('img-src \'self\' data: blob: https://*.tiles.example.org')
     expect(() => loadConfig({ MAP_TILE_URL: 'https://tiles.example.org/tile.png' })).toThrow('MAP_TILE_URL must be')
     expect(loadConfig({ MAP_TILE_URL: 'off' }).finder.mapTileUrl).toBeNull()
+  })
+})
+
+describe('the nearest place', () => {
+  test('is the one a look through every place finds, up to 1.5° away', () => {
+    const everyPlace = biggestPlaces(Number.MAX_SAFE_INTEGER)
+    let state = 11
+    const next = () => ((state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32)
+    const squared = (place: Place, point: LatLng, lngScale: number) =>
+      (place.lat - point.lat) ** 2 + ((((place.lng - point.lng + 540) % 360) - 180) * lngScale) ** 2
+    for (let i = 0; i < 300; i++) {
+      const town = everyPlace[Math.floor(next() * everyPlace.length)]!
+      // Mostly near towns (crowded or not), some anywhere (sea, desert, poles, antimeridian).
+      const point = i % 4 === 0 ? { lat: next() * 170 - 85, lng: next() * 360 - 180 } : { lat: town.lat + next() - 0.5, lng: ((town.lng + next() - 0.5 + 540) % 360) - 180 }
+      const lngScale = Math.cos((point.lat * Math.PI) / 180)
+      const nearest = Math.min(...everyPlace.map((place) => squared(place, point, lngScale)))
+      const found = nearestPlace(point)
+      if (Math.sqrt(nearest) <= 1.5 * lngScale) expect({ point, distance: found && squared(found, point, lngScale) }).toEqual({ point, distance: nearest })
+    }
   })
 })

@@ -39,8 +39,10 @@ interface Index {
   byName: Map<string, number[]>
   /** Each place's country code, country name and US state, normalised, as `|gb|united kingdom|`. */
   qualifiers: string[]
-  /** Places by 1° cell, for the nearest place and the places on a map. */
+  /** Places by 1° cell, for the places on a map. */
   byCell: Map<string, number[]>
+  /** Places by 0.1° cell (keyed by `fineCell`), for the nearest place. */
+  byFineCell: Map<number, number[]>
 }
 
 /** Enough choices to spot the right one, few enough to read. */
@@ -52,6 +54,16 @@ const MAX_EDIT_DISTANCE = 2
 const MIN_PREFIX_FOR_SUGGESTIONS = 4
 /** Degrees per cell of the spatial index: ~111 km, a handful of cells for any search. */
 const CELL_DEGREES = 1
+/**
+ * Degrees per cell of the index the nearest place is looked for in, ring by ring outwards from the
+ * point's cell: ~11 km, so in a crowded region the first rings hold the answer among dozens of
+ * places, where the 3 × 3 block of 1° cells held thousands.
+ */
+const FINE_CELL_DEGREES = 0.1
+const FINE_ROWS = Math.round(180 / FINE_CELL_DEGREES)
+const FINE_COLUMNS = Math.round(360 / FINE_CELL_DEGREES)
+/** Rings searched at most: 1.5° around the point. A town further than that is not "near" anything. */
+const NEAREST_MAX_RINGS = 15
 
 let index: Index | null = null
 
@@ -76,6 +88,7 @@ function buildIndex(): Index {
   const qualifiers: string[] = []
   const byName = new Map<string, number[]>()
   const byCell = new Map<string, number[]>()
+  const byFineCell = new Map<number, number[]>()
   for (const city of cities) {
     const [lng, lat] = city.loc.coordinates
     const country = countryName(city.country)
@@ -85,9 +98,10 @@ function buildIndex(): Index {
     qualifiers.push(`|${[city.country, country, state].filter(Boolean).map(normalise).join('|')}|`)
     pushTo(byName, normalise(city.name), at)
     pushTo(byCell, cellKey(lat, lng), at)
+    pushTo(byFineCell, fineCell(fineRow(lat), fineColumn(lng)), at)
   }
   for (const list of byName.values()) list.sort((a, b) => places[b]!.population - places[a]!.population)
-  return { places, byName, qualifiers, byCell }
+  return { places, byName, qualifiers, byCell, byFineCell }
 }
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' })
@@ -119,6 +133,11 @@ export function normalise(text: string): string {
 function cellKey(lat: number, lng: number): string {
   return `${Math.floor(lat / CELL_DEGREES)}:${Math.floor(lng / CELL_DEGREES)}`
 }
+
+const fineRow = (lat: number) => Math.min(FINE_ROWS - 1, Math.floor((lat + 90) / FINE_CELL_DEGREES))
+const fineColumn = (lng: number) => Math.floor((lng + 180) / FINE_CELL_DEGREES) % FINE_COLUMNS
+/** A number, not a string: looked up hundreds of times a search. Columns wrap at the antimeridian. */
+const fineCell = (row: number, column: number) => row * FINE_COLUMNS + (((column % FINE_COLUMNS) + FINE_COLUMNS) % FINE_COLUMNS)
 
 /**
  * The place a person typed: "Town" or "Town, qualifier" where the qualifier is a country (name or
@@ -198,17 +217,19 @@ export function approximateMetres(a: LatLng, b: LatLng): number {
 
 /**
  * The nearest town or neighbourhood to a point, or null far from any (at sea, in a desert). Runs on
- * every search by coordinates, over up to a few thousand places in a crowded region, so it compares
- * squared flat distances with the point's own longitude scale and allocates nothing.
+ * every search by coordinates, so it looks through the 0.1° cells ring by ring outwards and stops
+ * as soon as no cell further out can hold anything nearer; distances are squared flat ones with the
+ * point's own longitude scale, and nothing is allocated.
  */
 export function nearestPlace(point: LatLng): Place | null {
-  const { places } = loaded()
+  const { places, byFineCell } = loaded()
   const lngScale = Math.cos((point.lat * Math.PI) / 180)
+  const [row, column] = [fineRow(point.lat), fineColumn(point.lng)]
   let best: Place | null = null
   let bestSquared = Number.POSITIVE_INFINITY
-  // Plain indexed loops: a generator or iterator here cost more than the arithmetic (profiled).
-  for (const cell of cellsAround(point)) {
-    for (let i = 0; i < cell.length; i++) {
+  const consider = (cell: number[] | undefined) => {
+    // Plain indexed loops: a generator or iterator here cost more than the arithmetic (profiled).
+    for (let i = 0; cell && i < cell.length; i++) {
       const place = places[cell[i]!]!
       const dLat = place.lat - point.lat
       const dLng = (((place.lng - point.lng + 540) % 360) - 180) * lngScale
@@ -218,6 +239,18 @@ export function nearestPlace(point: LatLng): Place | null {
         bestSquared = squared
       }
     }
+  }
+  for (let ring = 0; ring <= NEAREST_MAX_RINGS; ring++) {
+    for (let dRow = -ring; dRow <= ring; dRow++) {
+      const cellRow = row + dRow
+      if (cellRow < 0 || cellRow >= FINE_ROWS) continue
+      // The ring's top and bottom rows whole, the rows between only at their two ends.
+      const step = Math.abs(dRow) === ring ? 1 : 2 * ring
+      for (let dColumn = -ring; dColumn <= ring; dColumn += step) consider(byFineCell.get(fineCell(cellRow, column + dColumn)))
+    }
+    // Anything beyond this ring is at least `ring` whole cells away, in latitude or scaled longitude.
+    const beyond = ring * FINE_CELL_DEGREES * lngScale
+    if (bestSquared <= beyond * beyond) break
   }
   return best
 }
