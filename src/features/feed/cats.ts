@@ -1,6 +1,8 @@
 /**
  * The cats people show on their profile and tag in posts: name, breed, colours, birthday and a
- * photo through the media feature (only its id is kept here).
+ * photo through the media feature (only its id is kept here). Each member's cats are read on every
+ * page with the post composer (the home feed above all), so they are kept as a near record per
+ * owner (src/infra/store/near-records.ts), marked changed when a cat is added or edited.
  *
  * @example
  * const result = await cats.add(viewer.id, { name: 'Biscuit', breed: '', colours: 'ginger', birthday: '', photo: null })
@@ -8,6 +10,8 @@
  */
 import { sql, type Kysely } from 'kysely'
 import type { Media, MediaPicture, UploadInput } from '@/features/media/service'
+import { nearRecords } from '@/infra/store/near-records'
+import type { Store } from '@/infra/store/store'
 import type { SocialDomain } from '@/schema'
 
 export const CAT_NAME_MAX = 60
@@ -41,12 +45,36 @@ export interface Cat {
 export type CatResult = { ok: true; cat: Cat } | { ok: false; status: 404 | 413 | 415 | 422; errors: CatErrors }
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
+/** A new cat or an edit shows at once (marked changed); this only bounds what Redis keeps. */
+const CATS_OF_OWNER_SECONDS = 60
 
-export function createCats({ db, media }: { db: Kysely<SocialDomain>; media: Media }) {
+interface CatRow {
+  id: number
+  owner_id: string
+  name: string
+  breed: string
+  colours: string
+  birthday: string | null
+  photo_media_id: string | null
+}
+
+export function createCats({ db, media, store }: { db: Kysely<SocialDomain>; media: Media; store: Store }) {
   // A `date` comes back from pg as a Date at local midnight; as text it stays the day that was typed.
   const catColumns = ['id', 'owner_id', 'name', 'breed', 'colours', sql<string | null>`birthday::text`.as('birthday'), 'photo_media_id'] as const
 
-  async function withPhotos(rows: { id: number; owner_id: string; name: string; breed: string; colours: string; birthday: string | null; photo_media_id: string | null }[]): Promise<Cat[]> {
+  /** Each owner's cats, oldest first (as they joined the family); an owner without cats has an empty list. */
+  const catsOfOwner = nearRecords({
+    store,
+    name: 'feed:cats-of',
+    ttlSeconds: CATS_OF_OWNER_SECONDS,
+    idOf: (owned: { ownerId: string; rows: CatRow[] }) => owned.ownerId,
+    load: async (ownerIds: string[]) => {
+      const rows = await db.selectFrom('cats').select(catColumns).where('owner_id', 'in', ownerIds).orderBy('created_at').orderBy('id').execute()
+      return ownerIds.map((ownerId) => ({ ownerId, rows: rows.filter((row) => row.owner_id === ownerId) }))
+    },
+  })
+
+  async function withPhotos(rows: readonly CatRow[]): Promise<Cat[]> {
     const photos = await media.urlsFor(rows.map((row) => row.photo_media_id))
     return rows.map((row) => ({
       id: row.id,
@@ -69,8 +97,8 @@ export function createCats({ db, media }: { db: Kysely<SocialDomain>; media: Med
   return {
     /** A member's cats, oldest first (as they joined the family). */
     async ofOwner(ownerId: string): Promise<Cat[]> {
-      const rows = await db.selectFrom('cats').select(catColumns).where('owner_id', '=', ownerId).orderBy('created_at').orderBy('id').execute()
-      return withPhotos(rows)
+      const owned = await catsOfOwner.byIds([ownerId])
+      return withPhotos(owned.get(ownerId)?.rows ?? [])
     },
 
     /** One of the owner's cats, or null when it isn't theirs (or doesn't exist). */
@@ -89,6 +117,7 @@ export function createCats({ db, media }: { db: Kysely<SocialDomain>; media: Med
         .values({ owner_id: ownerId, ...catValues(input), photo_media_id: photo.mediaId })
         .returning(catColumns)
         .executeTakeFirstOrThrow()
+      await catsOfOwner.changed([ownerId])
       return { ok: true, cat: (await withPhotos([row]))[0]! }
     },
 
@@ -107,6 +136,7 @@ export function createCats({ db, media }: { db: Kysely<SocialDomain>; media: Med
         .where('owner_id', '=', ownerId)
         .returning(catColumns)
         .executeTakeFirstOrThrow()
+      await catsOfOwner.changed([ownerId])
       if (photo.mediaId && current.photo_media_id) await media.remove([current.photo_media_id], ownerId)
       return { ok: true, cat: (await withPhotos([row]))[0]! }
     },

@@ -162,7 +162,7 @@ export function createFeed(deps: FeedDeps) {
   const timelines = createTimelines({ store, queries, maxItems: deps.timelineMaxItems })
   const authors = createAuthors({ accounts, media, store })
   const trending = createTrending(db)
-  const cats = createCats({ db, media })
+  const cats = createCats({ db, media, store })
   const firstPages: FirstPageCache = createFirstPageCache(store)
   const postRecords = createPostRecords(db, store)
   const purge = deps.purge ?? (async () => {})
