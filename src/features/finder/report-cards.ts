@@ -31,47 +31,67 @@ export interface ReportCard {
   placeLabel: string
   /** The public point, never the exact one. */
   point: LatLng
+  /** When the report last changed: a rendering of it is good while this stays the same. */
   updatedAt: Date
 }
 
 /** A searched area's reports are read from PostgreSQL about once in this long, not once a search. */
 const CARD_SECONDS = 120
 
+/** The columns of `lost_cats` a card is made of: every query that shows reports as results selects these. */
+export const cardColumns = [
+  'id',
+  'status',
+  'kind',
+  'found_state',
+  'name',
+  sql<string | null>`photo_media_ids[1]`.as('photo_id'),
+  'colours',
+  'pattern',
+  'last_seen_at',
+  'place_label',
+  'updated_at',
+  latOf('public_point').as('lat'),
+  lngOf('public_point').as('lng'),
+] as const
+
+export interface CardRow {
+  id: string
+  status: ReportStatus
+  kind: ReportKind
+  found_state: FoundState | null
+  name: string | null
+  photo_id: string | null
+  colours: Colour[]
+  pattern: Pattern
+  last_seen_at: Date
+  place_label: string
+  updated_at: Date
+  lat: number
+  lng: number
+}
+
+export function cardOf(row: CardRow): ReportCard {
+  return {
+    id: row.id,
+    status: row.status,
+    kind: row.kind,
+    foundState: row.found_state,
+    name: row.name,
+    photoId: row.photo_id,
+    colours: row.colours,
+    pattern: row.pattern,
+    lastSeenAt: row.last_seen_at,
+    placeLabel: row.place_label,
+    point: { lat: row.lat, lng: row.lng },
+    updatedAt: row.updated_at,
+  }
+}
+
 export function createReportCards(db: Kysely<FinderDomain>, store: Store) {
   async function fromPostgres(ids: readonly string[]): Promise<ReportCard[]> {
-    const rows = await db
-      .selectFrom('lost_cats')
-      .select([
-        'id',
-        'status',
-        'kind',
-        'found_state',
-        'name',
-        sql<string | null>`photo_media_ids[1]`.as('photo_id'),
-        'colours',
-        'pattern',
-        'last_seen_at',
-        'place_label',
-        'updated_at',
-        latOf('public_point').as('lat'),
-        lngOf('public_point').as('lng'),
-      ])
-      .where('id', 'in', [...ids])
-      .execute()
-    return rows.map((row) => ({
-      id: row.id,
-      status: row.status,
-      kind: row.kind,
-      foundState: row.found_state,
-      name: row.name,
-      photoId: row.photo_id,
-      colours: row.colours,
-      pattern: row.pattern,
-      lastSeenAt: row.last_seen_at,
-      placeLabel: row.place_label,
-      point: { lat: row.lat, lng: row.lng },
-      updatedAt: row.updated_at,
-    }))
+    const rows = await db.selectFrom('lost_cats').select(cardColumns).where('id', 'in', [...ids]).execute()
+    return rows.map(cardOf)
   }
 
   return nearRecords({ store, name: 'finder:card', ttlSeconds: CARD_SECONDS, load: fromPostgres, idOf: (card) => card.id, revive })

@@ -14,9 +14,9 @@
  *   ordered by the KNN operator `<->` so the index hands over rows nearest first and stops at a page.
  */
 import { sql, type Kysely } from 'kysely'
-import type { Colour, FoundState, Pattern, ReportKind } from '@/features/finder/vocabulary'
-import { geographyPoint, geohash, latOf, lngOf, redisDistanceFor, sphereDistanceM, withinOnEllipsoid, type GeoCandidate, type GeoIndex, type LatLng } from '@/features/finder/geo'
-import type { ReportCard, ReportCards } from '@/features/finder/report-cards'
+import type { Colour, Pattern, ReportKind } from '@/features/finder/vocabulary'
+import { geographyPoint, geohash, redisDistanceFor, sphereDistanceM, withinOnEllipsoid, type GeoCandidate, type GeoIndex, type LatLng } from '@/features/finder/geo'
+import { cardColumns, cardOf, type ReportCard, type ReportCards } from '@/features/finder/report-cards'
 import type { FinderDomain } from '@/schema'
 import { boundedMap } from '@/shared/bounded-map'
 import { pageOf } from '@/shared/cursor'
@@ -73,22 +73,10 @@ export interface NearbyCursor {
   id: string
 }
 
-export interface NearbyReport {
-  id: string
-  kind: ReportKind
-  foundState: FoundState | null
-  name: string | null
-  photoId: string | null
-  colours: Colour[]
-  pattern: Pattern
-  lastSeenAt: Date
-  placeLabel: string
-  /** The public point: never the exact one. */
-  point: LatLng
+/** A report as a search shows it: its card (always active here) and how far it is. */
+export interface NearbyReport extends Omit<ReportCard, 'status'> {
   /** From the search centre to the public point, along PostGIS's sphere (`<->`), in metres. */
   distanceM: number
-  /** When the report last changed: a rendering of it is good while this stays the same. */
-  updatedAt: Date
 }
 
 export interface NearbyPage {
@@ -129,21 +117,7 @@ export function nearestReportsQuery(db: Kysely<FinderDomain>, search: NearbySear
   const { cursor } = search
   const nearest = db
     .selectFrom('lost_cats')
-    .select([
-      'id',
-      'kind',
-      'found_state',
-      'name',
-      sql<string | null>`photo_media_ids[1]`.as('photo_id'),
-      'colours',
-      'pattern',
-      'last_seen_at',
-      'place_label',
-      'updated_at',
-      latOf('public_point').as('lat'),
-      lngOf('public_point').as('lng'),
-      distance.as('distance_m'),
-    ])
+    .select([...cardColumns, distance.as('distance_m')])
     .where('status', '=', 'active')
     .where(sql<boolean>`ST_DWithin(public_point, ${center}, ${search.radiusM})`)
     .$if(search.kind !== undefined, (query) => query.where('kind', '=', search.kind!))
@@ -173,7 +147,7 @@ export function createNearbySearch({
 }) {
   async function viaPostgis(search: NearbySearch): Promise<NearbyPage> {
     const rows = await nearestReportsQuery(db, search).execute()
-    return page(rows.map(fromRow), 'postgis')
+    return page(rows.map((row) => ({ ...reportOf(cardOf(row)), distanceM: row.distance_m })), 'postgis')
   }
 
   /**
@@ -304,39 +278,6 @@ function reportOf({ id, kind, foundState, name, photoId, colours, pattern, lastS
 }
 
 export type NearbySearches = ReturnType<typeof createNearbySearch>
-
-interface NearbyRow {
-  id: string
-  kind: ReportKind
-  found_state: FoundState | null
-  name: string | null
-  photo_id: string | null
-  colours: Colour[]
-  pattern: Pattern
-  last_seen_at: Date
-  place_label: string
-  updated_at: Date
-  lat: number
-  lng: number
-  distance_m: number
-}
-
-function fromRow(row: NearbyRow): NearbyReport {
-  return {
-    id: row.id,
-    kind: row.kind,
-    foundState: row.found_state,
-    name: row.name,
-    photoId: row.photo_id,
-    colours: row.colours,
-    pattern: row.pattern,
-    lastSeenAt: row.last_seen_at,
-    placeLabel: row.place_label,
-    point: { lat: row.lat, lng: row.lng },
-    distanceM: row.distance_m,
-    updatedAt: row.updated_at,
-  }
-}
 
 function page(reports: NearbyReport[], via: NearbyPage['via']): NearbyPage {
   const { shown, next } = pageOf(reports, PAGE_SIZE, (last) => ({ distanceM: last.distanceM, id: last.id }))
