@@ -130,17 +130,30 @@ export function Results({ page, where, radiusKm, photos, nextHref, now }: Result
  * Results as rendered, by everything they show: a report at its version, its photo, the distance
  * and age as shown (rounded to 100 m, "3 hours ago"). Searches around a place show the same reports
  * at the same rounded distances again and again, and rendering twenty of them afresh was a quarter
- * of an uncached search page's CPU. ~1 KB each.
+ * of an uncached search page's CPU. ~1 KB each; 40,000 of them hold every result of a thousand busy
+ * places at once.
  */
-const renderedResults = boundedMap<string, JSX.Element>(20_000)
+const renderedResults = boundedMap<string, JSX.Element>(40_000)
 
 function renderedResult(report: NearbyReport, photo: MediaPicture | null, now: Date): JSX.Element {
   const key = `${report.id}|${report.updatedAt.getTime()}|${photo?.id ?? ''}|${shownKm(report.distanceM)}|${timeAgo(report.lastSeenAt, now)}`
   let html = renderedResults.get(key)
   if (html === undefined) {
-    html = <ResultItem report={report} photo={photo} now={now} />
+    const rendered = <ResultItem report={report} photo={photo} now={now} />
+    html = typeof rendered === 'string' ? flattened(rendered) : rendered
     renderedResults.set(key, html)
   }
+  return html
+}
+
+/**
+ * The same string as one flat buffer. KitaJS builds HTML by concatenation, which JavaScriptCore
+ * keeps as a tree of pieces until something reads it; a kept fragment left as a tree was walked
+ * again, piece by scattered piece, by every page that included it (the biggest single cost of an
+ * uncached search page, measured). Reading a character makes JavaScriptCore flatten it for good.
+ */
+function flattened(html: string): string {
+  void html[0]
   return html
 }
 
