@@ -39,10 +39,8 @@ interface Index {
   byName: Map<string, number[]>
   /** Each place's country code, country name and US state, normalised, as `|gb|united kingdom|`. */
   qualifiers: string[]
-  /** Places by 1° cell, for the places on a map. */
-  byCell: Map<string, number[]>
-  /** Places by 0.1° cell (keyed by `fineCell`), for the nearest place. */
-  byFineCell: Map<number, number[]>
+  /** Places by 0.1° cell (keyed by `cellNumber`), for the nearest place and the places on a map. */
+  byCell: Map<number, number[]>
 }
 
 /** Enough choices to spot the right one, few enough to read. */
@@ -52,16 +50,16 @@ const OTHERS_WITH_SAME_NAME = 5
 const MAX_EDIT_DISTANCE = 2
 /** A prefix this long is specific enough to suggest what it starts ("Manch" → Manchester). */
 const MIN_PREFIX_FOR_SUGGESTIONS = 4
-/** Degrees per cell of the spatial index: ~111 km, a handful of cells for any search. */
-const CELL_DEGREES = 1
 /**
- * Degrees per cell of the index the nearest place is looked for in, ring by ring outwards from the
- * point's cell: ~11 km, so in a crowded region the first rings hold the answer among dozens of
- * places, where the 3 × 3 block of 1° cells held thousands.
+ * Degrees per cell of the spatial index, looked through ring by ring outwards from a point's cell:
+ * ~11 km, so in a crowded region the first rings hold the nearest place among dozens, where a 3 × 3
+ * block of 1° cells held thousands.
  */
-const FINE_CELL_DEGREES = 0.1
-const FINE_ROWS = Math.round(180 / FINE_CELL_DEGREES)
-const FINE_COLUMNS = Math.round(360 / FINE_CELL_DEGREES)
+const CELL_DEGREES = 0.1
+const ROWS = Math.round(180 / CELL_DEGREES)
+const COLUMNS = Math.round(360 / CELL_DEGREES)
+/** At most this many rings: fewer than half the columns, so no ring reaches round to meet itself. */
+const MAX_RINGS = COLUMNS / 2 - 1
 /** Rings searched at most: 1.5° around the point. A town further than that is not "near" anything. */
 const NEAREST_MAX_RINGS = 15
 
@@ -87,8 +85,7 @@ function buildIndex(): Index {
   const places: Place[] = []
   const qualifiers: string[] = []
   const byName = new Map<string, number[]>()
-  const byCell = new Map<string, number[]>()
-  const byFineCell = new Map<number, number[]>()
+  const byCell = new Map<number, number[]>()
   for (const city of cities) {
     const [lng, lat] = city.loc.coordinates
     const country = countryName(city.country)
@@ -97,11 +94,10 @@ function buildIndex(): Index {
     const at = places.push({ label: [city.name, state, country].filter(Boolean).join(', '), lat, lng, population: city.population }) - 1
     qualifiers.push(`|${[city.country, country, state].filter(Boolean).map(normalise).join('|')}|`)
     pushTo(byName, normalise(city.name), at)
-    pushTo(byCell, cellKey(lat, lng), at)
-    pushTo(byFineCell, fineCell(fineRow(lat), fineColumn(lng)), at)
+    pushTo(byCell, cellNumber(rowOf(lat), columnOf(lng)), at)
   }
   for (const list of byName.values()) list.sort((a, b) => places[b]!.population - places[a]!.population)
-  return { places, byName, qualifiers, byCell, byFineCell }
+  return { places, byName, qualifiers, byCell }
 }
 
 const regionNames = new Intl.DisplayNames(['en'], { type: 'region' })
@@ -130,14 +126,32 @@ export function normalise(text: string): string {
     .trim()
 }
 
-function cellKey(lat: number, lng: number): string {
-  return `${Math.floor(lat / CELL_DEGREES)}:${Math.floor(lng / CELL_DEGREES)}`
+const rowOf = (lat: number) => Math.min(ROWS - 1, Math.floor((lat + 90) / CELL_DEGREES))
+const columnOf = (lng: number) => Math.floor((lng + 180) / CELL_DEGREES) % COLUMNS
+/** A number, not a string: looked up hundreds of times a search. Columns wrap at the antimeridian. */
+const cellNumber = (row: number, column: number) => row * COLUMNS + (((column % COLUMNS) + COLUMNS) % COLUMNS)
+
+/**
+ * Hands `visit` the places of each cell at ring `ring` around the point's cell (its own cell for
+ * ring 0): the ring's top and bottom rows whole, the rows between only at their two ends. As the
+ * index's own lists of indexes into `places`: nothing is copied.
+ */
+function visitRing({ lat, lng }: LatLng, ring: number, visit: (cell: number[]) => void): void {
+  const { byCell } = loaded()
+  const [row, column] = [rowOf(lat), columnOf(lng)]
+  for (let dRow = -ring; dRow <= ring; dRow++) {
+    const cellRow = row + dRow
+    if (cellRow < 0 || cellRow >= ROWS) continue
+    const step = Math.abs(dRow) === ring ? 1 : 2 * ring
+    for (let dColumn = -ring; dColumn <= ring; dColumn += step) {
+      const cell = byCell.get(cellNumber(cellRow, column + dColumn))
+      if (cell) visit(cell)
+    }
+  }
 }
 
-const fineRow = (lat: number) => Math.min(FINE_ROWS - 1, Math.floor((lat + 90) / FINE_CELL_DEGREES))
-const fineColumn = (lng: number) => Math.floor((lng + 180) / FINE_CELL_DEGREES) % FINE_COLUMNS
-/** A number, not a string: looked up hundreds of times a search. Columns wrap at the antimeridian. */
-const fineCell = (row: number, column: number) => row * FINE_COLUMNS + (((column % FINE_COLUMNS) + FINE_COLUMNS) % FINE_COLUMNS)
+/** Anything beyond ring `ring` is at least this many flat degrees (latitude, or scaled longitude) away. */
+const beyondRing = (ring: number, lngScale: number) => ring * CELL_DEGREES * lngScale
 
 /**
  * The place a person typed: "Town" or "Town, qualifier" where the qualifier is a country (name or
@@ -189,25 +203,6 @@ export function editDistanceWithin(a: string, b: string, limit: number): number 
   return previous[b.length]!
 }
 
-const NEIGHBOUR_STEPS = [-1, 0, 1]
-
-/**
- * The places of the 1° cells around a point (a 3 × 3 block: at least ~55 km in every direction below
- * 60° N/S), as the index's own lists of indexes into `places`: nothing is copied.
- */
-function cellsAround({ lat, lng }: LatLng): number[][] {
-  const { byCell } = loaded()
-  const cells: number[][] = []
-  for (const dLat of NEIGHBOUR_STEPS) {
-    for (const dLng of NEIGHBOUR_STEPS) {
-      const wrappedLng = ((lng + dLng * CELL_DEGREES + 540) % 360) - 180
-      const cell = byCell.get(cellKey(lat + dLat * CELL_DEGREES, wrappedLng))
-      if (cell) cells.push(cell)
-    }
-  }
-  return cells
-}
-
 /** Flat-Earth metres between nearby points: plenty to rank towns by closeness. */
 export function approximateMetres(a: LatLng, b: LatLng): number {
   const dLat = (a.lat - b.lat) * 111_320
@@ -217,19 +212,18 @@ export function approximateMetres(a: LatLng, b: LatLng): number {
 
 /**
  * The nearest town or neighbourhood to a point, or null far from any (at sea, in a desert). Runs on
- * every search by coordinates, so it looks through the 0.1° cells ring by ring outwards and stops
- * as soon as no cell further out can hold anything nearer; distances are squared flat ones with the
- * point's own longitude scale, and nothing is allocated.
+ * every search by coordinates, so it looks through the cells ring by ring outwards and stops as soon
+ * as no cell further out can hold anything nearer; distances are squared flat ones with the point's
+ * own longitude scale.
  */
 export function nearestPlace(point: LatLng): Place | null {
-  const { places, byFineCell } = loaded()
+  const { places } = loaded()
   const lngScale = Math.cos((point.lat * Math.PI) / 180)
-  const [row, column] = [fineRow(point.lat), fineColumn(point.lng)]
   let best: Place | null = null
   let bestSquared = Number.POSITIVE_INFINITY
-  const consider = (cell: number[] | undefined) => {
+  const consider = (cell: number[]) => {
     // Plain indexed loops: a generator or iterator here cost more than the arithmetic (profiled).
-    for (let i = 0; cell && i < cell.length; i++) {
+    for (let i = 0; i < cell.length; i++) {
       const place = places[cell[i]!]!
       const dLat = place.lat - point.lat
       const dLng = (((place.lng - point.lng + 540) % 360) - 180) * lngScale
@@ -241,16 +235,8 @@ export function nearestPlace(point: LatLng): Place | null {
     }
   }
   for (let ring = 0; ring <= NEAREST_MAX_RINGS; ring++) {
-    for (let dRow = -ring; dRow <= ring; dRow++) {
-      const cellRow = row + dRow
-      if (cellRow < 0 || cellRow >= FINE_ROWS) continue
-      // The ring's top and bottom rows whole, the rows between only at their two ends.
-      const step = Math.abs(dRow) === ring ? 1 : 2 * ring
-      for (let dColumn = -ring; dColumn <= ring; dColumn += step) consider(byFineCell.get(fineCell(cellRow, column + dColumn)))
-    }
-    // Anything beyond this ring is at least `ring` whole cells away, in latitude or scaled longitude.
-    const beyond = ring * FINE_CELL_DEGREES * lngScale
-    if (bestSquared <= beyond * beyond) break
+    visitRing(point, ring, consider)
+    if (bestSquared <= beyondRing(ring, lngScale) ** 2) break
   }
   return best
 }
@@ -258,12 +244,16 @@ export function nearestPlace(point: LatLng): Place | null {
 /** The biggest places within `radiusM` of a point, biggest first: labels for a map of the area. */
 export function placesWithin(point: LatLng, radiusM: number, limit: number): Place[] {
   const { places } = loaded()
-  return cellsAround(point)
-    .flat()
-    .map((at) => places[at]!)
-    .filter((place) => approximateMetres(point, place) <= radiusM)
-    .sort((a, b) => b.population - a.population)
-    .slice(0, limit)
+  const lngScale = Math.cos((point.lat * Math.PI) / 180)
+  const radiusDegrees = radiusM / 111_320
+  const found: Place[] = []
+  for (let ring = 0; ring <= MAX_RINGS; ring++) {
+    visitRing(point, ring, (cell) => {
+      for (const at of cell) if (approximateMetres(point, places[at]!) <= radiusM) found.push(places[at]!)
+    })
+    if (beyondRing(ring, lngScale) >= radiusDegrees) break
+  }
+  return found.sort((a, b) => b.population - a.population).slice(0, limit)
 }
 
 /** How a point given as numbers reads on a page: "near Kreuzberg, Germany", or the numbers themselves. */
