@@ -147,7 +147,7 @@ export function createNearbySearch({
 }) {
   async function viaPostgis(search: NearbySearch): Promise<NearbyPage> {
     const rows = await nearestReportsQuery(db, search).execute()
-    return page(rows.map((row) => ({ ...reportOf(cardOf(row)), distanceM: row.distance_m })), 'postgis')
+    return page(rows.map((row) => nearbyReport(cardOf(row), row.distance_m)), 'postgis')
   }
 
   /**
@@ -210,7 +210,7 @@ export function createNearbySearch({
       const found = await cards.byIds(batch.map((candidate) => candidate.id))
       for (const candidate of batch) {
         const card = found.get(candidate.id)
-        if (card && shows(card, candidate, search)) shown.push({ ...reportOf(card), distanceM: candidate.distanceM })
+        if (card && shows(card, candidate, search)) shown.push(nearbyReport(card, candidate.distanceM))
         if (shown.length === wanted) break
       }
     }
@@ -273,8 +273,9 @@ function shows(card: ReportCard, candidate: GeoCandidate, search: NearbySearch):
   )
 }
 
-function reportOf({ id, kind, foundState, name, photoId, colours, pattern, lastSeenAt, placeLabel, point, updatedAt }: ReportCard): Omit<NearbyReport, 'distanceM'> {
-  return { id, kind, foundState, name, photoId, colours, pattern, lastSeenAt, placeLabel, point, updatedAt }
+/** A card as a result, at its distance (every result is active: the status goes). */
+function nearbyReport({ status: _status, ...card }: ReportCard, distanceM: number): NearbyReport {
+  return { ...card, distanceM }
 }
 
 export type NearbySearches = ReturnType<typeof createNearbySearch>
