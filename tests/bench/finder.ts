@@ -20,7 +20,6 @@
  * and, from the three sizes, how latency grows. `--sizes 10000,100000` picks sizes; `--rebuild`
  * regenerates the sets.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import pg from 'pg'
 import { Kysely, PostgresDialect, sql } from 'kysely'
@@ -35,7 +34,7 @@ import { createDatabases } from '@/infra/db'
 import { createStore } from '@/infra/store'
 import type { FinderDomain } from '@/schema'
 import { formatResult, measure } from '@tests/bench/loadgen'
-import { startBenchServer } from '@tests/bench/run-server'
+import { serverCpuMs, startBenchServer } from '@tests/bench/run-server'
 import { deleteKeysUnder } from '@tests/helpers/store'
 import { flag, servicesFromEnv } from '@tests/bench/args'
 
@@ -63,8 +62,8 @@ interface Row {
   size: number
   baseline: { p50: number; p99: number; rps: number }
   app: { p50: number; p99: number; rps: number }
-  /** The server's CPU per page of `app`, in ms (null where /proc can't tell). */
-  appCpuMs: number | null
+  /** The server's CPU per page of `app`, in ms. */
+  appCpuMs: number
   cachedApp: { p50: number; p99: number; rps: number }
   postgisApp: { p50: number; p99: number; rps: number }
   redis: { p50: number; p99: number; rps: number }
@@ -88,8 +87,8 @@ if (rows.length > 1) {
   )
 }
 
-function cpu(value: number | null): string {
-  return value === null ? 'n/a' : `${value.toFixed(2)} ms`
+function cpu(value: number): string {
+  return `${value.toFixed(2)} ms`
 }
 
 function ms(value: number): string {
@@ -121,12 +120,12 @@ async function benchmarkSize(size: number): Promise<Row> {
     // Uncached: digits after the 5th decimal (under a metre) make every centre new to the list cache.
     const fresh = points.map((point) => pathFor(point, '{n}'))
     await settle(server.url, fresh)
-    const cpuBefore = cpuMsOfTree(server.pid)
+    const cpuBefore = serverCpuMs(server.pid)
     const page = await load(server.url, fresh)
-    const cpuAfter = cpuMsOfTree(server.pid)
+    const cpuAfter = serverCpuMs(server.pid)
     // The warm-up's requests count too: it ran at about the measured rate.
     const pages = page.requests * (1 + WARMUP_MS / DURATION_MS)
-    const appCpuMs = cpuBefore === null || cpuAfter === null ? null : (cpuAfter - cpuBefore) / pages
+    const appCpuMs = (cpuAfter - cpuBefore) / pages
     console.log(formatResult(`app page /finder?lat&lng&radius_km=${RADIUS_KM}, every centre new (FINDER_NEARBY_PATH=redis, the default)`, page), ` server CPU ${cpu(appCpuMs)} a page`)
     // The same 1,000 centres over and over: what the 30-second nearby-list cache does for a busy area.
     const cached = await load(server.url, points.map((point) => pathFor(point)))
@@ -215,27 +214,6 @@ async function closedLoop(points: LatLng[], run: (point: LatLng) => Promise<unkn
   latencies.sort((a, b) => a - b)
   const at = (share: number) => latencies[Math.min(latencies.length - 1, Math.floor(latencies.length * share))]!
   return { p50: at(0.5), p99: at(0.99), rps: Math.round(latencies.length / (DURATION_MS / 1000)) }
-}
-
-/** CPU time (user + system, all threads) the server and the processes it started have used so far, in ms; null off Linux. */
-function cpuMsOfTree(pid: number): number | null {
-  if (!existsSync(`/proc/${pid}/stat`)) return null
-  let total = 0
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    // Fields after "pid (comm) ": ppid is the 2nd; utime and stime the 12th and 13th, in clock ticks (100 a second).
-    const fields = statOf(entry)?.split(') ')[1]?.split(' ')
-    if (fields && (Number(entry) === pid || Number(fields[1]) === pid)) total += (Number(fields[11]) + Number(fields[12])) * 10
-  }
-  return total
-}
-
-/** A process's /proc stat line, or null when it has gone meanwhile. */
-function statOf(pid: string): string | null {
-  try {
-    return readFileSync(`/proc/${pid}/stat`, 'utf8')
-  } catch {
-    return null
-  }
 }
 
 /** The server rebuilds the GEO index at start; the Redis path is measured once it is complete. */

@@ -25,7 +25,7 @@ import pg from 'pg'
 import sharp from 'sharp'
 import { configureSharp, VARIANT_BOXES } from '@/features/media/process'
 import { floor } from '@tests/bench/media-floor'
-import { startBenchServer, signedInCookie, type RunningServer } from '@tests/bench/run-server'
+import { serverCpuMs, startBenchServer, signedInCookie, type RunningServer } from '@tests/bench/run-server'
 import { photoWithGps } from '@tests/helpers/images'
 import { startS3 } from '@tests/helpers/s3'
 
@@ -68,13 +68,13 @@ async function run(server: RunningServer): Promise<void> {
     const floorCpuBefore = process.cpuUsage()
     const floorMs = await timed(() => floor(photo))
     const floorCpu = process.cpuUsage(floorCpuBefore)
-    const serverCpuBefore = cpuMsOf(server.pid)
+    const serverCpuBefore = serverCpuMs(server.pid)
     const uploadMs = await timed(() => upload(server, cookie, photo))
     if (i >= WARM_UP_RUNS) {
       floors.push(floorMs)
       uploads.push(uploadMs)
       floorCpuMs += (floorCpu.user + floorCpu.system) / 1000
-      uploadCpuMs += cpuMsOf(server.pid) - serverCpuBefore
+      uploadCpuMs += serverCpuMs(server.pid) - serverCpuBefore
     }
   }
   const logged = storedLines(server.output()).slice(-RUNS)
@@ -213,15 +213,6 @@ async function withAdmin<T>(work: (client: pg.Client) => Promise<T>): Promise<T>
   }
 }
 
-/** User + system CPU a process has used so far, in ms (/proc/<pid>/stat, in clock ticks). */
-function cpuMsOf(pid: number): number {
-  // The command name (field 2) may hold spaces; the fields after its closing parenthesis don't.
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  const ticks = Number(fields[11]) + Number(fields[12]) // utime, stime: fields 14 and 15 of stat
-  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND
-}
-
-const CLOCK_TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100
 
 function statusKb(pid: number, field: 'VmHWM' | 'VmRSS'): number {
   const match = new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))

@@ -7,7 +7,8 @@
  *   bun tests/bench/run-server.ts
  *   bun tests/bench/loadgen.ts http://127.0.0.1:PORT/ -H 'cookie: nl_session=…'
  */
-import { mkdtempSync, rmSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { startServer, type RunningServer, type StartServerOptions } from '@tests/helpers/server'
@@ -50,6 +51,32 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
   } catch (error) {
     removeLog()
     throw error
+  }
+}
+
+/**
+ * User + system CPU the server and the processes it started (`WEB_PROCESSES`) have used so far, in
+ * ms, from /proc/<pid>/stat (in clock ticks): steadier than latency on a shared machine.
+ */
+export function serverCpuMs(pid: number): number {
+  let ticks = 0
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    // The command name (field 2) may hold spaces; the fields after its closing parenthesis don't:
+    // ppid is the 2nd of them, utime and stime the 12th and 13th.
+    const fields = statOf(entry)?.split(') ')[1]?.split(' ')
+    if (fields && (Number(entry) === pid || Number(fields[1]) === pid)) ticks += Number(fields[11]) + Number(fields[12])
+  }
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND
+}
+
+const CLOCK_TICKS_PER_SECOND = Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100
+
+/** A process's /proc stat line, or null when it has gone meanwhile. */
+function statOf(pid: string): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/stat`, 'utf8')
+  } catch {
+    return null
   }
 }
 
