@@ -197,6 +197,27 @@ describe('the hybrid home feed', () => {
     })
   }
 
+  test('pages below the newest merged posts kept near read PostgreSQL, and every page stays exact', async () => {
+    const { feed } = testFeed()
+    const [star, ...fans] = await makeMembers(THRESHOLD + 2)
+    for (const fan of fans) await feed.follow(fan!, star!.handle)
+    for (const fan of fans) await feed.timelines.homePage(fan.id, null, PAGE_SIZE)
+    // More merged posts than are kept near (64), two to a millisecond.
+    const since = Date.now() - 3600_000
+    const posts = await dbs.social
+      .insertInto('posts')
+      .values(Array.from({ length: 80 }, (_, i) => ({ author_id: star!.id, body: `merged ${i}`, in_timelines: false, created_at: new Date(since + Math.floor(i / 2)) })))
+      .returning(['id', 'created_at as at'])
+      .execute()
+    const newest = posts.at(-1)!
+    await feed.timelines.fanOut({ id: newest.id, at: newest.at, authorId: star!.id, inTimelines: false })
+    for (const fan of fans) {
+      const pages = await hybridPages(feed, fan.id)
+      expect(pages.flat()).toHaveLength(80)
+      expect(pages).toEqual(await referencePages(feed, fan.id))
+    }
+  })
+
   test('an author above the threshold is merged at read time and never pushed into timelines', async () => {
     const { feed, drain } = testFeed()
     const [star, ...fans] = await makeMembers(THRESHOLD + 2)

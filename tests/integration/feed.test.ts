@@ -286,6 +286,27 @@ describe('likes, comments and notifications', () => {
     expect((await reader.client.get(`/posts/${postId}`)).status).toBe(404)
   })
 
+  test('the hearts are right on new and old posts, and follow a like or unlike at once', async () => {
+    const author = await member('liked')
+    const fan = await member('fan')
+    // More liked posts than are kept near (500), so the hearts of the oldest are asked of PostgreSQL.
+    const posts = await social
+      .insertInto('posts')
+      .values(Array.from({ length: 520 }, (_, i) => ({ author_id: author.id, body: `liked ${i}`, in_timelines: true, like_count: 1 })))
+      .returning('id')
+      .execute()
+    const ids = posts.map((post) => post.id).sort((a, b) => a - b)
+    const notLiked = new Set([ids[0], ids[10], ids[519]])
+    await social.insertInto('likes').values(ids.filter((id) => !notLiked.has(id)).map((post_id) => ({ post_id, user_id: fan.id }))).execute()
+    const shown = [ids[0]!, ids[1]!, ids[10]!, ids[518]!, ids[519]!]
+    const hearts = () => Promise.all(shown.map(async (id) => (await feed.post(id, viewerOf(fan)))!.likedByViewer))
+    expect(await hearts()).toEqual([false, true, false, true, false])
+    await feed.like(viewerOf(fan), ids[519]!)
+    await feed.unlike(viewerOf(fan), ids[518]!)
+    await feed.like(viewerOf(fan), ids[0]!)
+    expect(await hearts()).toEqual([true, true, false, false, true])
+  })
+
   test('comments read oldest first with the newest last; only one’s own can be deleted; counts follow', async () => {
     const author = await member('thread')
     const fan = await member('fan')

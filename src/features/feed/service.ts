@@ -21,6 +21,8 @@ import { createCats, type Cat } from '@/features/feed/cats'
 import { createFirstPageCache, type FirstPageCache } from '@/features/feed/first-page-cache'
 import { createPostRecords } from '@/features/feed/post-records'
 import type { FeedJobs } from '@/features/feed/jobs'
+import { createLikedPosts } from '@/features/feed/liked-posts'
+import { createMergedPosts } from '@/features/feed/merged-posts'
 import { createTimelineQueries, type FeedEntry } from '@/features/feed/timeline-queries'
 import { createTimelines } from '@/features/feed/timelines'
 import { createTrending, decodeRankCursor, encodeRankCursor } from '@/features/feed/trending'
@@ -159,7 +161,9 @@ export function createFeed(deps: FeedDeps) {
   const { db, store, config, accounts, media, notifications } = deps
   const queue = deps.queue as Queue<FeedJobs>
   const queries = createTimelineQueries(db)
-  const timelines = createTimelines({ store, queries, maxItems: deps.timelineMaxItems })
+  const merged = createMergedPosts(db, store, queries)
+  const timelines = createTimelines({ store, queries, merged, maxItems: deps.timelineMaxItems })
+  const likedPosts = createLikedPosts(db, store)
   const authors = createAuthors({ accounts, media, store })
   const trending = createTrending(db)
   const cats = createCats({ db, media, store })
@@ -170,7 +174,7 @@ export function createFeed(deps: FeedDeps) {
   /** Posts by id as cards, in the order given; deleted posts and posts of deleted accounts drop out. */
   async function postCards(ids: readonly number[], viewer: Viewer | null): Promise<PostCard[]> {
     if (ids.length === 0) return []
-    const [records, liked] = await Promise.all([postRecords.byIds(ids), viewer ? likedAmong(viewer.id, ids) : null])
+    const [records, liked] = await Promise.all([postRecords.byIds(ids), viewer ? likedPosts.among(viewer.id, ids) : null])
     const [people, pictures] = await Promise.all([
       authors.byIds([...records.values()].map((record) => record.authorId)),
       media.urlsFor([...records.values()].flatMap((record) => record.photoIds)),
@@ -194,12 +198,6 @@ export function createFeed(deps: FeedDeps) {
         },
       ]
     })
-  }
-
-  /** Which of these posts a member likes: probes of likes_user (user_id, post_id). */
-  async function likedAmong(userId: string, ids: readonly number[]): Promise<Set<number>> {
-    const rows = await db.selectFrom('likes').select('post_id').where('user_id', '=', userId).where('post_id', 'in', [...ids]).execute()
-    return new Set(rows.map((row) => Number(row.post_id)))
   }
 
   /** Notifies once per (kind, subject, actor) within NOTIFY_ONCE_SECONDS: unlike-and-like-again is not news. */
@@ -330,7 +328,9 @@ export function createFeed(deps: FeedDeps) {
         await media.remove(uploads.ids, viewer.id)
         throw error
       }
-      await queue.enqueue('feed.fanOut', { postId: post.id })
+      // A post for timelines waits for its fan-out job; one merged at read time is merged from now on.
+      if (post.in_timelines) await queue.enqueue('feed.fanOut', { postId: post.id })
+      else await timelines.fanOut({ id: post.id, at: post.created_at, authorId: viewer.id, inTimelines: false })
       await firstPages.drop(viewer.id)
       const [card] = await postCards([post.id], viewer)
       return { ok: true, value: card! }
@@ -353,7 +353,9 @@ export function createFeed(deps: FeedDeps) {
       if (!deleted) return // deleted meanwhile, by a second click
       await postRecords.changed([deleted.id])
       await media.remove(deleted.mediaIds, viewer.id)
-      await queue.enqueue('feed.unpush', { postId: deleted.id, authorId: viewer.id, at: deleted.created_at.toISOString(), inTimelines: deleted.in_timelines })
+      // Timelines are cleaned by a job; the read-time merge only needs telling, at once.
+      if (deleted.in_timelines) await queue.enqueue('feed.unpush', { postId: deleted.id, authorId: viewer.id, at: deleted.created_at.toISOString(), inTimelines: true })
+      else await timelines.unpush({ id: deleted.id, at: deleted.created_at, authorId: viewer.id, inTimelines: false })
       await firstPages.drop(viewer.id)
       await purge([`post:${deleted.id}`, `profile:${viewer.id}`, 'trending'])
     },
@@ -381,7 +383,7 @@ export function createFeed(deps: FeedDeps) {
         const row = await countLike(trx, postId, inserted ? 1 : 0)
         return { likeCount: row.like_count, inserted: inserted !== undefined }
       })
-      await Promise.all([postRecords.changed([postId]), firstPages.drop(viewer.id)])
+      await Promise.all([postRecords.changed([postId]), likedPosts.changed(viewer.id), firstPages.drop(viewer.id)])
       if (likeCount.inserted && post.author_id !== viewer.id) {
         await notifyOnce(`like:${postId}:${viewer.id}`, post.author_id, `@${viewer.handle} liked your post.`, `/posts/${postId}`, 'like')
       }
@@ -395,7 +397,7 @@ export function createFeed(deps: FeedDeps) {
         const removed = await trx.deleteFrom('likes').where('post_id', '=', postId).where('user_id', '=', viewer.id).returning('post_id').executeTakeFirst()
         return (await countLike(trx, postId, removed ? -1 : 0)).like_count
       })
-      await Promise.all([postRecords.changed([postId]), firstPages.drop(viewer.id)])
+      await Promise.all([postRecords.changed([postId]), likedPosts.changed(viewer.id), firstPages.drop(viewer.id)])
       return { postId, liked: false, likeCount }
     },
 
@@ -485,6 +487,7 @@ export function createFeed(deps: FeedDeps) {
         return inserted !== undefined
       })
       if (followed) {
+        await merged.followsChanged(viewer.id)
         await timelines.backFill(viewer.id, profile.id)
         await notifyOnce(`follow:${profile.id}:${viewer.id}`, profile.id, `@${viewer.handle} followed you.`, `/@${viewer.handle}`, 'follow')
       }
@@ -509,7 +512,7 @@ export function createFeed(deps: FeedDeps) {
         }
         return removed !== undefined
       })
-      if (unfollowed) await timelines.removeAuthor(viewer.id, profile.id)
+      if (unfollowed) await Promise.all([merged.followsChanged(viewer.id), timelines.removeAuthor(viewer.id, profile.id)])
       await firstPages.drop(viewer.id)
       return { profile, following: false, followers: (await followCounts(profile.id)).followers }
     },

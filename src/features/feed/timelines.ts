@@ -4,7 +4,7 @@
  * A timeline is a sorted set per member, `timeline:home:<userId>`, of post ids scored by their
  * time (ms). It holds the newest MAX_ITEMS posts of the people the member follows and their own,
  * except posts that were not fanned out (`posts.in_timelines` false: their author had more than
- * FEED_FANOUT_MAX_FOLLOWERS followers), which every read merges in from PostgreSQL.
+ * FEED_FANOUT_MAX_FOLLOWERS followers), which every read merges in (src/features/feed/merged-posts.ts).
  *
  * What a timeline promises: from its lowest entry up, it holds exactly those posts. Below that a
  * read continues in PostgreSQL, unless the timeline carries the COMPLETE marker, which says there
@@ -23,8 +23,9 @@
  * const page = await timelines.homePage(viewer.id, cursor, 20)   // { entries, next }
  * await queue.enqueue('feed.fanOut', { postId })                // later: timelines.fanOut(post)
  */
-import type { Store } from '@/infra/store/store'
+import type { MergedPosts } from '@/features/feed/merged-posts'
 import type { FeedEntry, TimelineQueries } from '@/features/feed/timeline-queries'
+import type { Store } from '@/infra/store/store'
 
 /**
  * Mastodon keeps 800: about 40 pages of a feed, more than anyone scrolls in a sitting, in ~40 KB of
@@ -86,11 +87,12 @@ export const isOlder = (entry: FeedEntry, than: FeedEntry) =>
 export interface TimelinesDeps {
   store: Store
   queries: TimelineQueries
+  merged: MergedPosts
   /** MAX_ITEMS unless a test wants to reach a timeline's end in a few posts. */
   maxItems?: number
 }
 
-export function createTimelines({ store, queries, maxItems = MAX_ITEMS }: TimelinesDeps) {
+export function createTimelines({ store, queries, merged, maxItems = MAX_ITEMS }: TimelinesDeps) {
   /** Adds entries to an existing timeline and trims it; the marker, being lowest, goes first. */
   async function push(userId: string, entries: FeedEntry[]): Promise<void> {
     if (entries.length === 0) return
@@ -176,32 +178,35 @@ export function createTimelines({ store, queries, maxItems = MAX_ITEMS }: Timeli
       if (!present) await populate(userId)
       // One more than the page, to know whether there is a next one.
       const wanted = limit + 1
-      const [timeline, merged] = await Promise.all([
+      const [timeline, mergedAtRead] = await Promise.all([
         entriesBelow(userId, cursor, wanted),
-        queries.homeFeedFromPostgres(userId, { below: cursor, limit: wanted, delivery: 'mergedAtRead' }),
+        merged.below(userId, cursor, wanted),
       ])
       const pastTheEnd =
         timeline.complete || timeline.entries.length === wanted
           ? []
           : await queries.homeFeedFromPostgres(userId, { below: timeline.entries.at(-1) ?? cursor, limit: wanted, delivery: 'inTimelines' })
-      const all = newestFirst(timeline.entries, merged, pastTheEnd)
+      const all = newestFirst(timeline.entries, mergedAtRead, pastTheEnd)
       const entries = all.slice(0, limit)
       return { entries, next: all.length > limit ? entries.at(-1)! : null }
     },
 
     /**
-     * Pushes a new post into the timelines of its author and every follower that has one. Posts
-     * not meant for timelines are left to the read-time merge. Safe to run twice (a queue retry).
-     * Returns how many followers it went through.
+     * Pushes a new post into the timelines of its author and every follower that has one. A post
+     * not meant for timelines is left to the read-time merge, which is told of it. Safe to run twice
+     * (a queue retry). Returns how many followers it went through.
      */
     async fanOut(post: TimelinePost): Promise<number> {
-      if (!post.inTimelines) return 0
+      if (!post.inTimelines) {
+        await merged.postsChanged(post.authorId)
+        return 0
+      }
       return forAuthorAndFollowers(post.authorId, (userId) => pushIfWithin(userId, post))
     },
 
-    /** Takes a deleted post out of every timeline it was pushed into. */
+    /** Takes a deleted post out of every timeline it was pushed into, or out of the read-time merge. */
     async unpush(post: TimelinePost): Promise<void> {
-      if (!post.inTimelines) return
+      if (!post.inTimelines) return merged.postsChanged(post.authorId)
       const member = memberOf(post.id)
       await forAuthorAndFollowers(post.authorId, (userId) => store.zrem(timelineKey(userId), [member]))
     },
