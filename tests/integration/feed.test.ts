@@ -286,6 +286,28 @@ describe('likes, comments and notifications', () => {
     expect((await reader.client.get(`/posts/${postId}`)).status).toBe(404)
   })
 
+  test('cards kept as rendered still show each reader their own heart and buttons, and the new counts', async () => {
+    const author = await member('shown')
+    const [fan, reader] = [await member('fan'), await member('reader')]
+    for (const follower of [fan, reader]) await follower.client.post(`/@${author.handle}/follow`, {})
+    const postId = await writePost(author, 'Rendered once, shown to all')
+    await fan.client.post(`/posts/${postId}/like`, {})
+    const card = async (who: Member) => {
+      const html = await (await who.client.get('/')).text()
+      return new RegExp(`<article class="post" id="post-${postId}"[\\s\\S]*?</article>`).exec(html)?.[0] ?? ''
+    }
+    const [byAuthor, byFan, byReader] = [await card(author), await card(fan), await card(reader)]
+    expect(byFan).toContain('>Unlike</button>')
+    expect(byReader).toContain('>Like</button>')
+    expect(byAuthor).toContain('Delete post')
+    for (const other of [byFan, byReader]) expect(other).not.toContain('Delete post')
+    for (const shown of [byAuthor, byFan, byReader]) expect(shown).toContain('1 like')
+    await reader.client.post(`/posts/${postId}/like`, {})
+    const afterLike = await card(reader)
+    expect(afterLike).toContain('>Unlike</button>')
+    expect(afterLike).toContain('2 likes')
+  })
+
   test('the hearts are right on new and old posts, and follow a like or unlike at once', async () => {
     const author = await member('liked')
     const fan = await member('fan')

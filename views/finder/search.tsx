@@ -5,9 +5,9 @@ import type { NearbyPage, NearbyReport } from '@/features/finder/search'
 import { COLOURS, LABELS, PATTERNS, REPORT_KINDS } from '@/features/finder/vocabulary'
 import type { MediaPicture } from '@/features/media/service'
 import { assetUrl } from '@/http/assets'
-import { boundedMap } from '@/shared/bounded-map'
 import { Choice } from '@views/components/choice'
 import { Field } from '@views/components/field'
+import { keptFragments } from '@views/components/kept-fragments'
 import { Picture } from '@views/components/picture'
 import { RelativeTime, timeAgo } from '@views/components/time'
 import { MapBox, PlaceFields, type MapSettings } from '@views/finder/place-fields'
@@ -133,28 +133,11 @@ export function Results({ page, where, radiusKm, photos, nextHref, now }: Result
  * of an uncached search page's CPU. ~1 KB each; 40,000 of them hold every result of a thousand busy
  * places at once.
  */
-const renderedResults = boundedMap<string, JSX.Element>(40_000)
+const renderedResults = keptFragments(40_000)
 
 function renderedResult(report: NearbyReport, photo: MediaPicture | null, now: Date): JSX.Element {
   const key = `${report.id}|${report.updatedAt.getTime()}|${photo?.id ?? ''}|${shownKm(report.distanceM)}|${timeAgo(report.lastSeenAt, now)}`
-  let html = renderedResults.get(key)
-  if (html === undefined) {
-    const rendered = <ResultItem report={report} photo={photo} now={now} />
-    html = typeof rendered === 'string' ? flattened(rendered) : rendered
-    renderedResults.set(key, html)
-  }
-  return html
-}
-
-/**
- * The same string as one flat buffer. KitaJS builds HTML by concatenation, which JavaScriptCore
- * keeps as a tree of pieces until something reads it; a kept fragment left as a tree was walked
- * again, piece by scattered piece, by every page that included it (the biggest single cost of an
- * uncached search page, measured). Reading a character makes JavaScriptCore flatten it for good.
- */
-function flattened(html: string): string {
-  void html[0]
-  return html
+  return renderedResults(key, () => <ResultItem report={report} photo={photo} now={now} />)
 }
 
 /** One result. The data attributes carry the public point for the map script: never the exact one. */

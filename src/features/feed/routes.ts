@@ -17,6 +17,7 @@ import { limitRate } from '@/http/rate-limit'
 import { afterPost, invalid, isPartial, page, versionedPage, type PublicCache, type RenderContext } from '@/http/render'
 import { requireViewer } from '@/http/viewer'
 import type { Store } from '@/infra/store/store'
+import { boundedMap } from '@/shared/bounded-map'
 import { CatForm, CatFormPage, type CatFormValues } from '@views/feed/cat-form'
 import { EmptyHomeFeed, EmptyTrending, ExplorePage, HomePage, LandingPage, NewPostPage } from '@views/feed/pages'
 import { LikeControl, PostDeleted, PostFeed, PostItems } from '@views/feed/post-card'
@@ -39,6 +40,8 @@ const PUBLIC_PAGE_CACHE = { sMaxAge: 60, staleWhileRevalidate: 600 } as const
 const LANDING_TRENDING = 10
 /** Open Graph descriptions are cut to what previews show. */
 const DESCRIPTION_MAX = 200
+/** Empty composers by the cats they offer to tag: a few KB each. */
+const EMPTY_COMPOSERS_KEPT = 2000
 
 /** A numeric id from the path; anything else names nothing. */
 function idParam(raw: string): number {
@@ -63,9 +66,23 @@ const publicCache = (tags: string[]): PublicCache => ({ ...PUBLIC_PAGE_CACHE, ta
 export function feedRoutes({ config, store, context, feed, homeSections }: FeedRouteDeps) {
   const absolute = (path: string) => new URL(path, config.publicUrl).toString()
 
-  async function composer(viewer: Viewer, values: PostFormValues = {}, errors: PostErrors = {}): Promise<JSX.Element> {
+  /**
+   * The empty composer is the same for every member with the same cats to tag (most have none), so
+   * it is rendered once per set of cats rather than on every home page.
+   */
+  const emptyComposers = boundedMap<string, JSX.Element>(EMPTY_COMPOSERS_KEPT)
+
+  /** The composer, empty or coming back with what was typed and what was wrong. */
+  async function composer(viewer: Viewer, typed?: { values: PostFormValues; errors: PostErrors }): Promise<JSX.Element> {
     const cats = await feed.cats.ofOwner(viewer.id)
-    return PostForm({ values, errors, cats, maxChars: config.feed.postMaxChars, maxBytes: config.mediaMaxBytes })
+    const form = (values: PostFormValues, errors: PostErrors) => PostForm({ values, errors, cats, maxChars: config.feed.postMaxChars, maxBytes: config.mediaMaxBytes })
+    if (typed) return form(typed.values, typed.errors)
+    const tags = cats.map((cat) => `${cat.id}:${cat.name}`).join('\n')
+    const kept = emptyComposers.get(tags)
+    if (kept !== undefined) return kept
+    const empty = await form({}, {})
+    emptyComposers.set(tags, empty)
+    return empty
   }
 
   /** The main content of `/` for a member: composer and first page. Kept in the Store for a minute. */
@@ -218,7 +235,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
           if (input.photos.length > 0) await limitRate(store, [`upload:ip:${meta.ip}`, `upload:account:${viewer.id}`], config.mediaUploadRateLimit)
           const result = await feed.writePost(viewer, input)
           if (!result.ok) {
-            const refused = await composer(viewer, values, result.errors)
+            const refused = await composer(viewer, { values, errors: result.errors })
             return invalid(render, { title: 'New post', main: NewPostPage({ composer: refused }), fragment: () => refused, status: result.status, noindex: true })
           }
           return afterPost(render, '/')
