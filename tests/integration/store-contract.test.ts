@@ -86,6 +86,17 @@ for (const kind of testStoreKinds()) {
         await expect(store.getNear('k')).rejects.toThrow(/near:/)
       })
 
+      test('peekNear answers as getNear would or not at all, and never with a value written over', async () => {
+        await store.set('near:p', 'v1', 60)
+        expect([undefined, 'v1']).toContain(store.peekNear('near:p'))
+        expect(await store.getNear('near:p')).toBe('v1')
+        await store.set('near:p', 'v2', 60)
+        expect([undefined, 'v2']).toContain(store.peekNear('near:p'))
+        await store.del('near:p')
+        expect([undefined, null]).toContain(store.peekNear('near:p'))
+        expect(() => store.peekNear('p')).toThrow(/near:/)
+      })
+
       test('a TTL that is not a whole number of seconds above zero is refused', async () => {
         await expect(store.set('k', 'v', 0)).rejects.toThrow()
         await expect(store.set('k', 'v', 1.5)).rejects.toThrow()
@@ -470,10 +481,14 @@ describe.skipIf(!process.env.REDIS_URL)('near copies on Redis (needs REDIS_URL)'
     await here.store.set('near:session:a', 'alice', 60)
     await untilCopied('near:session:a')
 
+    expect(here.store.peekNear('near:session:a')).toBe('alice')
+
     await elsewhere.set('near:session:a', 'alice, renamed', 60)
     await untilRead('near:session:a', 'alice, renamed')
+    expect([undefined, 'alice, renamed']).toContain(here.store.peekNear('near:session:a'))
     await elsewhere.del('near:session:a')
     await untilRead('near:session:a', null)
+    expect([undefined, null]).toContain(here.store.peekNear('near:session:a'))
   })
 
   test('a key that expires in Redis stops being read from its copy', async () => {

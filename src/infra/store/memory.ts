@@ -96,6 +96,11 @@ export function createMemoryStore(): Store {
     dropIfEmpty(key)
   }
 
+  function nearValue(key: string): string | null {
+    checkNearKey(key)
+    return read(key, 'string')?.value ?? null
+  }
+
   function forward(next: Forward): void {
     if ('list' in next) lpush(next.list, [next.value])
     else zset(next.zset).add(next.member, checkedScore(next.score))
@@ -109,9 +114,9 @@ export function createMemoryStore(): Store {
     },
     // Already in this process: nothing nearer to keep.
     async getNear(key) {
-      checkNearKey(key)
-      return read(key, 'string')?.value ?? null
+      return nearValue(key)
     },
+    peekNear: nearValue,
     async set(key, value, ttlSeconds) {
       setString(key, value, ttlSeconds === undefined ? undefined : positiveWhole(ttlSeconds, 'set') * 1000)
     },

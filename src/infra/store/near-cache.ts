@@ -39,6 +39,8 @@ interface PendingRead {
 export interface NearCache {
   /** `read` (the Redis GET) through a copy in this process, while tracking vouches for it. */
   get(key: string, read: () => Promise<string | null>): Promise<string | null>
+  /** The copy of `key`, or undefined when there is none to vouch for (then `get`). */
+  peek(key: string): string | null | undefined
   /** Drops the copies of keys this process is about to write. */
   forget(keys: readonly string[]): void
   close(): Promise<void>
@@ -102,12 +104,18 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
     copies.set(key, { value, at: Date.now() })
   }
 
+  function peek(key: string): string | null | undefined {
+    checkNearKey(key)
+    if (!tracking) return undefined
+    const copy = copies.get(key)
+    return copy && Date.now() - copy.at < NEAR_MAX_AGE_MS ? copy.value : undefined
+  }
+
   return {
     async get(key, read) {
-      checkNearKey(key)
+      const copied = peek(key)
+      if (copied !== undefined) return copied
       if (!tracking) return read()
-      const copy = copies.get(key)
-      if (copy && Date.now() - copy.at < NEAR_MAX_AGE_MS) return copy.value
       const startedIn = epoch
       const entry = pending.get(key) ?? { count: 0, stale: false }
       entry.count++
@@ -120,6 +128,7 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
         if (--entry.count === 0) pending.delete(key)
       }
     },
+    peek,
     forget(keys) {
       for (const key of keys) if (key.startsWith(NEAR_PREFIX)) invalidate(key)
     },

@@ -55,15 +55,23 @@ export function nearRecords<Id extends string | number, Record>({
   return {
     /** The records among `ids`; shared between readers, so never to be changed. */
     async byIds(ids: readonly Id[]): Promise<Map<Id, Readonly<Record>>> {
-      const wanted = [...new Set(ids)]
-      const kept = await Promise.all(wanted.map((id) => store.getNear(keyOf(id))))
       const found = new Map<Id, Readonly<Record>>()
       const missing: Id[] = []
-      wanted.forEach((id, i) => {
-        const json = kept[i]
+      const keptFar: Id[] = []
+      const take = (id: Id, json: string | null) => {
         if (json && json !== CHANGED_MARK) found.set(id, recordOf(id, json))
         else missing.push(id)
-      })
+      }
+      // Copies held in this process first, without a promise each; then one batch for the rest.
+      for (const id of new Set(ids)) {
+        const json = store.peekNear(keyOf(id))
+        if (json === undefined) keptFar.push(id)
+        else take(id, json)
+      }
+      if (keptFar.length > 0) {
+        const kept = await Promise.all(keptFar.map((id) => store.getNear(keyOf(id))))
+        keptFar.forEach((id, i) => take(id, kept[i]!))
+      }
       if (missing.length === 0) return found
       const loaded = await load(missing)
       await Promise.all(loaded.map((record) => store.setIfAbsent(keyOf(idOf(record)), JSON.stringify(record), ttlSeconds)))

@@ -18,6 +18,12 @@ export interface Store {
    * keys made with `nearKey`; written with `set`, `setIfAbsent` and `del` like any other.
    */
   getNear(key: string): Promise<string | null>
+  /**
+   * What `getNear` would answer, when this process can tell without waiting: its copy (or, in the
+   * embedded store, the value itself); undefined when only `getNear` can tell. A page reading dozens
+   * of near records skips a promise for each.
+   */
+  peekNear(key: string): string | null | undefined
   /** Sets a value; with `ttlSeconds` it expires. */
   set(key: string, value: string, ttlSeconds?: number): Promise<void>
   /** Sets only when absent (dedupe marks); true when this call set it. */
