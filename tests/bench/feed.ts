@@ -41,7 +41,7 @@ import { deleteKeysUnder } from '@tests/helpers/store'
 import type { AccountsDomain, SocialDomain } from '@/schema'
 import { encodeCursor } from '@/shared/cursor'
 import { formatResult, measure, type MeasureResult } from '@tests/bench/loadgen'
-import { startBenchServer } from '@tests/bench/run-server'
+import { SERVER_PROCESSES, startBenchServer } from '@tests/bench/run-server'
 import { servicesFromEnv } from '@tests/bench/args'
 
 const CONNECTIONS = 32
@@ -51,14 +51,6 @@ const WARMUP_MS = 2000
 const FAN_OUT_FOLLOWERS = 10_000
 /** Timelines built at once before the fan-out: the pool's connections, give or take. */
 const POPULATE_CONCURRENCY = 8
-/**
- * Server processes: one per core but one. The load generator, Redis and PostgreSQL share this
- * machine; with a server process on every core all of them contend for the cores, and the
- * scheduler's time slices land in the latency tail (on 2 cores: cold page p99 24–38 ms with two
- * processes, 15–23 ms with one, in the same hour). The cold page is also measured with a process
- * on every core, production's setting on a machine of its own, for comparison.
- */
-const SERVER_PROCESSES = Math.max(1, availableParallelism() - 1)
 
 const { baseUrl, redisUrl } = servicesFromEnv()
 const log = createLogger({ logLevel: 'warn' })

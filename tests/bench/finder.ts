@@ -12,9 +12,10 @@
  *   new (no help from the nearby-list cache), with FINDER_NEARBY_PATH=redis (the default) and
  *   =postgis, and the server's CPU per page (from /proc: steadier than latency on a shared machine);
  *   and 1,000 centres repeating, which the list cache answers. Each server gets 20 s of the same load
- *   before its first measurement (it has just started and rebuilt its index). The server runs as in production on
- *   PostgreSQL + Redis, one process per core (WEB_PROCESSES), and the client asks as Chromium does
- *   (`Accept-Encoding: gzip, deflate, br, zstd`);
+ *   before its first measurement (it has just started and rebuilt its index). The server runs on
+ *   PostgreSQL + Redis with a process per core but one (SERVER_PROCESSES, tests/bench/run-server.ts:
+ *   the load generator, Redis and PostgreSQL share the machine), and the uncached page again with a
+ *   process on every core; the client asks as Chromium does (`Accept-Encoding: gzip, deflate, br, zstd`);
  * - the search service's Redis GEO path against its PostGIS path, same searches, in this process;
  *
  * and, from the three sizes, how latency grows. `--sizes 10000,100000` picks sizes; `--rebuild`
@@ -34,7 +35,7 @@ import { createDatabases } from '@/infra/db'
 import { createStore } from '@/infra/store'
 import type { FinderDomain } from '@/schema'
 import { formatResult, measure } from '@tests/bench/loadgen'
-import { serverCpuMs, startBenchServer } from '@tests/bench/run-server'
+import { SERVER_PROCESSES, serverCpuMs, startBenchServer } from '@tests/bench/run-server'
 import { deleteKeysUnder } from '@tests/helpers/store'
 import { flag, servicesFromEnv } from '@tests/bench/args'
 
@@ -108,7 +109,7 @@ async function benchmarkSize(size: number): Promise<Row> {
   console.log(`direct pg (ST_DWithin + <->, a page): p50 ${baseline.p50.toFixed(2)} ms, p99 ${baseline.p99.toFixed(2)} ms, ${baseline.rps} q/s`)
 
   const prefix = `nl:bench:finder:${size}:`
-  const env = { DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, WEB_PROCESSES: String(availableParallelism()) }
+  const env = { DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, WEB_PROCESSES: String(SERVER_PROCESSES) }
   const server = await startBenchServer({ inheritServices: true, env })
   const store = createStore({ redisUrl: redisUrl, redisKeyPrefix: prefix })
   try {
@@ -127,6 +128,13 @@ async function benchmarkSize(size: number): Promise<Row> {
     const pages = page.requests * (1 + WARMUP_MS / DURATION_MS)
     const appCpuMs = (cpuAfter - cpuBefore) / pages
     console.log(formatResult(`app page /finder?lat&lng&radius_km=${RADIUS_KM}, every centre new (FINDER_NEARBY_PATH=redis, the default)`, page), ` server CPU ${cpu(appCpuMs)} a page`)
+    if (availableParallelism() > SERVER_PROCESSES) {
+      const everyCore = await startBenchServer({ inheritServices: true, env: { ...env, WEB_PROCESSES: String(availableParallelism()) } })
+      const spread = await settle(everyCore.url, fresh)
+        .then(() => load(everyCore.url, fresh))
+        .finally(() => everyCore.stop())
+      console.log(formatResult(`app page, every centre new, a server process on each of the ${availableParallelism()} cores`, spread))
+    }
     // The same 1,000 centres over and over: what the 30-second nearby-list cache does for a busy area.
     const cached = await load(server.url, points.map((point) => pathFor(point)))
     console.log(formatResult(`app page, ${points.length} centres repeating (list cache hits)`, cached))

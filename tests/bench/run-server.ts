@@ -9,11 +9,20 @@
  */
 import { spawnSync } from 'node:child_process'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { availableParallelism, tmpdir } from 'node:os'
 import path from 'node:path'
 import { startServer, type RunningServer, type StartServerOptions } from '@tests/helpers/server'
 
 export type { RunningServer }
+
+/**
+ * Server processes for a latency benchmark: one per core but one. The load generator, Redis and
+ * PostgreSQL share this machine; with a server process on every core all of them contend for the
+ * cores, and the scheduler's time slices land in the latency tail (on 2 cores, the cold home feed:
+ * p99 24–38 ms with two processes, 15–23 ms with one, in the same hour). Benchmarks also measure
+ * their main page with a process on every core, production's setting on a machine of its own.
+ */
+export const SERVER_PROCESSES = Math.max(1, availableParallelism() - 1)
 
 export interface BenchServerOptions {
   /** Reuse a DATA_DIR (kept afterwards), e.g. for a warm start. */
