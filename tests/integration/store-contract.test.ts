@@ -12,6 +12,8 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 
 /** Redis's smallest key TTL is one second; a little more than that makes the expiry certain. */
 const PAST_ONE_SECOND_MS = 1100
+/** near-cache.ts's age limit for copies of keys other than records. */
+const NEAR_MAX_AGE_MS = 5000
 /** What a peekNear may answer: nothing (no copy held), or the value. */
 const peekAnswers = (...answers: (string | null | undefined)[]) => answers
 
@@ -512,6 +514,24 @@ describe.skipIf(!process.env.REDIS_URL)('near copies on Redis (needs REDIS_URL)'
     await untilRead('near:session:b', 'after')
     // Tracking comes back with the connection, and copies with it.
     await untilCopied('near:session:b')
+  })
+
+  test('a near record’s copy answers for a minute, other keys’ copies for seconds', async () => {
+    await here.store.set('near:record:test:1', 'kept', 60)
+    await here.store.set('near:plain', 'brief', 60)
+    await untilCopied('near:record:test:1')
+    await untilCopied('near:plain')
+    await sleep(NEAR_MAX_AGE_MS + 500)
+    const readsAnswered = async (key: string) => {
+      const before = await getsAnswered()
+      for (let i = 0; i < 10; i++) await here.store.getNear(key)
+      return (await getsAnswered()) - before
+    }
+    expect(await readsAnswered('near:record:test:1')).toBe(0)
+    expect(await readsAnswered('near:plain')).toBeGreaterThan(0)
+    // A record is still exact: a change from elsewhere replaces its copy at once.
+    await elsewhere.set('near:record:test:1', 'changed', 60)
+    await untilRead('near:record:test:1', 'changed')
   })
 
   test('keys outside near: are never copied', async () => {

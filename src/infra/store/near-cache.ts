@@ -10,20 +10,32 @@
  * connection is down nothing is copied and every read goes to Redis.
  *
  * A read that races a change (the invalidation arrives before the reply of a read sent earlier) is
- * not copied, so an old value never outlives its invalidation. Copies also go after NEAR_MAX_AGE_MS,
- * which only bounds the unexpected.
+ * not copied, so an old value never outlives its invalidation. Copies also go after NEAR_MAX_AGE_MS
+ * (a minute for records, RECORD_MAX_AGE_MS), which bounds the unexpected and expiries Redis reports late.
  */
 import { Redis } from 'ioredis'
 import type { Logger } from '@/infra/log'
-import { checkNearKey, NEAR_PREFIX } from '@/infra/store/store'
+import { checkNearKey, NEAR_PREFIX, NEAR_RECORD_PREFIX } from '@/infra/store/store'
 import { boundedMap } from '@/shared/bounded-map'
 
 /** Redis's channel for invalidation messages sent to a RESP2 connection (CLIENT TRACKING … REDIRECT). */
 const INVALIDATE_CHANNEL = '__redis__:invalidate'
 /** Seconds are plenty for a page that is reloaded, and short enough that nothing can surprise for long. */
 const NEAR_MAX_AGE_MS = 5_000
-/** What the members active in the last few seconds read, mostly under a kilobyte each: tens of MB at most. */
-const MAX_COPIES = 50_000
+/**
+ * Records (NEAR_RECORD_PREFIX) change only by marks, which Redis reports like any write, and their
+ * expiry only frees Redis's memory; yet Redis may report an expiry late (it deletes expired keys it
+ * is not asked for in sampled sweeps), which is what NEAR_MAX_AGE_MS bounds for other keys. A
+ * record's copy is kept a minute: the cards of a busy search area were otherwise fetched again
+ * every 5 s (a third of the record reads of a search at 1M reports went to Redis).
+ */
+const RECORD_MAX_AGE_MS = 60_000
+/**
+ * What the members and searches of the last minute read, mostly under a kilobyte each: tens of MB
+ * at most. 50,000 was less than the cards of a thousand busy search areas and the other keys
+ * together, and a copy pushed out is a GET on the next read.
+ */
+const MAX_COPIES = 100_000
 
 interface Copy {
   value: string | null
@@ -100,6 +112,8 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
     tracking = true
   }
 
+  const maxAgeOf = (key: string) => (key.startsWith(NEAR_RECORD_PREFIX) ? RECORD_MAX_AGE_MS : NEAR_MAX_AGE_MS)
+
   function keep(key: string, value: string | null): void {
     copies.set(key, { value, at: Date.now() })
   }
@@ -108,7 +122,7 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
     checkNearKey(key)
     if (!tracking) return undefined
     const copy = copies.get(key)
-    return copy && Date.now() - copy.at < NEAR_MAX_AGE_MS ? copy.value : undefined
+    return copy && Date.now() - copy.at < maxAgeOf(key) ? copy.value : undefined
   }
 
   return {

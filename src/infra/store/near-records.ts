@@ -10,12 +10,12 @@
  * const found = await posts.byIds([41, 42])   // Map: id → record; ids the source doesn't have are absent
  * await posts.changed([42])                    // after the like is committed
  */
-import { CHANGED_MARK, markChanged, nearKey, type Store } from '@/infra/store/store'
+import { CHANGED_MARK, markChanged, NEAR_RECORD_PREFIX, type Store } from '@/infra/store/store'
 import { boundedMap } from '@/shared/bounded-map'
 
 export interface NearRecordsOptions<Id extends string | number, Record> {
   store: Store
-  /** Names the records in their keys, e.g. `feed:post` → `near:feed:post:<id>`. */
+  /** Names the records in their keys, e.g. `feed:post` → `near:record:feed:post:<id>`. */
   name: string
   ttlSeconds: number
   /** The records among `ids` that exist, from their source, in one batch. */
@@ -40,7 +40,7 @@ export function nearRecords<Id extends string | number, Record>({
   idOf,
   revive = (json) => JSON.parse(json) as Record,
 }: NearRecordsOptions<Id, Record>) {
-  const keyOf = (id: Id) => nearKey(`${name}:${id}`)
+  const keyOf = (id: Id) => `${NEAR_RECORD_PREFIX}${name}:${id}`
   const parsed = boundedMap<Id, { json: string; record: Readonly<Record> }>(PARSED_KEPT)
 
   /** The record kept as `json`: parsed once while the copy stays the same. */

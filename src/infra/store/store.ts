@@ -84,6 +84,13 @@ export const NEAR_PREFIX = 'near:'
 
 export const nearKey = (key: string) => `${NEAR_PREFIX}${key}`
 
+/**
+ * Where near records live (src/infra/store/near-records.ts). A record changes only through
+ * `markChanged`, a write Redis reports like any other; its TTL only frees memory, so a copy may
+ * outlive it (near-cache.ts keeps such copies longer).
+ */
+export const NEAR_RECORD_PREFIX = `${NEAR_PREFIX}record:`
+
 /** `getNear` of any other key is a mistake: no change to it would ever reach the copy. */
 export function checkNearKey(key: string): void {
   if (!key.startsWith(NEAR_PREFIX)) throw new Error(`getNear takes keys under ${NEAR_PREFIX} only (got ${key})`)
