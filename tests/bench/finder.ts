@@ -120,6 +120,13 @@ async function benchmarkSize(size: number): Promise<Row> {
     const pathFor = (point: LatLng, never = '') => `/finder?lat=${point.lat.toFixed(5)}${never}&lng=${point.lng.toFixed(5)}&radius_km=${RADIUS_KM}`
     // Uncached: digits after the 5th decimal (under a metre) make every centre new to the list cache.
     const fresh = points.map((point) => pathFor(point, '{n}'))
+    /** The uncached page on a second server over the same data, with `changes` to its settings, settled first. */
+    const freshPagesOn = async (changes: Record<string, string>) => {
+      const other = await startBenchServer({ inheritServices: true, env: { ...env, ...changes } })
+      return settle(other.url, fresh)
+        .then(() => load(other.url, fresh))
+        .finally(() => other.stop())
+    }
     await settle(server.url, fresh)
     const cpuBefore = serverCpuMs(server.pid)
     const page = await load(server.url, fresh)
@@ -129,20 +136,14 @@ async function benchmarkSize(size: number): Promise<Row> {
     const appCpuMs = (cpuAfter - cpuBefore) / pages
     console.log(formatResult(`app page /finder?lat&lng&radius_km=${RADIUS_KM}, every centre new (FINDER_NEARBY_PATH=redis, the default)`, page), ` server CPU ${cpu(appCpuMs)} a page`)
     if (availableParallelism() > SERVER_PROCESSES) {
-      const everyCore = await startBenchServer({ inheritServices: true, env: { ...env, WEB_PROCESSES: String(availableParallelism()) } })
-      const spread = await settle(everyCore.url, fresh)
-        .then(() => load(everyCore.url, fresh))
-        .finally(() => everyCore.stop())
+      const spread = await freshPagesOn({ WEB_PROCESSES: String(availableParallelism()) })
       console.log(formatResult(`app page, every centre new, a server process on each of the ${availableParallelism()} cores`, spread))
     }
     // The same 1,000 centres over and over: what the 30-second nearby-list cache does for a busy area.
     const cached = await load(server.url, points.map((point) => pathFor(point)))
     console.log(formatResult(`app page, ${points.length} centres repeating (list cache hits)`, cached))
     // A second server on the same data that asks PostGIS straight away.
-    const postgisServer = await startBenchServer({ inheritServices: true, env: { ...env, FINDER_NEARBY_PATH: 'postgis' } })
-    const postgisPage = await settle(postgisServer.url, fresh)
-      .then(() => load(postgisServer.url, fresh))
-      .finally(() => postgisServer.stop())
+    const postgisPage = await freshPagesOn({ FINDER_NEARBY_PATH: 'postgis' })
     console.log(formatResult('app page, every centre new, FINDER_NEARBY_PATH=postgis', postgisPage))
 
     const search = createNearbySearch({ db, geoIndex: createGeoIndex(store, log), cards: createReportCards(db, store) })
