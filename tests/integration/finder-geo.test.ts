@@ -7,9 +7,10 @@
 import { describe, expect, test } from 'bun:test'
 import { Geodesic } from 'geographiclib-geodesic'
 import { sql } from 'kysely'
-import { geographyPoint, sphereDistanceM, type LatLng } from '@/features/finder/geo'
+import { createGeoIndex, geographyPoint, geohash, sphereDistanceM, type GeoIndex, type LatLng } from '@/features/finder/geo'
 import { createNearbyListCache } from '@/features/finder/list-cache'
-import { nearestReportsQuery, type NearbyPath, type NearbySearch } from '@/features/finder/search'
+import { createReportCards } from '@/features/finder/report-cards'
+import { createNearbySearch, nearestReportsQuery, PAGE_SIZE, type NearbyPath, type NearbySearch } from '@/features/finder/search'
 import { areasContainingQuery } from '@/features/notifications/alert-areas'
 import { testContext } from '@tests/helpers/context'
 import { makeTestStore, testStoreKinds } from '@tests/helpers/store'
@@ -46,9 +47,9 @@ function wrapLng(lng: number): number {
 }
 
 /** Active reports at random points, inserted directly (the privacy grid is tested elsewhere). */
-async function seedCluster(center: LatLng, next: () => number): Promise<void> {
-  const rows = Array.from({ length: POINTS_PER_CLUSTER }, () => {
-    const point = { lat: center.lat + (next() - 0.5) * SPREAD_DEGREES, lng: wrapLng(center.lng + (next() - 0.5) * SPREAD_DEGREES * 2) }
+async function seedCluster(center: LatLng, next: () => number, count = POINTS_PER_CLUSTER, spreadDegrees = SPREAD_DEGREES): Promise<void> {
+  const rows = Array.from({ length: count }, () => {
+    const point = { lat: center.lat + (next() - 0.5) * spreadDegrees, lng: wrapLng(center.lng + (next() - 0.5) * spreadDegrees * 2) }
     return {
       reporter_id: '00000000-0000-4000-8000-000000000001',
       kind: next() < 0.7 ? ('lost' as const) : ('found' as const),
@@ -237,6 +238,42 @@ describe('the Redis GEO index and the query plans', () => {
     expect(await nameVia('redis')).toBe('Salt')
     await finder.reports.setStatus(reporter, saved.id, { status: 'reunited', happyNote: '' })
     expect(await nameVia('redis')).toBeNull()
+  })
+
+  test('once a place has been searched, searches around it settle in one round trip to Redis', async () => {
+    // A town of 600 reports on ~9 × 9 km, away from the other clusters: a page lies within about a kilometre.
+    const town = { lat: -1.2864, lng: 36.8172 }
+    const next = random(7)
+    await seedCluster(town, next, 600, 0.08)
+    await ctx.infra.store.del('finder:geo:ready')
+    await finder.rebuildGeoIndex()
+    const geoIndex = createGeoIndex(ctx.infra.store, ctx.infra.log)
+    let rounds = 0
+    const counting: GeoIndex = {
+      ...geoIndex,
+      candidates: (...args) => {
+        rounds++
+        return geoIndex.candidates(...args)
+      },
+    }
+    const search = createNearbySearch({ db, geoIndex: counting, cards: createReportCards(db, ctx.infra.store) })
+    // Centres in the town's own ~5 km cell, which is what a search remembers its circle by.
+    const cell = geohash(town, 5)
+    const centres = Array.from({ length: 200 }, () => ({ lat: town.lat + (next() - 0.5) * 0.04, lng: town.lng + (next() - 0.5) * 0.04 }))
+      .filter((center) => geohash(center, 5) === cell)
+      .slice(0, 12)
+    expect(centres).toHaveLength(12)
+    const roundsFor = async (center: LatLng) => {
+      rounds = 0
+      const page = await search.activeNear({ center, radiusM: 5000 }, 'redis')
+      expect(page.reports).toHaveLength(PAGE_SIZE)
+      return rounds
+    }
+    // The first search grows its circle from a few streets, and teaches the cell its density.
+    expect(await roundsFor(centres[0]!)).toBeGreaterThan(1)
+    const later: number[] = []
+    for (const center of centres.slice(1)) later.push(await roundsFor(center))
+    expect(later.filter((count) => count > 1).length).toBeLessThanOrEqual(1)
   })
 
   test('filtered pages agree between the paths', async () => {

@@ -25,15 +25,24 @@ import { pageOf } from '@/shared/cursor'
 export const PAGE_SIZE = 20
 /** The first circle asked of Redis where no search has settled one: a few streets, which in a city already hold a page. */
 const FIRST_PROBE_M = 500
+/** The smallest circle a busy cell's searches start from: a page within a block or two. */
+const MIN_PROBE_M = 100
 /** The cells (geohash 5: ~5 km) whose settled circles are remembered, and how many of them. */
 const PROBE_CELL_PRECISION = 5
 const PROBE_CELLS_KEPT = 10_000
 /**
- * Each round searches a circle twice as wide (500 m → 1 km → 2 km …), up to the search's radius:
- * Redis's work grows with the circle's area, so overshooting the circle that holds a page by at
- * most 2× (4× the area) keeps it small.
+ * How much wider than the circle the last page there needed a search in the same cell starts:
+ * centres across a ~5 km cell see somewhat different densities. Too wide costs Redis a few more
+ * members to sort and send (the area grows with the square); too narrow costs a second round trip.
  */
-const PROBE_GROWTH = 2
+const PROBE_MARGIN = 1.3
+/**
+ * A circle that named too few reports for a page grows by the density it saw (named reports per
+ * area, with PROBE_MARGIN to spare), at least 1.5× and at most 4× a round: a circle that named
+ * none tells little, and growing past the page costs Redis the square of the overshoot.
+ */
+const PROBE_MIN_GROWTH = 1.5
+const PROBE_MAX_GROWTH = 4
 /**
  * Candidates asked of Redis at first: the page and its extra row four times over, which leaves room
  * for reports sharing a public point and for those before the cursor on a next page. Each round
@@ -151,10 +160,10 @@ export function createNearbySearch({
   }
 
   /**
-   * The circle that settled the last plain first page around each cell. An area's density hardly
-   * changes, so a search there starts where the last one ended instead of growing from 500 m again,
-   * a round trip a step. A page settled by its very first circle makes the next search try one step
-   * smaller, so a cell follows its density down as well as up.
+   * The circle to start from around each cell: the one the last plain first page there needed (out
+   * to its last report), with PROBE_MARGIN to spare. An area's density hardly changes, so a search
+   * there mostly settles in one round trip instead of growing from 500 m again, and a cell follows
+   * its density down as well as up.
    */
   const settledProbes = boundedMap<string, number>(PROBE_CELLS_KEPT)
 
@@ -164,9 +173,9 @@ export function createNearbySearch({
     const cell = geohash(search.center, PROBE_CELL_PRECISION)
     // A later page starts beyond the last report shown: no point asking about the circle before it.
     const firstProbeM = Math.min(search.radiusM, Math.max(settledProbes.get(cell) ?? FIRST_PROBE_M, (search.cursor?.distanceM ?? 0) * 1.25))
-    const settled = (reports: NearbyReport[], probeM: number): NearbyPage => {
+    const settled = (reports: NearbyReport[]): NearbyPage => {
       // Filters and later pages need wider circles than the area's density: they teach nothing.
-      if (!search.cursor && !filtered(search)) settledProbes.set(cell, Math.max(FIRST_PROBE_M, probeM === firstProbeM ? probeM / PROBE_GROWTH : probeM))
+      if (!search.cursor && !filtered(search)) settledProbes.set(cell, neededProbe(reports, search.radiusM))
       return page(reports, 'redis')
     }
     let probeM = firstProbeM
@@ -177,22 +186,22 @@ export function createNearbySearch({
       const whole = probeM >= search.radiusM
       // Too few names for a page in a circle that can still grow: grow it before reading cards.
       if (!whole && !cut && candidates.length <= PAGE_SIZE) {
-        probeM = Math.min(search.radiusM, probeM * PROBE_GROWTH)
+        probeM = grownProbe(probeM, candidates.length, search.radiusM)
         continue
       }
       const reports = await firstShown(search, inOrder(search, candidates), PAGE_SIZE + 1)
       if (!reports) return null
       // The whole search circle, uncut: Redis named every report in it, so the page is exact.
-      if (whole && !cut) return settled(reports, probeM)
+      if (whole && !cut) return settled(reports)
       // Reports Redis didn't name lie beyond what it searched (or, when cut, beyond the last it named);
       // if a full page lies clearly nearer than that, none of them could belong on it.
       const namedUpTo = cut ? candidates.at(-1)!.redisDistanceM : geoIndex.searchedRadius(probeM)
       const lastOnPage = reports.at(PAGE_SIZE)
-      if (lastOnPage && redisDistanceFor(lastOnPage.distanceM) + SNAP_MARGIN_M < namedUpTo) return settled(reports, probeM)
+      if (lastOnPage && redisDistanceFor(lastOnPage.distanceM) + SNAP_MARGIN_M < namedUpTo) return settled(reports)
       if (cut) {
         if (count >= MAX_CANDIDATES) return null
         count = Math.min(MAX_CANDIDATES, count * CANDIDATE_GROWTH)
-      } else probeM = Math.min(search.radiusM, probeM * PROBE_GROWTH)
+      } else probeM = grownProbe(probeM, candidates.length, search.radiusM)
     }
   }
 
@@ -230,6 +239,18 @@ export function createNearbySearch({
       return viaPostgis(search)
     },
   }
+}
+
+/** The circle a page of `reports` (up to the page's extra row) needed, with a margin; the whole radius when the page isn't full. */
+function neededProbe(reports: readonly NearbyReport[], radiusM: number): number {
+  const last = reports.at(PAGE_SIZE)
+  return Math.min(radiusM, Math.max(MIN_PROBE_M, PROBE_MARGIN * (last ? last.distanceM : radiusM)))
+}
+
+/** The next circle after one of `probeM` that named `named` reports and settled nothing. */
+function grownProbe(probeM: number, named: number, radiusM: number): number {
+  const byDensity = PROBE_MARGIN * Math.sqrt((PAGE_SIZE + 1) / Math.max(1, named))
+  return Math.min(radiusM, probeM * Math.min(PROBE_MAX_GROWTH, Math.max(PROBE_MIN_GROWTH, byDensity)))
 }
 
 interface PlacedCandidate extends GeoCandidate {
