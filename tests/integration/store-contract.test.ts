@@ -16,6 +16,8 @@ const PAST_ONE_SECOND_MS = 1100
 const NEAR_MAX_AGE_MS = 5000
 /** What a peekNear may answer: nothing (no copy held), or the value. */
 const peekAnswers = (...answers: (string | null | undefined)[]) => answers
+/** peekNear's parse for a value read as it is. */
+const asIs = (value: string) => value
 
 for (const kind of testStoreKinds()) {
   describe(`${kind} store`, () => {
@@ -92,13 +94,40 @@ for (const kind of testStoreKinds()) {
 
       test('peekNear answers as getNear would or not at all, and never with a value written over', async () => {
         await store.set('near:p', 'v1', 60)
-        expect(peekAnswers(undefined, 'v1')).toContain(store.peekNear('near:p'))
+        expect(peekAnswers(undefined, 'v1')).toContain(store.peekNear('near:p', asIs))
         expect(await store.getNear('near:p')).toBe('v1')
         await store.set('near:p', 'v2', 60)
-        expect(peekAnswers(undefined, 'v2')).toContain(store.peekNear('near:p'))
+        expect(peekAnswers(undefined, 'v2')).toContain(store.peekNear('near:p', asIs))
         await store.del('near:p')
-        expect(peekAnswers(undefined, null)).toContain(store.peekNear('near:p'))
-        expect(() => store.peekNear('p')).toThrow(/near:/)
+        expect(peekAnswers(undefined, null)).toContain(store.peekNear('near:p', asIs))
+        expect(() => store.peekNear('p', asIs)).toThrow(/near:/)
+      })
+
+      test('peekNear parses a value once, however often it is read, and parses a new value anew', async () => {
+        const parsed: string[] = []
+        const parse = (value: string) => {
+          parsed.push(value)
+          return { value }
+        }
+        /** The parsed copy of `near:parsed`, once this process holds one (Redis: after its tracking vouches for it). */
+        const held = async (value: string) => {
+          const deadline = Date.now() + 2000
+          while (Date.now() < deadline) {
+            expect(await store.getNear('near:parsed')).toBe(value)
+            const copy = store.peekNear('near:parsed', parse)
+            if (copy !== undefined) return copy
+            await sleep(10)
+          }
+          throw new Error(`no copy of ${value} was kept`)
+        }
+        await store.set('near:parsed', 'v1', 60)
+        const first = await held('v1')
+        expect(first).toEqual({ value: 'v1' })
+        expect(store.peekNear('near:parsed', parse)).toBe(first)
+        expect(parsed).toEqual(['v1'])
+        await store.set('near:parsed', 'v2', 60)
+        expect(await held('v2')).toEqual({ value: 'v2' })
+        expect(parsed).toEqual(['v1', 'v2'])
       })
 
       test('a TTL that is not a whole number of seconds above zero is refused', async () => {
@@ -485,14 +514,14 @@ describe.skipIf(!process.env.REDIS_URL)('near copies on Redis (needs REDIS_URL)'
     await here.store.set('near:session:a', 'alice', 60)
     await untilCopied('near:session:a')
 
-    expect(here.store.peekNear('near:session:a')).toBe('alice')
+    expect(here.store.peekNear('near:session:a', asIs)).toBe('alice')
 
     await elsewhere.set('near:session:a', 'alice, renamed', 60)
     await untilRead('near:session:a', 'alice, renamed')
-    expect(peekAnswers(undefined, 'alice, renamed')).toContain(here.store.peekNear('near:session:a'))
+    expect(peekAnswers(undefined, 'alice, renamed')).toContain(here.store.peekNear('near:session:a', asIs))
     await elsewhere.del('near:session:a')
     await untilRead('near:session:a', null)
-    expect(peekAnswers(undefined, null)).toContain(here.store.peekNear('near:session:a'))
+    expect(peekAnswers(undefined, null)).toContain(here.store.peekNear('near:session:a', asIs))
   })
 
   test('a key that expires in Redis stops being read from its copy', async () => {

@@ -10,7 +10,8 @@ import { checkNearKey, type Forward, type GeoHit, type ScoredMember, type Store 
 /** Reads already hide expired keys; the sweep only gives their memory back, so it need not be frequent. */
 const SWEEP_INTERVAL_MS = 10_000
 
-type Entry = { kind: 'string'; value: string } | { kind: 'list'; items: string[] } | { kind: 'zset'; members: SortedSet }
+/** A string's `parsed` is what peekNear's parse made of it, kept until the string is replaced. */
+type Entry = { kind: 'string'; value: string; parsed?: { of: unknown } } | { kind: 'list'; items: string[] } | { kind: 'zset'; members: SortedSet }
 type Kind = Entry['kind']
 type EntryOf<K extends Kind> = Extract<Entry, { kind: K }>
 
@@ -96,9 +97,9 @@ export function createMemoryStore(): Store {
     dropIfEmpty(key)
   }
 
-  function nearValue(key: string): string | null {
+  function nearEntry(key: string): EntryOf<'string'> | undefined {
     checkNearKey(key)
-    return read(key, 'string')?.value ?? null
+    return read(key, 'string')
   }
 
   function forward(next: Forward): void {
@@ -114,9 +115,14 @@ export function createMemoryStore(): Store {
     },
     // Already in this process: nothing nearer to keep.
     async getNear(key) {
-      return nearValue(key)
+      return nearEntry(key)?.value ?? null
     },
-    peekNear: nearValue,
+    peekNear<T>(key: string, parse: (value: string) => T): T | null {
+      const entry = nearEntry(key)
+      if (!entry) return null
+      entry.parsed ??= { of: parse(entry.value) }
+      return entry.parsed.of as T
+    },
     async set(key, value, ttlSeconds) {
       setString(key, value, ttlSeconds === undefined ? undefined : positiveWhole(ttlSeconds, 'set') * 1000)
     },

@@ -40,6 +40,8 @@ const MAX_COPIES = 100_000
 interface Copy {
   value: string | null
   at: number
+  /** `value` as the reader's parse made it, the first time it was peeked at. */
+  parsed?: { of: unknown }
 }
 
 interface PendingRead {
@@ -51,8 +53,8 @@ interface PendingRead {
 export interface NearCache {
   /** `read` (the Redis GET) through a copy in this process, while tracking vouches for it. */
   get(key: string, read: () => Promise<string | null>): Promise<string | null>
-  /** The copy of `key`, or undefined when there is none to vouch for (then `get`). */
-  peek(key: string): string | null | undefined
+  /** The copy of `key`, parsed once, or undefined when there is none to vouch for (then `get`). */
+  peek<T>(key: string, parse: (value: string) => T): T | null | undefined
   /** Drops the copies of keys this process is about to write. */
   forget(keys: readonly string[]): void
   close(): Promise<void>
@@ -118,17 +120,18 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
     copies.set(key, { value, at: Date.now() })
   }
 
-  function peek(key: string): string | null | undefined {
+  /** The copy of `key` while it may still be trusted. */
+  function held(key: string): Copy | undefined {
     checkNearKey(key)
     if (!tracking) return undefined
     const copy = copies.get(key)
-    return copy && Date.now() - copy.at < maxAgeOf(key) ? copy.value : undefined
+    return copy && Date.now() - copy.at < maxAgeOf(key) ? copy : undefined
   }
 
   return {
     async get(key, read) {
-      const copied = peek(key)
-      if (copied !== undefined) return copied
+      const copy = held(key)
+      if (copy) return copy.value
       if (!tracking) return read()
       const startedIn = epoch
       const entry = pending.get(key) ?? { count: 0, stale: false }
@@ -142,7 +145,13 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
         if (--entry.count === 0) pending.delete(key)
       }
     },
-    peek,
+    peek<T>(key: string, parse: (value: string) => T): T | null | undefined {
+      const copy = held(key)
+      if (!copy) return undefined
+      if (copy.value === null) return null
+      copy.parsed ??= { of: parse(copy.value) }
+      return copy.parsed.of as T
+    },
     forget(keys) {
       for (const key of keys) if (key.startsWith(NEAR_PREFIX)) invalidate(key)
     },

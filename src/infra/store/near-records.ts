@@ -11,7 +11,6 @@
  * await posts.changed([42])                    // after the like is committed
  */
 import { CHANGED_MARK, markChanged, NEAR_RECORD_PREFIX, type Store } from '@/infra/store/store'
-import { boundedMap } from '@/shared/bounded-map'
 
 export interface NearRecordsOptions<Id extends string | number, Record> {
   store: Store
@@ -25,13 +24,6 @@ export interface NearRecordsOptions<Id extends string | number, Record> {
   revive?: (json: string) => Record
 }
 
-/**
- * Parsed records by key, for as long as their near copy is the same string: a page reads the same
- * twenty records as the last page did, and parsing each anew was a few percent of its CPU. A few
- * MB per kind of record at most; the least recently read go first.
- */
-const PARSED_KEPT = 40_000
-
 export function nearRecords<Id extends string | number, Record>({
   store,
   name,
@@ -41,16 +33,8 @@ export function nearRecords<Id extends string | number, Record>({
   revive = (json) => JSON.parse(json) as Record,
 }: NearRecordsOptions<Id, Record>) {
   const keyOf = (id: Id) => `${NEAR_RECORD_PREFIX}${name}:${id}`
-  const parsed = boundedMap<Id, { json: string; record: Readonly<Record> }>(PARSED_KEPT)
-
-  /** The record kept as `json`: parsed once while the copy stays the same. */
-  function recordOf(id: Id, json: string): Readonly<Record> {
-    const known = parsed.get(id)
-    if (known?.json === json) return known.record
-    const record = revive(json)
-    parsed.set(id, { json, record })
-    return record
-  }
+  /** A kept value as a record, or null for a change mark (read the source). */
+  const parse = (json: string): Readonly<Record> | null => (json === CHANGED_MARK ? null : revive(json))
 
   return {
     /** The records among `ids`; shared between readers, so never to be changed. */
@@ -58,19 +42,20 @@ export function nearRecords<Id extends string | number, Record>({
       const found = new Map<Id, Readonly<Record>>()
       const missing: Id[] = []
       const keptFar: Id[] = []
-      const take = (id: Id, json: string | null) => {
-        if (json && json !== CHANGED_MARK) found.set(id, recordOf(id, json))
+      const take = (id: Id, record: Readonly<Record> | null) => {
+        if (record) found.set(id, record)
         else missing.push(id)
       }
-      // Copies held in this process first, without a promise each; then one batch for the rest.
+      // Copies held in this process first, parsed once per copy and without a promise each; then
+      // one batch for the rest.
       for (const id of new Set(ids)) {
-        const json = store.peekNear(keyOf(id))
-        if (json === undefined) keptFar.push(id)
-        else take(id, json)
+        const record = store.peekNear(keyOf(id), parse)
+        if (record === undefined) keptFar.push(id)
+        else take(id, record)
       }
       if (keptFar.length > 0) {
         const kept = await Promise.all(keptFar.map((id) => store.getNear(keyOf(id))))
-        keptFar.forEach((id, i) => take(id, kept[i]!))
+        keptFar.forEach((id, i) => take(id, kept[i] ? parse(kept[i]) : null))
       }
       if (missing.length === 0) return found
       const loaded = await load(missing)

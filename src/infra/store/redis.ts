@@ -82,7 +82,7 @@ export function createRedisStore({ url, keyPrefix, log }: RedisStoreOptions): St
 
     get: (key) => redis.get(key),
     getNear: (key) => near.get(key, () => redis.get(key)),
-    peekNear: (key) => near.peek(key),
+    peekNear: (key, parse) => near.peek(key, parse),
     async set(key, value, ttlSeconds) {
       near.forget([key])
       if (ttlSeconds === undefined) await redis.set(key, value)

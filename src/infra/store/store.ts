@@ -20,10 +20,12 @@ export interface Store {
   getNear(key: string): Promise<string | null>
   /**
    * What `getNear` would answer, when this process can tell without waiting: its copy (or, in the
-   * embedded store, the value itself); undefined when only `getNear` can tell. A page reading dozens
-   * of near records skips a promise for each.
+   * embedded store, the value itself), as `parse` makes it; undefined when only `getNear` can tell.
+   * A page reading dozens of near records skips a promise for each, and `parse` runs once per value
+   * held, not once per read: the parsed value is kept with the copy and goes with it. It is shared
+   * by every reader, so never to be changed, and a key is always to be read with the same `parse`.
    */
-  peekNear(key: string): string | null | undefined
+  peekNear<T>(key: string, parse: (value: string) => T): T | null | undefined
   /** Sets a value; with `ttlSeconds` it expires. */
   set(key: string, value: string, ttlSeconds?: number): Promise<void>
   /** Sets only when absent (dedupe marks); true when this call set it. */
