@@ -231,6 +231,11 @@ describe('searching', () => {
     const white = await (await client().get('/finder?lat=40.4168&lng=-3.7038&radius_km=5&colour=white')).text()
     expect(white).toContain(`/finder/${found}`)
     expect(white).not.toContain(`/finder/${near}`)
+    // The form comes back as asked, each time (the filters are kept rendered by what they show).
+    expect(lostOnly).toMatch(/<option value="lost" selected/)
+    expect(white).toMatch(/<option value="white" selected/)
+    expect(white).not.toMatch(/<option value="lost" selected/)
+    expect(await (await client().get('/finder?lat=40.4168&lng=-3.7038&radius_km=5')).text()).not.toMatch(/<option [^>]*selected/)
   })
 
   test('an htmx search gets only the search area; the pushed URL renders a full page', async () => {
@@ -239,6 +244,30 @@ describe('searching', () => {
     expect(html.startsWith('<div id="finder-search"')).toBe(true)
     expect(html).not.toContain('<html')
     expect(await (await client().get('/finder?near=Kreuzberg')).text()).toContain('<html')
+  })
+
+  test('a report found from two places shows each search its own distance (results are kept rendered per way shown)', async () => {
+    const owner = client()
+    await owner.signUp('twice')
+    const id = await report(owner, { town: '', lat: '41.3874', lng: '2.1686', name: 'Twice' })
+    const distanceFrom = async (lat: string) => {
+      const html = await (await client().get(`/finder?lat=${lat}&lng=2.1686&radius_km=5`)).text()
+      const result = html.slice(html.indexOf(`data-href="/finder/${id}"`))
+      return /(\d+\.\d) km away/.exec(result)?.[1]
+    }
+    const near = await distanceFrom('41.3874')
+    const further = await distanceFrom('41.4054')
+    expect(Number(further) - Number(near)).toBeCloseTo(2, 0)
+    expect(await distanceFrom('41.3874')).toBe(near)
+  })
+
+  test('a search page of Latin-1 results is all Latin-1 (one byte a character to copy, hash and compress)', async () => {
+    const owner = client()
+    await owner.signUp('latin')
+    await report(owner, { town: '', lat: '48.8566', lng: '2.3522', name: 'Crème brûlée' })
+    const html = await (await client().get('/finder?lat=48.8566&lng=2.3522&radius_km=5')).text()
+    expect(html).toContain('Crème brûlée')
+    expect([...html].filter((char) => char.charCodeAt(0) > 0xff)).toEqual([])
   })
 
   test('the nearby list is cached per cell and a new report nearby drops it', async () => {

@@ -164,16 +164,15 @@ export function PostItems({ posts, nextUrl, back, empty, first = false }: PostIt
 }
 
 /**
- * Cards as rendered, by everything they show: the same posts fill the feeds of everyone who follows
- * their authors, and rendering twenty cards afresh was a fifth of a home page's CPU. Posts are never
- * edited, so the id stands for the text; the rest is named. ~2 KB each.
+ * Cards as rendered, by post and everything else they show: the same posts fill the feeds of
+ * everyone who follows their authors, and rendering twenty cards afresh was a fifth of a home
+ * page's CPU. Posts are never edited, so the id stands for the text; the rest is named. ~2 KB each.
  */
 const renderedCards = keptFragments(20_000)
 
 function renderedCard(post: Post, back: string, priority: boolean, now: Date): JSX.Element {
   const { author } = post
-  const key = [
-    post.id,
+  const shows = [
     timeAgo(post.createdAt, now),
     post.likeCount,
     post.commentCount,
@@ -188,7 +187,7 @@ function renderedCard(post: Post, back: string, priority: boolean, now: Date): J
     post.photos.map((photo) => photo.id).join(),
     post.cats.map((cat) => `${cat.id}:${cat.name}`).join(),
   ].join('|')
-  return renderedCards(key, () => <PostCard post={post} back={back} priority={priority} now={now} />)
+  return renderedCards(post.id, shows, () => <PostCard post={post} back={back} priority={priority} now={now} />)
 }
 
 /** The list around PostItems on a full page. */

@@ -24,6 +24,13 @@ export interface PlaceFieldsProps {
 }
 
 /**
+ * Straight quotes: every character on the search page's frame is Latin-1, so a page of Latin-1
+ * results is one byte a character in memory (one curly quote makes JavaScriptCore hold the whole
+ * page at two), which is less to copy, hash and compress on every uncached search.
+ */
+const TOWN_HINT = 'For example "Kreuzberg" or "Camden, NJ".'
+
+/**
  * The three ways to give a place: a town or neighbourhood, latitude and longitude, or (with JS,
  * static/finder-place.js) "Use my location" and a click on the map, which fill in the numbers.
  * Suggestions for an unknown town are submit buttons, so choosing one works without JavaScript.
@@ -32,7 +39,7 @@ export function PlaceFields({ legend, values, errors, suggestions, map, hint, to
   return (
     <fieldset class="place-fields" data-place-fields>
       <legend safe>{legend}</legend>
-      <Field name={townName} label="Town or neighbourhood" value={values.town} error={errors.town} hint={hint ?? 'For example “Kreuzberg” or “Camden, NJ”.'} autocomplete="off" maxlength={120} />
+      <Field name={townName} label="Town or neighbourhood" value={values.town} error={errors.town} hint={hint ?? TOWN_HINT} autocomplete="off" maxlength={120} />
       {suggestions.length > 0 && (
         <div class="suggestions" role="group" aria-label="Did you mean">
           <p>Did you mean:</p>

@@ -44,13 +44,7 @@ export function SearchArea({ values, errors, suggestions, others, results, map, 
           suggestionHref={params}
           map={{ tileUrl: null, attribution: map.attribution }}
         />
-        <div class="filters">
-          <Field name="radius_km" label="Within (km)" type="number" value={values.radius_km ?? '5'} error={errors.radius_km} hint={`Up to ${maxRadiusKm} km.`} />
-          <Choice name="kind" label="Lost or found" options={REPORT_KINDS} labels={LABELS.kind} value={values.kind} emptyLabel="Both" />
-          <Choice name="colour" label="Colour" options={COLOURS} labels={LABELS.colour} value={values.colour} emptyLabel="Any colour" />
-          <Choice name="pattern" label="Pattern" options={PATTERNS} labels={LABELS.pattern} value={values.pattern} emptyLabel="Any pattern" />
-          <Field name="seen_since" label="Last seen since" type="date" value={values.seen_since} error={errors.seen_since} />
-        </div>
+        {renderedFilters(values, errors, maxRadiusKm)}
         <button type="submit">Search</button>
       </form>
       {others.length > 0 && (
@@ -70,6 +64,26 @@ export function SearchArea({ values, errors, suggestions, others, results, map, 
       {results as 'safe'}
     </div>
   )
+}
+
+/**
+ * The filters as rendered, by what they show: nearly every search shows them as they come (or with
+ * the same few choices made), and rendering three selects of a dozen options afresh was a tenth of
+ * an uncached search page's CPU.
+ */
+const keptFilters = keptFragments(1000)
+
+function renderedFilters(values: SearchValues, errors: SearchErrors, maxRadiusKm: number): JSX.Element {
+  const shows = [values.radius_km, values.kind, values.colour, values.pattern, values.seen_since, errors.radius_km, errors.seen_since, maxRadiusKm].join('\n')
+  return keptFilters(shows, '', () => (
+    <div class="filters">
+      <Field name="radius_km" label="Within (km)" type="number" value={values.radius_km ?? '5'} error={errors.radius_km} hint={`Up to ${maxRadiusKm} km.`} />
+      <Choice name="kind" label="Lost or found" options={REPORT_KINDS} labels={LABELS.kind} value={values.kind} emptyLabel="Both" />
+      <Choice name="colour" label="Colour" options={COLOURS} labels={LABELS.colour} value={values.colour} emptyLabel="Any colour" />
+      <Choice name="pattern" label="Pattern" options={PATTERNS} labels={LABELS.pattern} value={values.pattern} emptyLabel="Any pattern" />
+      <Field name="seen_since" label="Last seen since" type="date" value={values.seen_since} error={errors.seen_since} />
+    </div>
+  ))
 }
 
 function withoutEmpty(values: SearchValues): Record<string, string> {
@@ -127,17 +141,17 @@ export function Results({ page, where, radiusKm, photos, nextHref, now }: Result
 }
 
 /**
- * Results as rendered, by everything they show: a report at its version, its photo, the distance
- * and age as shown (rounded to 100 m, "3 hours ago"). Searches around a place show the same reports
+ * Results as rendered, by report and everything else they show: its version, its photo, the
+ * distance and age as shown (rounded to 100 m, "3 hours ago"). Searches around a place show the same reports
  * at the same rounded distances again and again, and rendering twenty of them afresh was a quarter
  * of an uncached search page's CPU. ~1 KB each; 40,000 of them hold every result of a thousand busy
  * places at once.
  */
-const renderedResults = keptFragments(40_000)
+const renderedResults = keptFragments(50_000)
 
 function renderedResult(report: NearbyReport, photo: MediaPicture | null, now: Date): JSX.Element {
-  const key = `${report.id}|${report.updatedAt.getTime()}|${photo?.id ?? ''}|${shownKm(report.distanceM)}|${timeAgo(report.lastSeenAt, now)}`
-  return renderedResults(key, () => <ResultItem report={report} photo={photo} now={now} />)
+  const shows = `${report.updatedAt.getTime()}|${photo?.id ?? ''}|${shownKm(report.distanceM)}|${timeAgo(report.lastSeenAt, now)}`
+  return renderedResults(report.id, shows, () => <ResultItem report={report} photo={photo} now={now} />)
 }
 
 /** One result. The data attributes carry the public point for the map script: never the exact one. */

@@ -44,9 +44,10 @@ export function Layout({ viewer, unreadCount, avatar = null, children, ...meta }
           </a>
           <SiteHeader viewer={viewer} unreadCount={unreadCount} avatar={avatar} />
           <main id="main">{children as 'safe'}</main>
+          {/* An entity, not the dash itself: one character above Latin-1 doubles every page in memory (see TOWN_HINT). */}
           <footer class="site-footer">
             <p>
-              Nine Lives — for cats and their people. <a href="/memorials">Memorial wall</a>
+              Nine Lives {'&mdash;'} for cats and their people. <a href="/memorials">Memorial wall</a>
             </p>
           </footer>
         </body>
