@@ -146,6 +146,18 @@ describe('every response', () => {
     expect(plain.headers.get('content-encoding')).toBeNull()
   })
 
+  test('a shared page is kept, at its smallest, once it is asked for again; one asked for once is not kept', async () => {
+    // A search page nobody else asks for: each version is its own ETag.
+    const url = '/finder?lat=12.3456&lng=45.6789&radius_km=1'
+    const encodings: (string | null)[] = []
+    for (let ask = 0; ask < 3; ask++) {
+      const response = await client().get(url, { headers: { 'Accept-Encoding': 'gzip, deflate, br, zstd' } })
+      expect(response.status).toBe(200)
+      encodings.push(response.headers.get('content-encoding'))
+    }
+    expect(encodings).toEqual(['zstd', 'zstd', 'br'])
+  })
+
   test('htmx is served self-hosted under a versioned, immutable URL', async () => {
     const url = assetUrl('htmx.js')
     expect(url).toMatch(/^\/assets\/htmx-4\.\d+\.\d+\/htmx\.min\.js$/)
