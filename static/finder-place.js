@@ -5,7 +5,7 @@
 // - place fields (`[data-place-fields]`) get "Use my location" and, where the page has a tile URL, a
 //   map to click: both fill in the latitude and longitude fields and clear the town field;
 // - the search page's `[data-results-map]` shows the results' public points (the `data-lat`/`data-lng`
-//   of each `[data-report-point]` in the list) on a Leaflet map, redrawn after each htmx swap.
+//   of each result in the list) on a Leaflet map, redrawn after each htmx swap.
 //
 // Leaflet is loaded only when a map is shown, from our own versioned URL.
 ;(function () {
@@ -93,7 +93,7 @@
 
   function resultsMap(box) {
     withLeaflet(box, function (L) {
-      var points = document.querySelectorAll('#results [data-report-point]')
+      var points = document.querySelectorAll('#results .result[data-lat]')
       if (!box.leafletMap) {
         box.hidden = false
         box.leafletMap = L.map(box)
@@ -106,9 +106,11 @@
       for (var i = 0; i < points.length; i++) {
         var item = points[i]
         var at = [Number(item.getAttribute('data-lat')), Number(item.getAttribute('data-lng'))]
+        // The marker links to the report as the result's heading does.
+        var heading = item.querySelector('h3 a')
         var link = document.createElement('a')
-        link.href = item.getAttribute('data-href')
-        link.textContent = item.getAttribute('data-title')
+        link.href = heading.getAttribute('href')
+        link.textContent = heading.textContent
         L.circleMarker(at, { radius: 7 }).bindPopup(link).addTo(box.leafletLayer)
         bounds.push(at)
       }

@@ -72,10 +72,16 @@ for (const javaScriptEnabled of [true, false]) {
         expect(new URL(page.url()).search).toContain('near=Kreuzberg')
         // The map shows the results' public points (Leaflet draws each as an SVG path).
         await page.locator('.finder-map .leaflet-interactive').first().waitFor()
+        // A marker opens a link to its report, named as in the list.
+        await page.locator('.finder-map .leaflet-interactive').first().click()
+        const markerLink = page.locator('.finder-map .leaflet-popup-content a')
+        await markerLink.waitFor()
+        expect(await markerLink.getAttribute('href')).toMatch(/^\/finder\/[0-9a-f-]{36}$/)
+        expect(await markerLink.textContent()).toMatch(/^(Lost|Found): /)
       } else {
         expect(await page.locator('.finder-map').isVisible()).toBe(false)
       }
-      await page.getByRole('link', { name: `Lost: ${name}` }).click()
+      await page.locator('#results').getByRole('link', { name: `Lost: ${name}` }).click()
       await page.getByRole('heading', { name: `Lost: ${name}` }).waitFor()
 
       // A sighting.

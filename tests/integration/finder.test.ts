@@ -252,7 +252,7 @@ describe('searching', () => {
     const id = await report(owner, { town: '', lat: '41.3874', lng: '2.1686', name: 'Twice' })
     const distanceFrom = async (lat: string) => {
       const html = await (await client().get(`/finder?lat=${lat}&lng=2.1686&radius_km=5`)).text()
-      const result = html.slice(html.indexOf(`data-href="/finder/${id}"`))
+      const result = html.slice(html.indexOf(`<h3><a href="/finder/${id}"`))
       return /(\d+\.\d) km away/.exec(result)?.[1]
     }
     const near = await distanceFrom('41.3874')

@@ -154,12 +154,15 @@ function renderedResult(report: NearbyReport, photo: MediaPicture | null, now: D
   return renderedResults(report.id, shows, () => <ResultItem report={report} photo={photo} now={now} />)
 }
 
-/** One result. The data attributes carry the public point for the map script: never the exact one. */
+/**
+ * One result. The data attributes carry the public point for the map script (never the exact one),
+ * which takes the marker's link from the heading's: twenty results make up most of a search page.
+ */
 export function ResultItem({ report, photo, now }: { report: NearbyReport; photo: MediaPicture | null; now: Date }): JSX.Element {
   const description = looks(report)
   const title = reportTitle(report, description)
   return (
-    <li class="result" data-report-point data-lat={String(report.point.lat)} data-lng={String(report.point.lng)} data-title={title} data-href={`/finder/${report.id}`}>
+    <li class="result" data-lat={String(report.point.lat)} data-lng={String(report.point.lng)}>
       <a class="result-photo" href={`/finder/${report.id}`} tabindex="-1" aria-hidden="true">
         {photo ? <Picture picture={photo} sizes="96px" class="thumb" alt="" /> : <span class="thumb no-photo">No photo</span>}
       </a>
