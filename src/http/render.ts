@@ -119,8 +119,35 @@ export async function renderSharedPage(view: PageView): Promise<SharedPage> {
 /** A view's main content inside the layout, with the header of `header`'s viewer. */
 async function wholePage(view: PageView, header: Pick<LayoutProps, 'viewer' | 'unreadCount' | 'avatar'>): Promise<string> {
   const { main, fragment: _fragment, publicCache: _publicCache, headers: _headers, status: _status, ...meta } = view
-  return Layout({ ...meta, ...header, children: await main })
+  const children = await main
+  if (header.viewer || meta.head) return Layout({ ...meta, ...header, children })
+  const [before, after] = signedOutShell(meta)
+  return before + children + after
 }
+
+/**
+ * The layout around the main content as every signed-out visitor gets it, by the page's title,
+ * description and canonical URL: the same for every search page, so the layout of an uncached
+ * search is two kept strings rather than its JSX afresh. Pages with their own head tags (a
+ * report's Open Graph) are laid out as they come.
+ */
+function signedOutShell(meta: PageMeta): [before: string, after: string] {
+  const key = [meta.title, meta.description, meta.canonical, meta.noindex].join('\n')
+  let shell = signedOutShells.get(key)
+  if (!shell) {
+    const whole = Layout({ ...meta, viewer: null, unreadCount: 0, children: SHELL_CONTENT })
+    if (typeof whole !== 'string') throw new Error('the layout rendered asynchronously')
+    const [before = '', after = ''] = whole.split(SHELL_CONTENT)
+    shell = [before, after]
+    signedOutShells.set(key, shell)
+  }
+  return shell
+}
+
+/** Stands for the main content while a shell is cut; no page contains it. */
+const SHELL_CONTENT = '\u0000main\u0000'
+const SIGNED_OUT_SHELLS_KEPT = 1000
+const signedOutShells = boundedMap<string, [string, string]>(SIGNED_OUT_SHELLS_KEPT)
 
 /**
  * Answers with a shared page: public caching headers, 304 when the client has this version, else

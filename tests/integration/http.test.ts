@@ -146,6 +146,22 @@ describe('every response', () => {
     expect(plain.headers.get('content-encoding')).toBeNull()
   })
 
+  test('signed-out pages each get their own title, description, canonical URL and robots tag around their content', async () => {
+    const head = (html: string) => html.slice(0, html.indexOf('</head>'))
+    for (let round = 0; round < 2; round++) {
+      const search = await (await client().get('/finder')).text()
+      expect(head(search)).toContain('<title>Lost and found cats · Nine Lives</title>')
+      expect(head(search)).toContain(`<link rel="canonical" href="${new URL('/finder', ctx.config.publicUrl)}"/>`)
+      expect(head(search)).toContain('<meta name="description" content="Search lost and found cats near a place')
+      expect(head(search)).not.toContain('noindex')
+      expect(search).toContain('<h1>Lost and found cats</h1>')
+      const missing = await (await client().get('/finder/00000000-0000-4000-8000-00000000abcd')).text()
+      expect(head(missing)).not.toContain('Lost and found cats')
+      expect(head(missing)).toContain('<meta name="robots" content="noindex"/>')
+      expect(head(missing)).not.toContain('canonical')
+    }
+  })
+
   test('a shared page is kept, at its smallest, once it is asked for again; one asked for once is not kept', async () => {
     // A search page nobody else asks for: each version is its own ETag.
     const url = '/finder?lat=12.3456&lng=45.6789&radius_km=1'
