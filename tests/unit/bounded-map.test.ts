@@ -19,6 +19,20 @@ describe('boundedMap', () => {
     }
   })
 
+  test('what goes is the least recently used, however often the others were read', () => {
+    const map = boundedMap<string, number>(8)
+    map.set('hot', 0)
+    map.set('warm', 0)
+    for (let i = 0; i < 100; i++) {
+      for (let read = 0; read < 50; read++) map.get('hot')
+      expect(map.get('warm')).toBe(0)
+      map.set(`cold${i}`, i)
+    }
+    expect(map.get('hot')).toBe(0)
+    expect(map.get('cold99')).toBe(99)
+    expect(map.get('cold0')).toBeUndefined()
+  })
+
   test('set replaces, delete and clear remove, undefined values count as present', () => {
     const map = boundedMap<string, number | undefined>(10)
     map.set('a', 1)
