@@ -8,6 +8,7 @@ import type { Viewer } from '@/features/accounts/viewer'
 import type { MediaPicture } from '@/features/media/service'
 import { htmlResponse, type EncodedHtml } from '@/http/html-response'
 import { boundedMap } from '@/shared/bounded-map'
+import { repeatAsks } from '@/shared/repeat-asks'
 import { Layout, type LayoutProps, type PageMeta } from '@views/layout/layout'
 
 /** What the render helpers need to know about the request. Routes get it from the session plugin. */
@@ -174,12 +175,6 @@ export async function sharedPageResponse(
   return htmlResponse(request, html, { headers: cacheHeaders })
 }
 
-/** Whether a version was asked for lately; remembers this ask either way. */
-function askedBefore(etag: string): boolean {
-  if (askedVersions.get(etag)) return true
-  askedVersions.set(etag, true)
-  return false
-}
 
 /**
  * Shared pages, compressed, by ETag. Content-addressed, so never stale; the least recently used go first. At
@@ -195,7 +190,7 @@ const encodedPages = boundedMap<string, EncodedHtml>(ENCODED_PAGES_KEPT)
  * old generation, and the heap grew by ~300 MB between full collections (measured: JSC's GC log).
  */
 const ASKED_VERSIONS_KEPT = 4096
-const askedVersions = boundedMap<string, true>(ASKED_VERSIONS_KEPT)
+const askedBefore = repeatAsks(ASKED_VERSIONS_KEPT)
 
 /**
  * Personal pages by viewer id, the latest of each (see `versionedPage`). A member's page is only

@@ -27,7 +27,7 @@
 import { createHash, randomUUID } from 'node:crypto'
 import { geohash, geohashNeighbourhood, type LatLng } from '@/features/finder/geo'
 import { nearKey, type Store } from '@/infra/store/store'
-import { boundedMap } from '@/shared/bounded-map'
+import { repeatAsks } from '@/shared/repeat-asks'
 
 /** Brief: even if an invalidation were lost, a new report shows within half a minute. */
 const LIST_TTL_SECONDS = 30
@@ -51,16 +51,8 @@ export interface CacheableSearch {
 const generationKey = (cell: string) => nearKey(`finder:nearby:gen:${cell}`)
 
 export function createNearbyListCache(store: Store) {
-  /** Key of a list asked for lately → until when another ask counts as a repeat. Least recently asked first. */
-  const asked = boundedMap<string, number>(ASKED_KEPT)
-
-  /** Whether `key` was asked for within the last TTL; remembers this ask either way. */
-  function askedBefore(key: string): boolean {
-    const now = Date.now()
-    const until = asked.get(key)
-    asked.set(key, now + LIST_TTL_SECONDS * 1000)
-    return until !== undefined && until > now
-  }
+  /** Whether a list was asked for within the last TTL; remembers this ask either way. */
+  const askedBefore = repeatAsks(ASKED_KEPT, LIST_TTL_SECONDS * 1000)
 
   return {
     /** Whether a search's list may be cached: a first page, a radius the invalidation covers. */
