@@ -5,13 +5,13 @@
  * haversine. Every method body runs without awaiting, so each one is atomic like a Redis command.
  */
 import { randomUUID } from 'node:crypto'
-import { checkNearKey, type Forward, type GeoHit, type ScoredMember, type Store } from '@/infra/store/store'
+import { checkNearKey, parsedOnce, type Forward, type ParsedOnce, type GeoHit, type ScoredMember, type Store } from '@/infra/store/store'
 
 /** Reads already hide expired keys; the sweep only gives their memory back, so it need not be frequent. */
 const SWEEP_INTERVAL_MS = 10_000
 
-/** A string's `parsed` is what peekNear's parse made of it, kept until the string is replaced. */
-type Entry = { kind: 'string'; value: string; parsed?: { of: unknown } } | { kind: 'list'; items: string[] } | { kind: 'zset'; members: SortedSet }
+/** A string keeps what peekNear's parse made of it until the string is replaced. */
+type Entry = ({ kind: 'string'; value: string } & ParsedOnce) | { kind: 'list'; items: string[] } | { kind: 'zset'; members: SortedSet }
 type Kind = Entry['kind']
 type EntryOf<K extends Kind> = Extract<Entry, { kind: K }>
 
@@ -119,9 +119,7 @@ export function createMemoryStore(): Store {
     },
     peekNear<T>(key: string, parse: (value: string) => T): T | null {
       const entry = nearEntry(key)
-      if (!entry) return null
-      entry.parsed ??= { of: parse(entry.value) }
-      return entry.parsed.of as T
+      return entry ? parsedOnce(entry, entry.value, parse) : null
     },
     async set(key, value, ttlSeconds) {
       setString(key, value, ttlSeconds === undefined ? undefined : positiveWhole(ttlSeconds, 'set') * 1000)

@@ -15,7 +15,7 @@
  */
 import { Redis } from 'ioredis'
 import type { Logger } from '@/infra/log'
-import { checkNearKey, NEAR_PREFIX, NEAR_RECORD_PREFIX } from '@/infra/store/store'
+import { checkNearKey, NEAR_PREFIX, NEAR_RECORD_PREFIX, parsedOnce, type ParsedOnce } from '@/infra/store/store'
 import { boundedMap } from '@/shared/bounded-map'
 
 /** Redis's channel for invalidation messages sent to a RESP2 connection (CLIENT TRACKING … REDIRECT). */
@@ -37,11 +37,10 @@ const RECORD_MAX_AGE_MS = 60_000
  */
 const MAX_COPIES = 100_000
 
-interface Copy {
+interface Copy extends ParsedOnce {
   value: string | null
-  at: number
-  /** `value` as the reader's parse made it, the first time it was peeked at. */
-  parsed?: { of: unknown }
+  /** Until when the copy may be trusted without a word from Redis (NEAR_MAX_AGE_MS, RECORD_MAX_AGE_MS). */
+  until: number
 }
 
 interface PendingRead {
@@ -117,7 +116,7 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
   const maxAgeOf = (key: string) => (key.startsWith(NEAR_RECORD_PREFIX) ? RECORD_MAX_AGE_MS : NEAR_MAX_AGE_MS)
 
   function keep(key: string, value: string | null): void {
-    copies.set(key, { value, at: Date.now() })
+    copies.set(key, { value, until: Date.now() + maxAgeOf(key) })
   }
 
   /** The copy of `key` while it may still be trusted. */
@@ -125,7 +124,7 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
     checkNearKey(key)
     if (!tracking) return undefined
     const copy = copies.get(key)
-    return copy && Date.now() - copy.at < maxAgeOf(key) ? copy : undefined
+    return copy && Date.now() < copy.until ? copy : undefined
   }
 
   return {
@@ -148,9 +147,7 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
     peek<T>(key: string, parse: (value: string) => T): T | null | undefined {
       const copy = held(key)
       if (!copy) return undefined
-      if (copy.value === null) return null
-      copy.parsed ??= { of: parse(copy.value) }
-      return copy.parsed.of as T
+      return copy.value === null ? null : parsedOnce(copy, copy.value, parse)
     },
     forget(keys) {
       for (const key of keys) if (key.startsWith(NEAR_PREFIX)) invalidate(key)

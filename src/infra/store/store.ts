@@ -93,6 +93,17 @@ export const nearKey = (key: string) => `${NEAR_PREFIX}${key}`
  */
 export const NEAR_RECORD_PREFIX = `${NEAR_PREFIX}record:`
 
+/** A held value that keeps what a reader's `parse` made of it (`peekNear`); replaced with the value. */
+export interface ParsedOnce {
+  parsed?: { of: unknown }
+}
+
+/** `value` as `parse` makes it, parsed the first time it is asked for and kept on `holder` after. */
+export function parsedOnce<T>(holder: ParsedOnce, value: string, parse: (value: string) => T): T {
+  holder.parsed ??= { of: parse(value) }
+  return holder.parsed.of as T
+}
+
 /** `getNear` of any other key is a mistake: no change to it would ever reach the copy. */
 export function checkNearKey(key: string): void {
   if (!key.startsWith(NEAR_PREFIX)) throw new Error(`getNear takes keys under ${NEAR_PREFIX} only (got ${key})`)
