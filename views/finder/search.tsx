@@ -75,6 +75,7 @@ const keptFilters = keptFragments(1000)
 
 function renderedFilters(values: SearchValues, errors: SearchErrors, maxRadiusKm: number): JSX.Element {
   const shows = [values.radius_km, values.kind, values.colour, values.pattern, values.seen_since, errors.radius_km, errors.seen_since, maxRadiusKm].join('\n')
+  // Each state of the filters is its own item: nothing else about it varies.
   return keptFilters(shows, '', () => (
     <div class="filters">
       <Field name="radius_km" label="Within (km)" type="number" value={values.radius_km ?? '5'} error={errors.radius_km} hint={`Up to ${maxRadiusKm} km.`} />
