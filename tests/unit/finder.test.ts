@@ -7,6 +7,7 @@ import { readPlace } from '@/features/finder/place'
 import { localTimeAsUtc } from '@/features/finder/report-input'
 import { scamSignals } from '@/features/finder/scam'
 import { securityHeaders } from '@/http/security'
+import { REPO_ROOT } from '@tests/helpers/server'
 
 describe('the privacy grid', () => {
   test('every point in a cell has the same public point, within half a cell’s diagonal of it', () => {
@@ -57,6 +58,21 @@ describe('the gazetteer', () => {
     expect(!gibberish.ok && gibberish.suggestions).toEqual([])
     expect(editDistanceWithin('kitten', 'sitting', 5)).toBe(3)
     expect(editDistanceWithin('kitten', 'sitting', 1)).toBe(2)
+  })
+
+  test('is held in a few dozen objects, not an object per place for every full collection to mark', () => {
+    const script = [
+      "import { heapStats } from 'bun:jsc'",
+      "import { nearestPlace } from '@/features/finder/gazetteer'",
+      'Bun.gc(true)',
+      'const before = heapStats().objectCount',
+      'nearestPlace({ lat: 52.5, lng: 13.4 })',
+      'Bun.gc(true)',
+      'console.log(heapStats().objectCount - before)',
+    ].join('\n')
+    const run = Bun.spawnSync([process.execPath, '-e', script], { cwd: REPO_ROOT, env: {} })
+    // ~3,500 now (the module's code and the country names); an object per place made it over a million.
+    expect(Number(run.stdout.toString())).toBeLessThan(20_000)
   })
 
   test('names the town nearest a point, and gives numbers far from any', () => {
