@@ -18,6 +18,16 @@ import { fileURLToPath } from 'node:url'
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..')
 /** The pinned Bun from the npm `bun` package, so this works on a machine without a global Bun. */
 export const BUN = path.join(REPO_ROOT, 'node_modules/.bin/bun')
+/**
+ * The variables `npm start` gives the server unless already set (`NAME=${NAME:-value}` in package.json:
+ * the allocator's MIMALLOC_PURGE_DELAY, README Configuration), so tests and benchmarks run it as
+ * production does.
+ */
+const NPM_START_DEFAULTS: Record<string, string> = Object.fromEntries(
+  [...(JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.matchAll(/(\w+)=\$\{\1:-([^}]*)\}/g)].map(
+    ([, name, value]) => [name!, value!],
+  ),
+)
 
 /** Variables that switch an adapter out of embedded mode (DESIGN.md, "Runs in two modes"). */
 const SERVICE_VARS = [
@@ -165,6 +175,7 @@ function childEnv(options: StartServerOptions, own: Record<string, string>): Rec
     if (OWN_VARS.includes(name)) delete env[name]
     else if (!options.inheritServices && SERVICE_VARS.some((pattern) => pattern.test(name))) delete env[name]
   }
+  for (const [name, value] of Object.entries(NPM_START_DEFAULTS)) env[name] ??= value
   Object.assign(env, own)
   // Against a shared Redis, each server gets its own key prefix so parallel runs never meet.
   if (options.inheritServices && env.REDIS_URL && !env.REDIS_KEY_PREFIX) {
