@@ -4,6 +4,7 @@
  * Every multi-step operation that must not be split runs as one Lua script.
  */
 import { randomUUID } from 'node:crypto'
+import { tracingChannel } from 'node:diagnostics_channel'
 import { Redis } from 'ioredis'
 import type { Logger } from '@/infra/log'
 import { createNearCache } from '@/infra/store/near-cache'
@@ -53,6 +54,24 @@ redis.call('ZREM', KEYS[2], ARGV[1])
 if removed == 1 and ARGV[2] == 'list' then redis.call('LPUSH', KEYS[3], ARGV[3]) end
 if removed == 1 and ARGV[2] == 'zset' then redis.call('ZADD', KEYS[3], ARGV[4], ARGV[3]) end
 return removed`
+
+/**
+ * Bun's TracingChannel has no `hasSubscribers` (Node's has had it since 22), and ioredis 6 reads its
+ * absence as "someone listens": every command was traced for nobody, its arguments run through a
+ * list of regular expressions and stringified, its promise wrapped twice. The getter is Node's own
+ * definition: any of the channel's five events has a subscriber.
+ */
+function giveTracingChannelsHasSubscribers(): void {
+  const prototype = Object.getPrototypeOf(tracingChannel('nl:probe')) as object
+  if ('hasSubscribers' in prototype) return
+  const events = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const
+  Object.defineProperty(prototype, 'hasSubscribers', {
+    get(this: Record<(typeof events)[number], { hasSubscribers: boolean }>) {
+      return events.some((event) => this[event].hasSubscribers)
+    },
+  })
+}
+giveTracingChannelsHasSubscribers()
 
 type ScriptArg = string | number
 type Script = (...keysThenArgs: ScriptArg[]) => Promise<unknown>
