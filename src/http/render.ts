@@ -184,7 +184,7 @@ const ENCODED_PAGES_KEPT = 256
 const encodedPages = boundedMap<string, EncodedHtml>(ENCODED_PAGES_KEPT)
 
 /**
- * The versions of shared pages asked for lately, by ETag (a few dozen bytes each), so that only
+ * The versions of shared pages asked for lately, by ETag (a slot of 12 bytes each), so that only
  * those asked for twice are kept. Keeping every uncached search page for the next 256 kept each
  * ~18 KB page alive past a collection or two: a search at 1M reports then promoted ~15 KB to the
  * old generation, and the heap grew by ~300 MB between full collections (measured: JSC's GC log).

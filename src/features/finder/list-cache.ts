@@ -38,7 +38,7 @@ export const MAX_CACHED_RADIUS_M = 10_000
 const GENERATION_TTL_SECONDS = 86_400
 /** Above 60° N/S a precision-4 cell is narrower than 10 km: searches there are simply not cached. */
 const MAX_CACHED_LATITUDE = 60
-/** Lists asked for in the last TTL, remembered by key: ~100 bytes each, about a megabyte. */
+/** Slots for the lists asked for in the last TTL (12 bytes each): a busy instance's 30 seconds of searches. */
 const ASKED_KEPT = 10_000
 
 export interface CacheableSearch {
