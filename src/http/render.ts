@@ -175,7 +175,6 @@ export async function sharedPageResponse(
   return htmlResponse(request, html, { headers: cacheHeaders })
 }
 
-
 /**
  * Shared pages, compressed, by ETag. Content-addressed, so never stale; the least recently used go first. At
  * ~30 KB a page (HTML and both encodings) this is under 8 MB.

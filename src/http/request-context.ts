@@ -28,7 +28,8 @@ type WithMeta = Request & { [META]?: RequestMeta }
 
 /** The meta of a request that went through `requestContext`; a bare fallback for one that didn't. */
 export function requestMeta(request: Request, fallbackLog: Logger): RequestMeta {
-  return (request as WithMeta)[META] ?? { id: 'none', log: fallbackLog, ip: 'unknown', startedAt: performance.now() }
+  const carrier: WithMeta = request
+  return carrier[META] ?? { id: 'none', log: fallbackLog, ip: 'unknown', startedAt: performance.now() }
 }
 
 export function requestContext(config: Pick<Config, 'trustProxy'>, log: Logger) {

@@ -23,11 +23,11 @@ export const BUN = path.join(REPO_ROOT, 'node_modules/.bin/bun')
  * the allocator's MIMALLOC_PURGE_DELAY, README Configuration), so tests and benchmarks run it as
  * production does.
  */
-const NPM_START_DEFAULTS: Record<string, string> = Object.fromEntries(
-  [...(JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start.matchAll(/(\w+)=\$\{\1:-([^}]*)\}/g)].map(
-    ([, name, value]) => [name!, value!],
-  ),
-)
+const NPM_START_DEFAULTS: Record<string, string> = (() => {
+  const packageJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+  const defaults = packageJson.scripts.start.matchAll(/(\w+)=\$\{\1:-([^}]*)\}/g)
+  return Object.fromEntries([...defaults].map(([, name, value]) => [name!, value!]))
+})()
 
 /** Variables that switch an adapter out of embedded mode (DESIGN.md, "Runs in two modes"). */
 const SERVICE_VARS = [

@@ -145,7 +145,7 @@ export function Results({ page, where, radiusKm, photos, nextHref, now }: Result
  * Results as rendered, by report and everything else they show: its version, its photo, the
  * distance and age as shown (rounded to 100 m, "3 hours ago"). Searches around a place show the same reports
  * at the same rounded distances again and again, and rendering twenty of them afresh was a quarter
- * of an uncached search page's CPU. ~1 KB each; 40,000 of them hold every result of a thousand busy
+ * of an uncached search page's CPU. ~1 KB each; 50,000 of them hold every result of a thousand busy
  * places at once.
  */
 const renderedResults = keptFragments(50_000)

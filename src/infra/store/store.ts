@@ -101,6 +101,8 @@ export interface ParsedOnce {
 /** `value` as `parse` makes it, parsed the first time it is asked for and kept on `holder` after. */
 export function parsedOnce<T>(holder: ParsedOnce, value: string, parse: (value: string) => T): T {
   holder.parsed ??= { of: parse(value) }
+  // One held value per key, and each key has one reader (its feature's record type), so what was kept
+  // is this same parse's T. The holders of all keys share one type, hence `unknown` in between.
   return holder.parsed.of as T
 }
 
