@@ -119,7 +119,9 @@ async function benchmarkSize(size: number): Promise<Row> {
     const settle = (origin: string, paths: string[]) => load(origin, paths, SETTLE_MS)
     const pathFor = (point: LatLng, never = '') => `/finder?lat=${point.lat.toFixed(5)}${never}&lng=${point.lng.toFixed(5)}&radius_km=${RADIUS_KM}`
     // Uncached: digits after the 5th decimal (under a metre) make every centre new to the list cache.
-    const fresh = points.map((point) => pathFor(point, '{n}'))
+    // They end in a 1: the request number alone would make request 250 the centre of request 25
+    // (trailing zeros), and a tenth of the "new" centres would be the list cache's second asks.
+    const fresh = points.map((point) => pathFor(point, '{n}1'))
     /** The uncached page on a second server over the same data, with `changes` to its settings, settled first. */
     const freshPagesOn = async (changes: Record<string, string>) => {
       const other = await startBenchServer({ inheritServices: true, env: { ...env, ...changes } })

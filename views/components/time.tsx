@@ -1,8 +1,11 @@
-/** "3 hours ago", with the exact time in `datetime` for machines and in the title for people. */
-export function RelativeTime({ at, now = new Date() }: { at: Date; now?: Date }): JSX.Element {
+/**
+ * "3 hours ago", with the exact time in `datetime` for machines and in the title for people.
+ * `shown` is the text when the caller has it already (`timeAgo`, or a slot for a template).
+ */
+export function RelativeTime({ at, now = new Date(), shown = timeAgo(at, now) }: { at: Date; now?: Date; shown?: string }): JSX.Element {
   return (
     <time datetime={at.toISOString()} title={at.toUTCString()} safe>
-      {timeAgo(at, now)}
+      {shown}
     </time>
   )
 }

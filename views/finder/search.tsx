@@ -142,24 +142,51 @@ export function Results({ page, where, radiusKm, photos, nextHref, now }: Result
 }
 
 /**
- * Results as rendered, by report and everything else they show: its version, its photo, the
- * distance and age as shown (rounded to 100 m, "3 hours ago"). Searches around a place show the same reports
- * at the same rounded distances again and again, and rendering twenty of them afresh was a quarter
- * of an uncached search page's CPU. ~1 KB each; 50,000 of them hold every result of a thousand busy
- * places at once.
+ * A result is its report's markup with the two things that change from search to search put in:
+ * the distance (rounded to 100 m) and the age ("3 hours ago"). The markup around them is kept by
+ * report and what else it shows (its version, its photo), in three pieces cut at those two places,
+ * so a result costs two concatenations: searches around a place show the same reports again and
+ * again, each at a distance of its own, and rendering twenty results afresh (or keeping a rendering
+ * per distance and age) was a quarter of an uncached search page's CPU. ~1 KB each; 50,000 of them
+ * hold every result of a thousand busy places at once.
  */
-const renderedResults = keptFragments(50_000)
+const resultTemplates = keptFragments<ResultTemplate | null>(50_000)
+
+/** A result's markup before its distance, between its distance and its age, and after its age. */
+type ResultTemplate = readonly [string, string, string]
+
+/**
+ * Where the template is cut: a control character and a word, which escaped text can hold only if a
+ * reporter typed exactly that (then the result is rendered whole instead, `resultTemplate`).
+ */
+const SLOT = '\u0000slot\u0000'
 
 function renderedResult(report: NearbyReport, photo: MediaPicture | null, now: Date): JSX.Element {
-  const shows = `${report.updatedAt.getTime()}|${photo?.id ?? ''}|${shownKm(report.distanceM)}|${timeAgo(report.lastSeenAt, now)}`
-  return renderedResults(report.id, shows, () => <ResultItem report={report} photo={photo} now={now} />)
+  const template = resultTemplates(report.id, `${report.updatedAt.getTime()}|${photo?.id ?? ''}`, () => resultTemplate(report, photo))
+  const [distance, ago] = [shownKm(report.distanceM), timeAgo(report.lastSeenAt, now)]
+  // Both are digits and words: nothing to escape.
+  return template ? template[0] + distance + template[1] + ago + template[2] : <ResultItem report={report} photo={photo} distance={distance} ago={ago} />
+}
+
+/** The report's result cut at its two slots, or null when its own text holds the cut mark. */
+function resultTemplate(report: NearbyReport, photo: MediaPicture | null): ResultTemplate | null {
+  const pieces = String(<ResultItem report={report} photo={photo} distance={SLOT} ago={SLOT} />).split(SLOT)
+  return pieces.length === 3 ? [pieces[0]!, pieces[1]!, pieces[2]!] : null
+}
+
+interface ResultItemProps {
+  report: NearbyReport
+  photo: MediaPicture | null
+  /** As shown: "2.4 km", "3 hours ago". */
+  distance: string
+  ago: string
 }
 
 /**
  * One result. The data attributes carry the public point for the map script (never the exact one),
  * which takes the marker's link from the heading's: twenty results make up most of a search page.
  */
-export function ResultItem({ report, photo, now }: { report: NearbyReport; photo: MediaPicture | null; now: Date }): JSX.Element {
+function ResultItem({ report, photo, distance, ago }: ResultItemProps): JSX.Element {
   const description = looks(report)
   const title = reportTitle(report, description)
   return (
@@ -174,7 +201,7 @@ export function ResultItem({ report, photo, now }: { report: NearbyReport; photo
           </a>
         </h3>
         <p class="result-facts">
-          <span safe>{description}</span> · <strong safe>{`${shownKm(report.distanceM)} away`}</strong> · last seen <RelativeTime at={report.lastSeenAt} now={now} />
+          <span safe>{description}</span> · <strong safe>{`${distance} away`}</strong> · last seen <RelativeTime at={report.lastSeenAt} shown={ago} />
         </p>
         <p class="muted" safe>
           {report.placeLabel}

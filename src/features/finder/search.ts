@@ -55,7 +55,10 @@ const MAX_CANDIDATES = 1000
 /** Cards read at a time while filling a page; a filter that passes none of this many goes to PostGIS. */
 const CARD_BATCH = PAGE_SIZE + 1
 const MAX_CARDS_READ = 5 * CARD_BATCH
-/** Redis snaps each point to its 52-bit geohash (≤ 0.6 m): two points, both ends, and some slack. */
+/**
+ * Redis snaps each point to its 52-bit geohash (≤ 0.6 m), and a search reckons Redis's distances from
+ * the exact points: the last named and an unnamed one may each be 0.6 m off, with some slack.
+ */
 const SNAP_MARGIN_M = 2
 /**
  * Distances within this of a cursor's count as the cursor's own, and the id decides. The two paths
@@ -195,7 +198,7 @@ export function createNearbySearch({
       if (whole && !cut) return settled(reports)
       // Reports Redis didn't name lie beyond what it searched (or, when cut, beyond the last it named);
       // if a full page lies clearly nearer than that, none of them could belong on it.
-      const namedUpTo = cut ? candidates.at(-1)!.redisDistanceM : geoIndex.searchedRadius(probeM)
+      const namedUpTo = cut ? redisDistanceFor(sphereDistanceM(candidates.at(-1)!.point, search.center)) : geoIndex.searchedRadius(probeM)
       const lastOnPage = reports.at(PAGE_SIZE)
       if (lastOnPage && redisDistanceFor(lastOnPage.distanceM) + SNAP_MARGIN_M < namedUpTo) return settled(reports)
       if (cut) {

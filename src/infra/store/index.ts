@@ -5,7 +5,7 @@ import { createMemoryStore } from '@/infra/store/memory'
 import { createRedisStore } from '@/infra/store/redis'
 import type { Store } from '@/infra/store/store'
 
-export type { Forward, GeoHit, GeoMember, ScoredMember, Store } from '@/infra/store/store'
+export type { Forward, GeoMember, ScoredMember, Store } from '@/infra/store/store'
 
 /** `log`, when given, receives Redis connection errors. */
 export function createStore(config: Pick<Config, 'redisUrl' | 'redisKeyPrefix'>, log?: Logger): Store {

@@ -5,7 +5,7 @@
  * haversine. Every method body runs without awaiting, so each one is atomic like a Redis command.
  */
 import { randomUUID } from 'node:crypto'
-import { checkNearKey, parsedOnce, type Forward, type ParsedOnce, type GeoHit, type ScoredMember, type Store } from '@/infra/store/store'
+import { checkNearKey, parsedOnce, type Forward, type ParsedOnce, type ScoredMember, type Store } from '@/infra/store/store'
 
 /** Reads already hide expired keys; the sweep only gives their memory back, so it need not be frequent. */
 const SWEEP_INTERVAL_MS = 10_000
@@ -241,8 +241,7 @@ export function createMemoryStore(): Store {
         .map(({ member, score }) => ({ member, distanceM: distanceFrom(lng, lat, geohashPoint(score)) }))
         .filter((hit) => hit.distanceM <= radiusM)
         .sort((a, b) => a.distanceM - b.distanceM || compareAsRedis(a.member, b.member))
-      // Redis answers distances with four decimals.
-      return hits.slice(0, limit).map(({ member, distanceM }): GeoHit => ({ member, distanceM: Number(distanceM.toFixed(4)) }))
+      return hits.slice(0, limit).map(({ member }) => member)
     },
 
     async incr(key, ttlSeconds) {

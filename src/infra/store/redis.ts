@@ -8,7 +8,7 @@ import { tracingChannel } from 'node:diagnostics_channel'
 import { Redis } from 'ioredis'
 import type { Logger } from '@/infra/log'
 import { createNearCache } from '@/infra/store/near-cache'
-import type { Forward, GeoHit, GeoMember, ScoredMember, Store } from '@/infra/store/store'
+import type { Forward, GeoMember, ScoredMember, Store } from '@/infra/store/store'
 
 export interface RedisStoreOptions {
   url: string
@@ -173,11 +173,7 @@ export function createRedisStore({ url, keyPrefix, log }: RedisStoreOptions): St
     async geosearch(key, lng, lat, radiusM, limit) {
       if (limit !== undefined && limit <= 0) return []
       const count = limit === undefined ? [] : ['COUNT', limit]
-      const reply = (await redis.geosearch(key, 'FROMLONLAT', lng, lat, 'BYRADIUS', radiusM, 'm', 'ASC', 'WITHDIST', ...count)) as [
-        string,
-        string,
-      ][]
-      return reply.map(([member, distance]): GeoHit => ({ member, distanceM: Number(distance) }))
+      return (await redis.geosearch(key, 'FROMLONLAT', lng, lat, 'BYRADIUS', radiusM, 'm', 'ASC', ...count)) as string[]
     },
 
     async incr(key, ttlSeconds) {

@@ -66,8 +66,8 @@ export interface Store {
 
   // Geo: members at points, searched by radius (measured on a sphere, as Redis does)
   geoadd(key: string, entries: readonly GeoMember[]): Promise<void>
-  /** Members within `radiusM` metres of the point, nearest first, with distance in metres. */
-  geosearch(key: string, lng: number, lat: number, radiusM: number, limit?: number): Promise<GeoHit[]>
+  /** Members within `radiusM` metres of the point, nearest first. */
+  geosearch(key: string, lng: number, lat: number, radiusM: number, limit?: number): Promise<string[]>
 
   // Counters with expiry (rate limits): the window starts at the first increment
   incr(key: string, ttlSeconds: number): Promise<number>
@@ -120,11 +120,6 @@ export interface GeoMember {
   member: string
   lng: number
   lat: number
-}
-
-export interface GeoHit {
-  member: string
-  distanceM: number
 }
 
 /** Where `lremAndForward` puts what it took: pushed on the head of a list, or added to a sorted set. */
