@@ -542,7 +542,7 @@ describe.skipIf(!process.env.REDIS_URL)('near copies on Redis (needs REDIS_URL)'
     await untilCopied('near:session:b')
   })
 
-  test('a near record’s copy answers for a minute, other keys’ copies for seconds', async () => {
+  test('a near record’s copy answers for minutes, other keys’ copies for seconds', async () => {
     await here.store.set('near:record:test:1', 'kept', 60)
     await here.store.set('near:plain', 'brief', 60)
     await untilCopied('near:record:test:1')

@@ -1,7 +1,7 @@
 /**
  * What a search result shows of a report — kind, name, first photo, colours, pattern, when and
  * where last seen — and what a search filters on (status, the public point), kept near
- * (src/infra/store/near-cache.ts) for two minutes. With them the Redis GEO path answers a search
+ * (src/infra/store/near-cache.ts) for ten minutes. With them the Redis GEO path answers a search
  * from Redis and memory alone: GEOSEARCH names the reports, the cards tell what they are.
  *
  * Every change to a report's public picture goes through `published` (reports.ts), which marks its
@@ -35,8 +35,12 @@ export interface ReportCard {
   updatedAt: Date
 }
 
-/** A searched area's reports are read from PostgreSQL about once in this long, not once a search. */
-const CARD_SECONDS = 120
+/**
+ * A searched area's reports are read from PostgreSQL about once in this long, not once a search, and
+ * their copies in each instance live as long (src/infra/store/near-cache.ts, RECORD_MAX_AGE_MS): a
+ * card whose copy is gone costs its search a round trip, or three to PostgreSQL and back.
+ */
+const CARD_SECONDS = 600
 
 /** The columns of `lost_cats` a card is made of: every query that shows reports as results selects these. */
 export const cardColumns = [
