@@ -1,15 +1,14 @@
 /**
- * Rendered fragments kept for lists whose items repeat from page to page (search results around a
- * place, posts in feeds): rendering an item costs far more than telling whether a kept rendering
- * still shows it right. The least recently used items go first.
+ * Rendered fragments kept for lists whose items repeat from page to page (posts in feeds, a search
+ * form's filters): rendering an item costs far more than telling whether a kept rendering still
+ * shows it right. The least recently used items go first.
  *
  * An item is kept by its id and by `shows`, a short string naming everything else the fragment
  * shows (counts, the age as shown, the viewer's own marks). Two levels rather than one long key: an
  * id that comes from a kept record is the same string every time, whose hash JavaScriptCore has
  * already worked out, while a long key built afresh had to be hashed on every lookup in a map of
  * tens of thousands (~0.5 µs a result, measured, against ~0.03 µs by id). An item shown in a few
- * ways at once (a post liked and not) keeps a few renderings. What is kept may also be the pieces of
- * a template, for a list that puts a few words of its own into each item (a search result's distance).
+ * ways at once (a post liked and not) keeps a few renderings.
  *
  * @example
  * const renderedCards = keptFragments(20_000)
@@ -19,34 +18,26 @@ import { boundedMap } from '@/shared/bounded-map'
 
 /**
  * Renderings kept per item, the most recently made first: a post is shown liked and not, with and
- * without its owner's buttons, from a few pages; a report with and without a new photo.
+ * without its owner's buttons, from a few pages.
  */
 const RENDERINGS_PER_ITEM = 8
 
-interface Rendering<Fragment> {
+interface Rendering {
   shows: string
-  html: Fragment
+  html: JSX.Element
 }
 
-export function keptFragments<Fragment extends Keepable = JSX.Element>(max: number): (id: string | number, shows: string, render: () => Fragment) => Fragment {
-  const kept = boundedMap<string | number, Rendering<Fragment>[]>(max)
+export function keptFragments(max: number): (id: string | number, shows: string, render: () => JSX.Element) => JSX.Element {
+  const kept = boundedMap<string | number, Rendering[]>(max)
   return (id, shows, render) => {
     const renderings = kept.get(id)
     const found = renderings?.find((rendering) => rendering.shows === shows)
     if (found) return found.html
-    const html = flattenedAll(render())
+    const rendered = render()
+    const html = typeof rendered === 'string' ? flattened(rendered) : rendered
     kept.set(id, [{ shows, html }, ...(renderings ?? []).slice(0, RENDERINGS_PER_ITEM - 1)])
     return html
   }
-}
-
-/** What can be kept: a rendering, or the pieces of a template (null: none can be made of this item). */
-type Keepable = JSX.Element | readonly string[] | null
-
-function flattenedAll<Fragment extends Keepable>(fragment: Fragment): Fragment {
-  if (typeof fragment === 'string') flattened(fragment)
-  else if (Array.isArray(fragment)) fragment.forEach(flattened)
-  return fragment
 }
 
 /**

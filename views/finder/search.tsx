@@ -5,6 +5,7 @@ import type { NearbyPage, NearbyReport } from '@/features/finder/search'
 import { COLOURS, LABELS, PATTERNS, REPORT_KINDS } from '@/features/finder/vocabulary'
 import type { MediaPicture } from '@/features/media/service'
 import { assetUrl } from '@/http/assets'
+import { boundedMap } from '@/shared/bounded-map'
 import { Choice } from '@views/components/choice'
 import { Field } from '@views/components/field'
 import { keptFragments } from '@views/components/kept-fragments'
@@ -144,16 +145,24 @@ export function Results({ page, where, radiusKm, photos, nextHref, now }: Result
 /**
  * A result is its report's markup with the two things that change from search to search put in:
  * the distance (rounded to 100 m) and the age ("3 hours ago"). The markup around them is kept by
- * report and what else it shows (its version, its photo), in three pieces cut at those two places,
- * so a result costs two concatenations: searches around a place show the same reports again and
- * again, each at a distance of its own, and rendering twenty results afresh (or keeping a rendering
- * per distance and age) was a quarter of an uncached search page's CPU. ~1 KB each; 50,000 of them
- * hold every result of a thousand busy places at once.
+ * report id with the version and photo it shows, in three pieces cut at those two places, so a
+ * result costs a lookup, two comparisons and two concatenations: searches around a place show the
+ * same reports again and again, each at a distance of its own, and rendering twenty results afresh
+ * (or keeping a rendering per distance and age) was a quarter of an uncached search page's CPU.
+ * ~1 KB each; 50,000 of them hold every result of a thousand busy places at once.
  */
-const resultTemplates = keptFragments<ResultTemplate | null>(50_000)
+const resultTemplates = boundedMap<string, KeptTemplate>(50_000)
 
 /** A result's markup before its distance, between its distance and its age, and after its age. */
 type ResultTemplate = readonly [string, string, string]
+
+interface KeptTemplate {
+  /** The report's `updatedAt` and photo it was made from. */
+  version: number
+  photoId: string | null
+  /** Null when the report's own text holds the cut mark. */
+  template: ResultTemplate | null
+}
 
 /**
  * Where the template is cut: a control character and a word, which escaped text can hold only if a
@@ -162,10 +171,19 @@ type ResultTemplate = readonly [string, string, string]
 const SLOT = '\u0000slot\u0000'
 
 function renderedResult(report: NearbyReport, photo: MediaPicture | null, now: Date): JSX.Element {
-  const template = resultTemplates(report.id, `${report.updatedAt.getTime()}|${photo?.id ?? ''}`, () => resultTemplate(report, photo))
+  const template = keptTemplate(report, photo)
   const [distance, ago] = [shownKm(report.distanceM), timeAgo(report.lastSeenAt, now)]
   // Both are digits and words: nothing to escape.
   return template ? template[0] + distance + template[1] + ago + template[2] : <ResultItem report={report} photo={photo} distance={distance} ago={ago} />
+}
+
+function keptTemplate(report: NearbyReport, photo: MediaPicture | null): ResultTemplate | null {
+  const [version, photoId] = [report.updatedAt.getTime(), photo?.id ?? null]
+  const kept = resultTemplates.get(report.id)
+  if (kept && kept.version === version && kept.photoId === photoId) return kept.template
+  const template = resultTemplate(report, photo)
+  resultTemplates.set(report.id, { version, photoId, template })
+  return template
 }
 
 /** The report's result cut at its two slots, or null when its own text holds the cut mark. */

@@ -86,7 +86,7 @@ export interface NearbyCursor {
 }
 
 /** A report as a search shows it: its card (always active here) and how far it is. */
-export interface NearbyReport extends Omit<ReportCard, 'status'> {
+export interface NearbyReport extends ReportCard {
   /** From the search centre to the public point, along PostGIS's sphere (`<->`), in metres. */
   distanceM: number
 }
@@ -297,8 +297,8 @@ function shows(card: ReportCard, candidate: GeoCandidate, search: NearbySearch):
   )
 }
 
-/** A card as a result, at its distance (every result is active: the status goes). */
-function nearbyReport({ status: _status, ...card }: ReportCard, distanceM: number): NearbyReport {
+/** A card as a result, at its distance: one copy, status and all (a search shows active reports only). */
+function nearbyReport(card: ReportCard, distanceM: number): NearbyReport {
   return { ...card, distanceM }
 }
 
