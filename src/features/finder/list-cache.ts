@@ -16,10 +16,10 @@
  * A list is looked up and stored from the second time it is asked for (within its TTL), not the
  * first: most searches by coordinates ("use my location", a click on the map) are never repeated,
  * and a Redis round trip to miss, or writing each of their ~13 KB lists, was a sizeable share of the
- * page's CPU for nothing. A first ask doesn't even read the generation: at 1M reports, the one in
- * twenty searches whose cell's copy had aged out waited a round trip longer than the rest for it. Towns, shared links and back/forward repeat, and are kept on their second
+ * page's CPU for nothing. Towns, shared links and back/forward repeat, and are kept on their second
  * visit. Each instance counts its own asks, so with several instances a list may take a few more
- * visits before it is kept, or read.
+ * visits before it is kept, or read. A first ask doesn't even read the generation: at 1M reports,
+ * the one search in twenty whose cell's copy had aged out waited a round trip longer for it.
  *
  * @example
  * const html = await listCache.cached(search, () => renderResults(search))
