@@ -26,11 +26,18 @@ export function repeatAsks(slots: number, withinMs = Number.POSITIVE_INFINITY): 
   const hashes = new Uint32Array(slots)
   /** When the slot's key was last asked for; 0 for a slot never used. */
   const askedAt = new Float64Array(slots)
-  return (key) => {
-    const hash = Bun.hash.crc32(key)
+  /** The slot of `hash`: the one of its two that holds it, else the one asked for longer ago. */
+  function slotOf(hash: number): number {
     const first = hash % slots
     const second = (Math.imul(hash, 0x9e3779b1) >>> 0) % slots
-    const slot = hashes[first] === hash ? first : hashes[second] === hash ? second : askedAt[first]! <= askedAt[second]! ? first : second
+    if (hashes[first] === hash) return first
+    if (hashes[second] === hash) return second
+    return askedAt[first]! <= askedAt[second]! ? first : second
+  }
+
+  return (key) => {
+    const hash = Bun.hash.crc32(key)
+    const slot = slotOf(hash)
     const now = Date.now()
     const repeat = hashes[slot] === hash && askedAt[slot]! > 0 && now - askedAt[slot]! < withinMs
     hashes[slot] = hash

@@ -62,6 +62,7 @@ return removed`
  * definition: any of the channel's five events has a subscriber.
  */
 function giveTracingChannelsHasSubscribers(): void {
+  // getPrototypeOf is typed `any`; a channel's prototype is an object, which is all `in` needs.
   const prototype = Object.getPrototypeOf(tracingChannel('nl:probe')) as object
   if ('hasSubscribers' in prototype) return
   const events = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const
@@ -173,6 +174,8 @@ export function createRedisStore({ url, keyPrefix, log }: RedisStoreOptions): St
     async geosearch(key, lng, lat, radiusM, limit) {
       if (limit !== undefined && limit <= 0) return []
       const count = limit === undefined ? [] : ['COUNT', limit]
+      // Without WITHDIST/WITHCOORD/WITHHASH, Redis replies with the members' names alone; ioredis
+      // types every GEOSEARCH reply `unknown[]`, whatever its options.
       return (await redis.geosearch(key, 'FROMLONLAT', lng, lat, 'BYRADIUS', radiusM, 'm', 'ASC', ...count)) as string[]
     },
 
