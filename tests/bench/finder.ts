@@ -117,21 +117,28 @@ async function benchmarkSize(size: number): Promise<Row> {
     const load = (origin: string, paths: string[], durationMs = DURATION_MS) =>
       measure({ url: `${origin}/finder`, paths, connections: CONNECTIONS, durationMs, warmupMs: WARMUP_MS, headers: { 'accept-encoding': BROWSER_ENCODINGS } })
     const settle = (origin: string, paths: string[]) => load(origin, paths, SETTLE_MS)
-    const pathFor = (point: LatLng, never = '') => `/finder?lat=${point.lat.toFixed(5)}${never}&lng=${point.lng.toFixed(5)}&radius_km=${RADIUS_KM}`
+    const pathFor = (point: LatLng, latDigits = '', lngDigits = '') =>
+      `/finder?lat=${point.lat.toFixed(5)}${latDigits}&lng=${point.lng.toFixed(5)}${lngDigits}&radius_km=${RADIUS_KM}`
     // Uncached: digits after the 5th decimal (under a metre) make every centre new to the list cache.
-    // They end in a 1: the request number alone would make request 250 the centre of request 25
-    // (trailing zeros), and a tenth of the "new" centres would be the list cache's second asks.
-    const fresh = points.map((point) => pathFor(point, '{n}1'))
+    // The latitude's are the request's number, ending in a 1: the number alone would make request 250
+    // the centre of request 25 (trailing zeros). Each run numbers its requests from 0 again, so the
+    // longitude's are the run's own: without them a run's centres were the list cache's second asks
+    // of the run before (a lookup, and a list stored, for each).
+    let runs = 0
+    const fresh = () => {
+      const run = String(++runs).padStart(2, '0')
+      return points.map((point) => pathFor(point, '{n}1', `${run}1`))
+    }
     /** The uncached page on a second server over the same data, with `changes` to its settings, settled first. */
     const freshPagesOn = async (changes: Record<string, string>) => {
       const other = await startBenchServer({ inheritServices: true, env: { ...env, ...changes } })
-      return settle(other.url, fresh)
-        .then(() => load(other.url, fresh))
+      return settle(other.url, fresh())
+        .then(() => load(other.url, fresh()))
         .finally(() => other.stop())
     }
-    await settle(server.url, fresh)
+    await settle(server.url, fresh())
     const cpuBefore = serverCpuMs(server.pid)
-    const page = await load(server.url, fresh)
+    const page = await load(server.url, fresh())
     const cpuAfter = serverCpuMs(server.pid)
     // The warm-up's requests count too: it ran at about the measured rate.
     const pages = page.requests * (1 + WARMUP_MS / DURATION_MS)
