@@ -26,6 +26,7 @@ import pg from 'pg'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { loadConfig } from '@/config'
 import { generateReports } from '@/features/finder/demo'
+import { createAreaGenerations } from '@/features/finder/area-generations'
 import { createGeoIndex, type LatLng } from '@/features/finder/geo'
 import { createReportCards } from '@/features/finder/report-cards'
 import { createNearbySearch, nearestReportsQuery, type NearbyPath } from '@/features/finder/search'
@@ -155,7 +156,7 @@ async function benchmarkSize(size: number): Promise<Row> {
     const postgisPage = await freshPagesOn({ FINDER_NEARBY_PATH: 'postgis' })
     console.log(formatResult('app page, every centre new, FINDER_NEARBY_PATH=postgis', postgisPage))
 
-    const search = createNearbySearch({ db, geoIndex: createGeoIndex(store, log), cards: createReportCards(db, store) })
+    const search = createNearbySearch({ db, geoIndex: createGeoIndex(store, log), generations: createAreaGenerations(store), cards: createReportCards(db, store) })
     const viaPath = (via: NearbyPath) => closedLoop(points, (point) => search.activeNear({ center: point, radiusM: RADIUS_KM * 1000 }, via))
     const redis = await viaPath('redis')
     const postgis = await viaPath('postgis')

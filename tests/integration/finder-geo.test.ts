@@ -7,13 +7,15 @@
 import { describe, expect, test } from 'bun:test'
 import { Geodesic } from 'geographiclib-geodesic'
 import { sql } from 'kysely'
-import { createGeoIndex, geographyPoint, geohash, sphereDistanceM, type GeoIndex, type LatLng } from '@/features/finder/geo'
+import { createGeoIndex, geographyPoint, geohash, geohashCentre, sphereDistanceM, type GeoIndex, type LatLng } from '@/features/finder/geo'
+import { createAreaGenerations } from '@/features/finder/area-generations'
 import { createNearbyListCache } from '@/features/finder/list-cache'
 import { createReportCards } from '@/features/finder/report-cards'
 import { createNearbySearch, nearestReportsQuery, PAGE_SIZE, type NearbyPath, type NearbySearch } from '@/features/finder/search'
 import { areasContainingQuery } from '@/features/notifications/alert-areas'
 import { testContext } from '@tests/helpers/context'
 import { makeTestStore, testStoreKinds } from '@tests/helpers/store'
+import { seededRandom } from '@tests/helpers/random'
 
 const ctx = await testContext()
 const db = ctx.infra.dbs.finder
@@ -23,14 +25,6 @@ const wgs84 = Geodesic.WGS84
 /** Points nearer the edge than this may fall either way (the brief's tolerance). */
 const EDGE_TOLERANCE_M = 1
 
-/** A small deterministic generator, so a failure can be replayed from its seed. */
-function random(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state * 1664525 + 1013904223) >>> 0
-    return state / 2 ** 32
-  }
-}
 
 /** Clusters where the geometry is hardest: a city, the antimeridian, the far north, the equator. */
 const CLUSTERS: LatLng[] = [
@@ -73,6 +67,15 @@ async function seedCluster(center: LatLng, next: () => number, count = POINTS_PE
     .execute()
 }
 
+/** The report form as a member fills it in: a cat lost an hour ago at `point`. */
+function reportInput(name: string, point: LatLng) {
+  return {
+    kind: 'lost', foundState: '', name, colours: [], pattern: 'solid', breed: '', sex: '', neutered: '', ageBand: '',
+    microchipped: '', microchipNumber: '', collar: '', collarNote: '', lastSeenAt: new Date(Date.now() - 3600_000).toISOString().slice(0, 16),
+    timezoneOffset: '0', description: '', reward: '', place: { town: '', lat: point.lat.toFixed(6), lng: point.lng.toFixed(6) },
+  }
+}
+
 interface Active {
   id: string
   point: LatLng
@@ -103,7 +106,7 @@ async function everyPage(search: NearbySearch, via: NearbyPath): Promise<{ id: s
 describe('nearby search against GeographicLib', () => {
   test('both paths return exactly the reports within the radius, nearest first, for random points and radii', async () => {
     const seed = 20_251_125
-    const next = random(seed)
+    const next = seededRandom(seed)
     for (const center of CLUSTERS) await seedCluster(center, next)
     // The index learns of every active report, as the start-up rebuild would.
     await ctx.infra.store.del('finder:geo:ready')
@@ -139,7 +142,7 @@ describe('nearby search against GeographicLib', () => {
 
 describe('one reckoning of distance for both paths', () => {
   test('sphereDistanceM is PostGIS’s `<->` (to far below the cursors’ micrometre)', async () => {
-    const next = random(7)
+    const next = seededRandom(7)
     const pairs = Array.from({ length: 2000 }, () => {
       const from = { lat: next() * 160 - 80, lng: next() * 360 - 180 }
       return { from, to: { lat: from.lat + (next() - 0.5) * 0.4, lng: wrapLng(from.lng + (next() - 0.5) * 0.6) } }
@@ -216,16 +219,12 @@ describe('the Redis GEO index and the query plans', () => {
   test('the Redis index follows reports: added when published, moved with their place, removed when closed', async () => {
     await finder.rebuildGeoIndex()
     const reporter = '00000000-0000-4000-8000-000000000002'
-    const input = (lat: string, lng: string) => ({
-      kind: 'lost', foundState: '', name: 'Indexed', colours: [], pattern: 'solid', breed: '', sex: '', neutered: '', ageBand: '',
-      microchipped: '', microchipNumber: '', collar: '', collarNote: '', lastSeenAt: new Date(Date.now() - 3600_000).toISOString().slice(0, 16),
-      timezoneOffset: '0', description: '', reward: '', place: { town: '', lat, lng },
-    })
+    const input = (lat: number, lng: number) => reportInput('Indexed', { lat, lng })
     const near = (lat: number, lng: number) => finder.search.activeNear({ center: { lat, lng }, radiusM: 1000 }, 'redis').then((page) => page.reports.map((report) => report.id))
-    const saved = await finder.reports.create(reporter, input('-33.8688', '151.2093'), { files: [], alt: '' })
+    const saved = await finder.reports.create(reporter, input(-33.8688, 151.2093), { files: [], alt: '' })
     if (!saved.ok) throw new Error('could not publish')
     expect(await near(-33.8688, 151.2093)).toContain(saved.id)
-    await finder.reports.update(reporter, saved.id, input('-33.9000', '151.1000'), { files: [], alt: '' })
+    await finder.reports.update(reporter, saved.id, input(-33.9, 151.1), { files: [], alt: '' })
     expect(await near(-33.8688, 151.2093)).not.toContain(saved.id)
     expect(await near(-33.9, 151.1)).toContain(saved.id)
     await finder.reports.setStatus(reporter, saved.id, { status: 'closed' })
@@ -238,11 +237,7 @@ describe('the Redis GEO index and the query plans', () => {
   test('the Redis path shows reports from their kept cards, and a change through the service shows at once', async () => {
     await finder.rebuildGeoIndex()
     const reporter = '00000000-0000-4000-8000-000000000004'
-    const input = (name: string) => ({
-      kind: 'lost', foundState: '', name, colours: [], pattern: 'solid', breed: '', sex: '', neutered: '', ageBand: '',
-      microchipped: '', microchipNumber: '', collar: '', collarNote: '', lastSeenAt: new Date(Date.now() - 3600_000).toISOString().slice(0, 16),
-      timezoneOffset: '0', description: '', reward: '', place: { town: '', lat: '-37.8136', lng: '144.9631' },
-    })
+    const input = (name: string) => reportInput(name, { lat: -37.8136, lng: 144.9631 })
     const saved = await finder.reports.create(reporter, input('Pepper'), { files: [], alt: '' })
     if (!saved.ok) throw new Error('could not publish')
     const nameVia = async (via: NearbyPath) => {
@@ -264,7 +259,7 @@ describe('the Redis GEO index and the query plans', () => {
   test('once a place has been searched, searches around it settle in one round trip to Redis', async () => {
     // A town of 600 reports on ~9 × 9 km, away from the other clusters: a page lies within about a kilometre.
     const town = { lat: -1.2864, lng: 36.8172 }
-    const next = random(7)
+    const next = seededRandom(7)
     await seedCluster(town, next, 600, 0.08)
     await ctx.infra.store.del('finder:geo:ready')
     await finder.rebuildGeoIndex()
@@ -277,7 +272,7 @@ describe('the Redis GEO index and the query plans', () => {
         return geoIndex.candidates(...args)
       },
     }
-    const search = createNearbySearch({ db, geoIndex: counting, cards: createReportCards(db, ctx.infra.store) })
+    const search = createNearbySearch({ db, geoIndex: counting, generations: createAreaGenerations(ctx.infra.store), cards: createReportCards(db, ctx.infra.store) })
     // Centres in the town's own ~5 km cell, which is what a search remembers its circle by.
     const cell = geohash(town, 5)
     const centres = Array.from({ length: 200 }, () => ({ lat: town.lat + (next() - 0.5) * 0.04, lng: town.lng + (next() - 0.5) * 0.04 }))
@@ -295,6 +290,67 @@ describe('the Redis GEO index and the query plans', () => {
     const later: number[] = []
     for (const center of centres.slice(1)) later.push(await roundsFor(center))
     expect(later.filter((count) => count > 1).length).toBeLessThanOrEqual(1)
+  })
+
+  test('a neighbourhood searched again is answered from the reports kept around it: no GEOSEARCH, the same pages, and a change there shows at once', async () => {
+    const town = { lat: -12.0464, lng: -77.0428 }
+    const next = seededRandom(19)
+    await seedCluster(town, next, 600, 0.08)
+    await finder.reindexGeo()
+    const geoIndex = createGeoIndex(ctx.infra.store, ctx.infra.log)
+    let rounds = 0
+    const counting: GeoIndex = {
+      ...geoIndex,
+      candidates: (...args) => {
+        rounds++
+        return geoIndex.candidates(...args)
+      },
+    }
+    const search = createNearbySearch({ db, geoIndex: counting, generations: createAreaGenerations(ctx.infra.store), cards: createReportCards(db, ctx.infra.store) })
+    // Doorsteps across one ~1.2 × 0.6 km neighbourhood (a geohash-6 cell).
+    const { centre } = geohashCentre(geohash(town, 6))
+    const doorsteps = Array.from({ length: 400 }, () => ({ lat: centre.lat + (next() - 0.5) * 0.0055, lng: centre.lng + (next() - 0.5) * 0.011 }))
+      .filter((center) => geohash(center, 6) === geohash(centre, 6))
+      .slice(0, 12)
+    expect(doorsteps).toHaveLength(12)
+    const searched = async (center: LatLng, radiusM = 5000) => {
+      rounds = 0
+      const [redis, postgis] = await Promise.all([search.activeNear({ center, radiusM }, 'redis'), search.activeNear({ center, radiusM }, 'postgis')])
+      // To the micrometre: PGlite's libm differs from glibc's in the last bits.
+      const shown = (page: typeof redis) => page.reports.map((report) => `${report.id} ${report.distanceM.toFixed(6)}`)
+      expect(shown(redis)).toEqual(shown(postgis))
+      return { rounds, ids: redis.reports.map((report) => report.id), next: redis.nextCursor }
+    }
+    // The first search asks Redis about its own circle; the second reads the neighbourhood's reports.
+    expect((await searched(doorsteps[0]!)).rounds).toBeGreaterThan(0)
+    expect((await searched(doorsteps[1]!)).rounds).toBe(1)
+    const later = await Promise.all(doorsteps.slice(2).map((center) => searched(center)))
+    expect(later.map((result) => result.rounds)).toEqual(later.map(() => 0))
+    expect(later.every((result) => result.ids.length === PAGE_SIZE)).toBe(true)
+    // A next page and a smaller circle come from the kept reports too, as PostGIS gives them.
+    const first = later[0]!
+    rounds = 0
+    const second = await search.activeNear({ center: doorsteps[2]!, radiusM: 5000, cursor: first.next }, 'redis')
+    const secondByPostgis = await search.activeNear({ center: doorsteps[2]!, radiusM: 5000, cursor: first.next }, 'postgis')
+    expect(second.reports.map((report) => report.id)).toEqual(secondByPostgis.reports.map((report) => report.id))
+    expect((await searched(doorsteps[3]!, 300)).rounds).toBe(0)
+
+    // A cat reported lost at a doorstep is on that doorstep's very next search; closed, gone.
+    const reporter = '00000000-0000-4000-8000-000000000006'
+    const doorstep = doorsteps[5]!
+    const saved = await finder.reports.create(reporter, reportInput('Kept', doorstep), { files: [], alt: '' })
+    if (!saved.ok) throw new Error(`could not publish: ${JSON.stringify(saved)}`)
+    const afterReport = await searched(doorstep)
+    expect(afterReport.ids).toContain(saved.id)
+    await finder.reports.setStatus(reporter, saved.id, { status: 'closed' })
+    expect((await searched(doorstep)).ids).not.toContain(saved.id)
+    // Written behind the service's back and reindexed: what was kept from the old index is not trusted.
+    const viaService = (via: NearbyPath) => finder.search.activeNear({ center: doorstep, radiusM: 5000 }, via).then((page) => page.reports.map((report) => report.id))
+    await viaService('redis')
+    await viaService('redis')
+    await seedCluster(doorstep, next, 30, 0.0005)
+    await finder.reindexGeo()
+    expect(await viaService('redis')).toEqual(await viaService('postgis'))
   })
 
   test('filtered pages agree between the paths', async () => {
@@ -335,7 +391,8 @@ describe('the nearby-list cache', () => {
     test(`a list is kept from its second ask on, and a report changing nearby drops it (${kind} store)`, async () => {
       const { store, close } = makeTestStore(kind)
       try {
-        const cache = createNearbyListCache(store)
+        const generations = createAreaGenerations(store)
+        const cache = createNearbyListCache(store, generations)
         const search = { center: { lat: 48.8566, lng: 2.3522 }, radiusM: 5000, key: '|||' }
         let renders = 0
         const render = async () => `list ${++renders}`
@@ -346,7 +403,7 @@ describe('the nearby-list cache', () => {
         expect(await cache.cached(search, render)).toBe('list 2')
         // A report changing 3 km away (same or a neighbouring cell) makes the kept list stale at once;
         // the search is still one asked for again, so its new list is kept straight away.
-        await cache.dropAround({ lat: 48.8566, lng: 2.3922 })
+        await generations.bump({ lat: 48.8566, lng: 2.3922 })
         expect(await cache.cached(search, render)).toBe('list 3')
         expect(await cache.cached(search, render)).toBe('list 3')
       } finally {

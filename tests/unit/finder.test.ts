@@ -8,6 +8,7 @@ import { localTimeAsUtc } from '@/features/finder/report-input'
 import { scamSignals } from '@/features/finder/scam'
 import { securityHeaders } from '@/http/security'
 import { REPO_ROOT } from '@tests/helpers/server'
+import { seededRandom } from '@tests/helpers/random'
 
 describe('the privacy grid', () => {
   test('every point in a cell has the same public point, within half a cell’s diagonal of it', () => {
@@ -123,8 +124,7 @@ describe('map configuration', () => {
 describe('the nearest place', () => {
   test('is the one a look through every place finds, up to 1.5° away', () => {
     const everyPlace = biggestPlaces(Number.MAX_SAFE_INTEGER)
-    let state = 11
-    const next = () => ((state = (state * 1664525 + 1013904223) >>> 0) / 2 ** 32)
+    const next = seededRandom(11)
     const squared = (place: Place, point: LatLng, lngScale: number) =>
       (place.lat - point.lat) ** 2 + ((((place.lng - point.lng + 540) % 360) - 180) * lngScale) ** 2
     for (let i = 0; i < 300; i++) {

@@ -170,6 +170,14 @@ export function geohashNeighbourhood(hash: string): string[] {
   return [...cells]
 }
 
+/** The centre of the cell of `hash`, and the distance from it to the cell's corners (the farthest points in the cell). */
+export function geohashCentre(hash: string): { centre: LatLng; halfDiagonalM: number } {
+  const { lat, lng, latSize, lngSize } = geohashCell(hash)
+  const centre = { lat, lng }
+  const cornerM = (cornerLat: number) => sphereDistanceM(centre, { lat: cornerLat, lng: lng + lngSize / 2 })
+  return { centre, halfDiagonalM: Math.max(cornerM(lat - latSize / 2), cornerM(lat + latSize / 2)) }
+}
+
 function geohashCell(hash: string): { lat: number; lng: number; latSize: number; lngSize: number } {
   let [latMin, latMax, lngMin, lngMax] = [-90, 90, -180, 180]
   let evenBit = true
@@ -230,6 +238,12 @@ export interface GeoCandidate {
   point: LatLng
 }
 
+/** A candidate placed in a search: how far it is from the search's centre. */
+export interface PlacedCandidate extends GeoCandidate {
+  /** PostGIS's `<->` from the public point to the search's centre. */
+  distanceM: number
+}
+
 /** An active report's entry in the index. */
 export interface IndexedReport {
   id: string
@@ -241,6 +255,7 @@ export function createGeoIndex(store: Store, log: Logger) {
   const member = ({ id, point }: IndexedReport) => `${id}|${point.lat}|${point.lng}`
   const indexable = ({ point }: IndexedReport) => Math.abs(point.lat) <= REDIS_LAT_LIMIT
   let readySeenUntil = 0
+  let builtAt: string | null = null
 
   return {
     /** Adds reports (new, reopened or moved to `point`). */
@@ -263,10 +278,16 @@ export function createGeoIndex(store: Store, log: Logger) {
     /** True when the index is complete (built since the store was last emptied). */
     async ready(): Promise<boolean> {
       if (Date.now() < readySeenUntil) return true
-      const ready = await store.exists(READY_KEY)
-      readySeenUntil = ready ? Date.now() + READY_TRUST_MS : 0
-      return ready
+      builtAt = await store.get(READY_KEY)
+      readySeenUntil = builtAt ? Date.now() + READY_TRUST_MS : 0
+      return builtAt !== null
     },
+
+    /**
+     * When the index `ready` last found was built: a rebuild (after a bulk load, or a Redis that lost
+     * it) makes whatever was kept from the index before stale.
+     */
+    builtAt: (): string | null => builtAt,
 
     /** The radius Redis is asked about for a circle of `radiusM` on the ellipsoid: a little wider. */
     searchedRadius: (radiusM: number): number => radiusM * OVERFETCH_FACTOR + OVERFETCH_MARGIN_M,
@@ -329,4 +350,9 @@ export type GeoIndex = ReturnType<typeof createGeoIndex>
  */
 export function redisDistanceFor(postgisSphereM: number): number {
   return (postgisSphereM * REDIS_EARTH_RADIUS_M) / POSTGIS_SPHERE_RADIUS_M
+}
+
+/** The other way: a distance Redis measured (on its radius) as PostGIS's `<->` would give it, up to the snapping. */
+export function postgisDistanceFor(redisM: number): number {
+  return (redisM * POSTGIS_SPHERE_RADIUS_M) / REDIS_EARTH_RADIUS_M
 }

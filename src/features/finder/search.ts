@@ -5,17 +5,21 @@
  * - Redis GEO (the default): GEOSEARCH over the index of active reports (src/features/finder/geo.ts)
  *   names the nearest candidates in a small circle first, growing it until it surely holds the page
  *   (Redis collects and sorts every member of the circle it is asked about, so asking for the whole
- *   radius in a city would cost thousands of members a search). Each candidate is re-checked here
- *   with PostGIS's own formulas (`withinOnEllipsoid`, `sphereDistanceM`) and shown from its card
- *   (src/features/finder/report-cards.ts, kept near), so a search costs one Redis command and no
- *   SQL. A circle too crowded to settle, or a filter too rare for the cards at hand, hands over to
- *   PostGIS.
+ *   radius in a city would cost thousands of members a search). In an area searched before, the
+ *   reports kept around it in this process (src/features/finder/area-candidates.ts) name them
+ *   instead, when they surely hold the page. Each candidate is re-checked here with PostGIS's own
+ *   formulas (`withinOnEllipsoid`, `sphereDistanceM`) and shown from its card
+ *   (src/features/finder/report-cards.ts, kept near), so a search costs at most one Redis command
+ *   and no SQL. A circle too crowded to settle, or a filter too rare for the cards at hand, hands
+ *   over to PostGIS.
  * - PostGIS: `ST_DWithin` (ellipsoid) through the partial GiST index `idx_lost_cats_active_geo`,
  *   ordered by the KNN operator `<->` so the index hands over rows nearest first and stops at a page.
  */
 import { sql, type Kysely } from 'kysely'
 import type { Colour, Pattern, ReportKind } from '@/features/finder/vocabulary'
-import { geographyPoint, geohash, redisDistanceFor, sphereDistanceM, withinOnEllipsoid, type GeoCandidate, type GeoIndex, type LatLng } from '@/features/finder/geo'
+import { createAreaCandidates, nearestInArea, type KeptArea } from '@/features/finder/area-candidates'
+import type { AreaGenerations } from '@/features/finder/area-generations'
+import { geographyPoint, geohash, OVERFETCH_FACTOR, redisDistanceFor, sphereDistanceM, withinOnEllipsoid, type GeoCandidate, type GeoIndex, type LatLng, type PlacedCandidate } from '@/features/finder/geo'
 import { cardColumns, cardOf, type ReportCard, type ReportCards } from '@/features/finder/report-cards'
 import type { FinderDomain } from '@/schema'
 import { boundedMap } from '@/shared/bounded-map'
@@ -149,14 +153,18 @@ export function nearestReportsQuery(db: Kysely<FinderDomain>, search: NearbySear
 export function createNearbySearch({
   db,
   geoIndex,
+  generations,
   cards,
   preferred = 'redis',
 }: {
   db: Kysely<FinderDomain>
   geoIndex: GeoIndex
+  generations: AreaGenerations
   cards: ReportCards
   preferred?: 'redis' | 'postgis'
 }) {
+  const areas = createAreaCandidates({ geoIndex, generations })
+
   async function viaPostgis(search: NearbySearch): Promise<NearbyPage> {
     const rows = await nearestReportsQuery(db, search).execute()
     return page(rows.map((row) => nearbyReport(cardOf(row), row.distance_m)), 'postgis')
@@ -181,6 +189,9 @@ export function createNearbySearch({
       if (!search.cursor && !filtered(search)) settledProbes.set(cell, neededProbe(reports, search.radiusM))
       return page(reports, 'redis')
     }
+    const area = await areas.around(search.center, settledProbes.get(cell) ?? FIRST_PROBE_M)
+    const fromArea = area && (await pageFromArea(search, area))
+    if (fromArea) return settled(fromArea)
     let probeM = firstProbeM
     let count = FIRST_CANDIDATES
     while (true) {
@@ -206,6 +217,21 @@ export function createNearbySearch({
         count = Math.min(MAX_CANDIDATES, count * CANDIDATE_GROWTH)
       } else probeM = grownProbe(probeM, candidates.length, search.radiusM)
     }
+  }
+
+  /** The page (and its extra row) from the reports kept around the search's area, or null unless they surely hold it. */
+  async function pageFromArea(search: NearbySearch, area: KeptArea): Promise<NearbyReport[] | null> {
+    const { center, radiusM, cursor } = search
+    const nearest = nearestInArea(area, center, FIRST_CANDIDATES, (candidate) => !cursor || after(candidate, cursor))
+    if (!nearest) return null
+    const within = nearest.candidates.filter((candidate) => withinOnEllipsoid(candidate.point, center, radiusM, candidate.distanceM))
+    const reports = await firstShown(search, within, PAGE_SIZE + 1)
+    if (!reports) return null
+    const lastOnPage = reports.at(PAGE_SIZE)
+    // A full page nearer than the reach; or fewer, when the reach takes in the whole circle (the
+    // sphere's distance exceeds the ellipsoid's by under 0.6 %).
+    const exact = lastOnPage ? lastOnPage.distanceM < nearest.reachM : nearest.reachM >= radiusM * OVERFETCH_FACTOR
+    return exact ? reports : null
   }
 
   /**
@@ -254,11 +280,6 @@ function neededProbe(reports: readonly NearbyReport[], radiusM: number): number 
 function grownProbe(probeM: number, named: number, radiusM: number): number {
   const byDensity = PROBE_MARGIN * Math.sqrt((PAGE_SIZE + 1) / Math.max(1, named))
   return Math.min(radiusM, probeM * Math.min(PROBE_MAX_GROWTH, Math.max(PROBE_MIN_GROWTH, byDensity)))
-}
-
-interface PlacedCandidate extends GeoCandidate {
-  /** PostGIS's `<->` from the public point to the search's centre. */
-  distanceM: number
 }
 
 /**

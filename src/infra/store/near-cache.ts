@@ -11,11 +11,11 @@
  *
  * A read that races a change (the invalidation arrives before the reply of a read sent earlier) is
  * not copied, so an old value never outlives its invalidation. Copies also go after NEAR_MAX_AGE_MS
- * (ten minutes for records, RECORD_MAX_AGE_MS), which bounds the unexpected and expiries Redis reports late.
+ * (ten minutes for records and generations, RECORD_MAX_AGE_MS), which bounds the unexpected and expiries Redis reports late.
  */
 import { Redis } from 'ioredis'
 import type { Logger } from '@/infra/log'
-import { checkNearKey, NEAR_PREFIX, NEAR_RECORD_PREFIX, parsedOnce, type ParsedOnce } from '@/infra/store/store'
+import { checkNearKey, NEAR_GENERATION_PREFIX, NEAR_PREFIX, NEAR_RECORD_PREFIX, parsedOnce, type ParsedOnce } from '@/infra/store/store'
 import { boundedMap } from '@/shared/bounded-map'
 
 /** Redis's channel for invalidation messages sent to a RESP2 connection (CLIENT TRACKING … REDIRECT). */
@@ -29,6 +29,7 @@ const NEAR_MAX_AGE_MS = 5_000
  * record's copy is kept up to ten minutes (while Redis keeps the record: its expiry drops the copy
  * too). Kept 5 s, a third of the record reads of a search at 1M reports went to Redis; kept a
  * minute, one search in twenty still waited a round trip for a card whose copy had aged out.
+ * Generations (NEAR_GENERATION_PREFIX) are kept as long, for the same reasons.
  */
 const RECORD_MAX_AGE_MS = 10 * 60_000
 /**
@@ -114,7 +115,7 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
     tracking = true
   }
 
-  const maxAgeOf = (key: string) => (key.startsWith(NEAR_RECORD_PREFIX) ? RECORD_MAX_AGE_MS : NEAR_MAX_AGE_MS)
+  const maxAgeOf = (key: string) => (key.startsWith(NEAR_RECORD_PREFIX) || key.startsWith(NEAR_GENERATION_PREFIX) ? RECORD_MAX_AGE_MS : NEAR_MAX_AGE_MS)
 
   function keep(key: string, value: string | null): void {
     copies.set(key, { value, until: Date.now() + maxAgeOf(key) })

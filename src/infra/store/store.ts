@@ -93,6 +93,13 @@ export const nearKey = (key: string) => `${NEAR_PREFIX}${key}`
  */
 export const NEAR_RECORD_PREFIX = `${NEAR_PREFIX}record:`
 
+/**
+ * Where generations live: tokens rewritten with a fresh value whenever what they stand for changes
+ * (src/features/finder/area-generations.ts). Like records they change only by writes, which Redis
+ * reports at once, and their TTL only frees memory, so copies of them are kept as long.
+ */
+export const NEAR_GENERATION_PREFIX = `${NEAR_PREFIX}gen:`
+
 /** A held value that keeps what a reader's `parse` made of it (`peekNear`); replaced with the value. */
 export interface ParsedOnce {
   parsed?: { of: unknown }
