@@ -54,10 +54,13 @@ export interface MeasureResult {
   connections: number
 }
 
-// Runs under Node (autocannon's own runtime). Reads the options from argv, prints one JSON line.
+// Runs under Node (autocannon's own runtime). Reads the options from stdin (a list of paths can be
+// longer than argv may be), prints one JSON line.
 const WORKER = `
 import autocannon from 'autocannon'
-const o = JSON.parse(process.argv[1])
+let input = ''
+for await (const chunk of process.stdin) input += chunk
+const o = JSON.parse(input)
 let next = 0
 const r = await autocannon({
   url: o.url,
@@ -95,10 +98,11 @@ export async function measure(options: MeasureOptions): Promise<MeasureResult> {
     paths: options.paths,
   }
   // cwd = the repo, so the worker's `import 'autocannon'` resolves from our node_modules.
-  const child = spawn('node', ['--input-type=module', '-e', WORKER, JSON.stringify(settings)], {
+  const child = spawn('node', ['--input-type=module', '-e', WORKER], {
     cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   })
+  child.stdin.end(JSON.stringify(settings))
   let stdout = ''
   let stderr = ''
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk))
