@@ -76,6 +76,21 @@ function reportInput(name: string, point: LatLng) {
   }
 }
 
+/** A search service of its own whose GEOSEARCHes (round trips to Redis's index) are counted. */
+function countingSearch() {
+  const geoIndex = createGeoIndex(ctx.infra.store, ctx.infra.log)
+  const rounds = { count: 0 }
+  const counting: GeoIndex = {
+    ...geoIndex,
+    candidates: (...args) => {
+      rounds.count++
+      return geoIndex.candidates(...args)
+    },
+  }
+  const search = createNearbySearch({ db, geoIndex: counting, generations: createAreaGenerations(ctx.infra.store), cards: createReportCards(db, ctx.infra.store) })
+  return { search, rounds }
+}
+
 interface Active {
   id: string
   point: LatLng
@@ -263,16 +278,7 @@ describe('the Redis GEO index and the query plans', () => {
     await seedCluster(town, next, 600, 0.08)
     await ctx.infra.store.del('finder:geo:ready')
     await finder.rebuildGeoIndex()
-    const geoIndex = createGeoIndex(ctx.infra.store, ctx.infra.log)
-    let rounds = 0
-    const counting: GeoIndex = {
-      ...geoIndex,
-      candidates: (...args) => {
-        rounds++
-        return geoIndex.candidates(...args)
-      },
-    }
-    const search = createNearbySearch({ db, geoIndex: counting, generations: createAreaGenerations(ctx.infra.store), cards: createReportCards(db, ctx.infra.store) })
+    const { search, rounds } = countingSearch()
     // Centres in the town's own ~5 km cell, which is what a search remembers its circle by.
     const cell = geohash(town, 5)
     const centres = Array.from({ length: 200 }, () => ({ lat: town.lat + (next() - 0.5) * 0.04, lng: town.lng + (next() - 0.5) * 0.04 }))
@@ -280,10 +286,10 @@ describe('the Redis GEO index and the query plans', () => {
       .slice(0, 12)
     expect(centres).toHaveLength(12)
     const roundsFor = async (center: LatLng) => {
-      rounds = 0
+      rounds.count = 0
       const page = await search.activeNear({ center, radiusM: 5000 }, 'redis')
       expect(page.reports).toHaveLength(PAGE_SIZE)
-      return rounds
+      return rounds.count
     }
     // The first search grows its circle from a few streets, and teaches the cell its density.
     expect(await roundsFor(centres[0]!)).toBeGreaterThan(1)
@@ -297,16 +303,7 @@ describe('the Redis GEO index and the query plans', () => {
     const next = seededRandom(19)
     await seedCluster(town, next, 600, 0.08)
     await finder.reindexGeo()
-    const geoIndex = createGeoIndex(ctx.infra.store, ctx.infra.log)
-    let rounds = 0
-    const counting: GeoIndex = {
-      ...geoIndex,
-      candidates: (...args) => {
-        rounds++
-        return geoIndex.candidates(...args)
-      },
-    }
-    const search = createNearbySearch({ db, geoIndex: counting, generations: createAreaGenerations(ctx.infra.store), cards: createReportCards(db, ctx.infra.store) })
+    const { search, rounds } = countingSearch()
     // Doorsteps across one ~1.2 × 0.6 km neighbourhood (a geohash-6 cell).
     const { centre } = geohashCentre(geohash(town, 6))
     const doorsteps = Array.from({ length: 400 }, () => ({ lat: centre.lat + (next() - 0.5) * 0.0055, lng: centre.lng + (next() - 0.5) * 0.011 }))
@@ -314,22 +311,22 @@ describe('the Redis GEO index and the query plans', () => {
       .slice(0, 12)
     expect(doorsteps).toHaveLength(12)
     const searched = async (center: LatLng, radiusM = 5000) => {
-      rounds = 0
+      rounds.count = 0
       const [redis, postgis] = await Promise.all([search.activeNear({ center, radiusM }, 'redis'), search.activeNear({ center, radiusM }, 'postgis')])
       // To the micrometre: PGlite's libm differs from glibc's in the last bits.
       const shown = (page: typeof redis) => page.reports.map((report) => `${report.id} ${report.distanceM.toFixed(6)}`)
       expect(shown(redis)).toEqual(shown(postgis))
-      return { rounds, ids: redis.reports.map((report) => report.id), next: redis.nextCursor }
+      return { rounds: rounds.count, ids: redis.reports.map((report) => report.id), next: redis.nextCursor }
     }
     // The first search asks Redis about its own circle; the second reads the neighbourhood's reports.
     expect((await searched(doorsteps[0]!)).rounds).toBeGreaterThan(0)
     expect((await searched(doorsteps[1]!)).rounds).toBe(1)
-    const later = await Promise.all(doorsteps.slice(2).map((center) => searched(center)))
+    const later: Awaited<ReturnType<typeof searched>>[] = []
+    for (const center of doorsteps.slice(2)) later.push(await searched(center))
     expect(later.map((result) => result.rounds)).toEqual(later.map(() => 0))
     expect(later.every((result) => result.ids.length === PAGE_SIZE)).toBe(true)
     // A next page and a smaller circle come from the kept reports too, as PostGIS gives them.
     const first = later[0]!
-    rounds = 0
     const second = await search.activeNear({ center: doorsteps[2]!, radiusM: 5000, cursor: first.next }, 'redis')
     const secondByPostgis = await search.activeNear({ center: doorsteps[2]!, radiusM: 5000, cursor: first.next }, 'postgis')
     expect(second.reports.map((report) => report.id)).toEqual(secondByPostgis.reports.map((report) => report.id))
