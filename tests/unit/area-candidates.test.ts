@@ -4,29 +4,22 @@
  * every accepted report nearer than the reach it gives is among them.
  */
 import { describe, expect, test } from 'bun:test'
-import { nearestInArea, type KeptArea } from '@/features/finder/area-candidates'
-import { geohash, geohashCentre, sphereDistanceM, type LatLng, type PlacedCandidate } from '@/features/finder/geo'
+import { keptArea, nearestInArea, type KeptArea } from '@/features/finder/area-candidates'
+import { geohash, geohashCentre, sphereDistanceM, type GeoCandidate, type LatLng, type PlacedCandidate } from '@/features/finder/geo'
 import { seededRandom } from '@tests/helpers/random'
 
 
 /** An area kept around a cell's centre: `count` reports within `reachM`, some sharing a point. */
-function keptArea(centre: LatLng, count: number, reachM: number, next: () => number): KeptArea {
+function areaAround(centre: LatLng, count: number, reachM: number, next: () => number): { area: KeptArea; reports: GeoCandidate[] } {
   const degrees = reachM / 111_320
-  const reports: { id: string; point: LatLng; distanceM: number }[] = []
+  const reports: GeoCandidate[] = []
   while (reports.length < count) {
     const shared = reports.length > 0 && next() < 0.2 ? reports[Math.floor(next() * reports.length)]!.point : null
     const point = shared ?? { lat: centre.lat + (next() - 0.5) * 2 * degrees, lng: centre.lng + (next() - 0.5) * 4 * degrees }
-    const distanceM = sphereDistanceM(point, centre)
-    if (distanceM <= reachM) reports.push({ id: `r${String(reports.length).padStart(4, '0')}-${Math.floor(next() * 1e6)}`, point, distanceM })
+    // Ids of varied lengths: the area keeps them end to end.
+    if (sphereDistanceM(point, centre) <= reachM) reports.push({ id: `r${String(reports.length).padStart(4, '0')}-${Math.floor(next() * 1e6)}`, point })
   }
-  reports.sort((a, b) => a.distanceM - b.distanceM)
-  return {
-    centre,
-    reachM,
-    ids: reports.map((report) => report.id),
-    points: reports.map((report) => report.point),
-    distances: Float64Array.from(reports, (report) => report.distanceM),
-  }
+  return { area: keptArea(centre, reachM, reports), reports }
 }
 
 const byDistanceThenId = (a: PlacedCandidate, b: PlacedCandidate) => a.distanceM - b.distanceM || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
@@ -38,15 +31,15 @@ describe('the nearest reports of a kept area', () => {
     const { centre, halfDiagonalM } = geohashCentre(cell)
     let checked = 0
     for (let round = 0; round < 40; round++) {
-      const area = keptArea(centre, 20 + Math.floor(next() * 236), halfDiagonalM + 200 + next() * 1500, next)
+      const { area, reports } = areaAround(centre, 20 + Math.floor(next() * 236), halfDiagonalM + 200 + next() * 1500, next)
       for (let search = 0; search < 25; search++) {
         const center = { lat: centre.lat + (next() - 0.5) * 0.0055, lng: centre.lng + (next() - 0.5) * 0.011 }
         const count = 1 + Math.floor(next() * 60)
         const accept = (candidate: PlacedCandidate) => candidate.id.charCodeAt(candidate.id.length - 1) % 3 !== 0
         const found = nearestInArea(area, center, count, accept)
         expect(found).not.toBeNull()
-        const all = area.ids
-          .map((id, i) => ({ id, point: area.points[i]!, distanceM: sphereDistanceM(area.points[i]!, center) }))
+        const all = reports
+          .map(({ id, point }) => ({ id, point, distanceM: sphereDistanceM(point, center) }))
           .filter(accept)
           .sort(byDistanceThenId)
         // Every accepted report nearer than the reach is named, in order, and nothing else is.
@@ -65,7 +58,7 @@ describe('the nearest reports of a kept area', () => {
   })
 
   test('are none when the centre lies beyond what the area holds', () => {
-    const area = keptArea({ lat: 48.85, lng: 2.35 }, 50, 800, seededRandom(3))
+    const { area } = areaAround({ lat: 48.85, lng: 2.35 }, 50, 800, seededRandom(3))
     expect(nearestInArea(area, { lat: 48.85, lng: 2.37 }, 21, () => true)).toBeNull()
   })
 })
