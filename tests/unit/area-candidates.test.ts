@@ -4,7 +4,7 @@
  * every accepted report nearer than the reach it gives is among them.
  */
 import { describe, expect, test } from 'bun:test'
-import { keptArea, nearestInArea, type KeptArea } from '@/features/finder/area-candidates'
+import { nearestInArea, packedReports, type KeptArea } from '@/features/finder/area-candidates'
 import { geohash, geohashCentre, sphereDistanceM, type GeoCandidate, type LatLng, type PlacedCandidate } from '@/features/finder/geo'
 import { seededRandom } from '@tests/helpers/random'
 
@@ -19,7 +19,7 @@ function areaAround(centre: LatLng, count: number, reachM: number, next: () => n
     // Ids of varied lengths: the area keeps them end to end.
     if (sphereDistanceM(point, centre) <= reachM) reports.push({ id: `r${String(reports.length).padStart(4, '0')}-${Math.floor(next() * 1e6)}`, point })
   }
-  return { area: keptArea(centre, reachM, reports), reports }
+  return { area: { centre, reachM, ...packedReports(centre, reports) }, reports }
 }
 
 const byDistanceThenId = (a: PlacedCandidate, b: PlacedCandidate) => a.distanceM - b.distanceM || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)

@@ -101,10 +101,10 @@ export function createAreaCandidates({ geoIndex, generations }: { geoIndex: GeoI
     const searchedM = geoIndex.searchedRadius(radiusM)
     if (!generations.covers(centre, searchedM) || !geoIndex.covers(centre, radiusM)) return null
     const named = await geoIndex.candidates(centre, radiusM, MAX_KEPT_REPORTS)
+    const reports = packedReports(centre, named)
     // Cut at the limit: any report not named lies at least as far (by Redis) as every one named.
-    const cut = named.length === MAX_KEPT_REPORTS
-    const reachM = (cut ? Math.max(...named.map((candidate) => sphereDistanceM(candidate.point, centre))) : postgisDistanceFor(searchedM)) - SNAP_MARGIN_M
-    return { area: keptArea(centre, reachM, named), generation, until: Date.now() + AREA_MAX_AGE_MS }
+    const namedUpToM = named.length === MAX_KEPT_REPORTS ? reports.distances.at(-1)! : postgisDistanceFor(searchedM)
+    return { area: { centre, reachM: namedUpToM - SNAP_MARGIN_M, ...reports }, generation, until: Date.now() + AREA_MAX_AGE_MS }
   }
 
   return {
@@ -115,11 +115,11 @@ export function createAreaCandidates({ geoIndex, generations }: { geoIndex: GeoI
      */
     async around(center: LatLng, probeM: number): Promise<KeptArea | null> {
       const cell = geohash(center, AREA_PRECISION)
-      const generation = `${await generations.of(center)}|${geoIndex.builtAt()}`
       const known = kept.get(cell)
-      if (known && known.generation === generation && Date.now() < known.until) return known.area
-      // An area kept before is busy: renewed at once. A new one waits for its second ask.
+      // A new area waits for its second ask (and a first ask reads nothing); one kept before is busy.
       if (!known && !askedBefore(cell)) return null
+      const generation = `${await generations.of(center)}|${geoIndex.builtAt()}`
+      if (known && known.generation === generation && Date.now() < known.until) return known.area
       let pending = reading.get(cell)
       if (!pending) {
         pending = read(cell, generation, probeM).finally(() => reading.delete(cell))
@@ -135,14 +135,12 @@ export function createAreaCandidates({ geoIndex, generations }: { geoIndex: GeoI
 
 export type AreaCandidates = ReturnType<typeof createAreaCandidates>
 
-/** Reports around `centre` as an area keeps them, every one within `reachM` of it being among them. */
-export function keptArea(centre: LatLng, reachM: number, reports: readonly GeoCandidate[]): KeptArea {
+/** Reports around `centre` packed as an area keeps them, nearest `centre` first. */
+export function packedReports(centre: LatLng, reports: readonly GeoCandidate[]): Omit<KeptArea, 'centre' | 'reachM'> {
   const placed = reports.map((report) => ({ report, distanceM: sphereDistanceM(report.point, centre) })).sort((a, b) => a.distanceM - b.distanceM)
   const idStarts = new Uint32Array(placed.length + 1)
   placed.forEach(({ report }, i) => (idStarts[i + 1] = idStarts[i]! + report.id.length))
   return {
-    centre,
-    reachM,
     ids: placed.map(({ report }) => report.id).join(''),
     idStarts,
     lats: Float64Array.from(placed, ({ report }) => report.point.lat),

@@ -62,9 +62,8 @@ return removed`
  * definition: any of the channel's five events has a subscriber.
  */
 function giveTracingChannelsHasSubscribers(): void {
-  // getPrototypeOf is typed `any`; a channel's prototype is an object, which is all `in` needs.
-  const prototype = Object.getPrototypeOf(tracingChannel('nl:probe')) as object
-  if ('hasSubscribers' in prototype) return
+  const prototype = Reflect.getPrototypeOf(tracingChannel('nl:probe'))
+  if (!prototype || 'hasSubscribers' in prototype) return
   const events = ['start', 'end', 'asyncStart', 'asyncEnd', 'error'] as const
   Object.defineProperty(prototype, 'hasSubscribers', {
     get(this: Record<(typeof events)[number], { hasSubscribers: boolean }>) {
