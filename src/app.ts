@@ -36,6 +36,7 @@ import { createHttpContext } from '@/http/context'
 import { requestViewers } from '@/http/viewer'
 import { errorHandling } from '@/http/errors'
 import { healthRoutes } from '@/http/health'
+import { loopbackRedirect } from '@/http/loopback'
 import { security } from '@/http/security'
 import type { Blobs } from '@/infra/blobs'
 import { createCdn } from '@/infra/cdn'
@@ -137,6 +138,7 @@ export function createApp(infra: Infra) {
   const app = new Elysia({ serve: { maxRequestBodySize: config.bodyLimitBytes } })
     .use(html({ autoDoctype: false }))
     .use(errorHandling(log, async (request) => (await viewers(request)).render))
+    .use(loopbackRedirect(config))
     .use(security(config))
     .use(assetRoutes)
     .use(mediaRoutes({ blobs }))

@@ -44,6 +44,8 @@ async function main(): Promise<void> {
     },
     'Nine Lives is listening',
   )
+  // The one address whose forms pass the Origin check; other loopback names redirect to it (src/http/loopback.ts).
+  if (isFirstProcess) log.info(`Open ${config.publicUrl.href} in a browser`)
   const stop = onShutdownSignal(config, log, async () => {
     for (const other of others) other.kill('SIGTERM')
     await app.stop() // no new requests; resolves when in-flight ones have finished

@@ -26,7 +26,7 @@ function cli(args: string[], dataDir: string) {
 }
 
 describe('the embedded server', () => {
-  test('logs which adapters it chose, as JSON with a request id on each request line', async () => {
+  test('logs which adapters it chose and the address to open, as JSON with a request id on each request line', async () => {
     await fetch(`${server.url}/`)
     const logLines = () => server.output().trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>)
     // The access line is written after the response has gone out: give the pipe a moment.
@@ -35,6 +35,7 @@ describe('the embedded server', () => {
     const listening = lines.find((line) => line.msg === 'Nine Lives is listening')!
     expect(String(listening.database)).toContain('embedded PGlite')
     expect(String(listening.store)).toContain('in-process')
+    expect(lines.map((line) => line.msg)).toContain(`Open ${server.url}/ in a browser`)
     const access = lines.find((line) => line.msg === 'request' && line.path === '/')!
     expect(access.reqId).toMatch(/^[0-9a-f-]{36}$/)
     expect(access.status).toBe(200)
