@@ -35,7 +35,7 @@ async function run(args: string[]): Promise<number> {
     return 2
   }
   const config = loadConfig()
-  const log = createLogger({ logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel })
+  const log = createLogger({ ...config, logLevel: config.logLevel === 'info' ? 'warn' : config.logLevel })
   const infra = await openInfra(config, log, `the "${command}" command`)
   // Jobs a command enqueues (a seeded post's fan-out) run before it exits: the in-process queue of
   // the embedded mode would otherwise lose them.
