@@ -197,12 +197,14 @@ for (const setup of [ctx, contextWith(other)]) {
       for (const key of variantKeys(rows[0]!.content_hash)) expect(stored).toContain(key)
     })
 
-    test('the new photo shows small in the header of every page', async () => {
+    test('the new photo shows small in the header of every page, on the link to the profile', async () => {
       const browser = client()
-      await browser.signUp()
+      const { handle } = await browser.signUp()
       expect(await uploadAvatar(browser, photoFile(await images.pngPhoto(21), 'me.png', 'image/png'))).toHaveProperty('status', 303)
       const home = await (await browser.get('/')).text()
-      expect(home).toContain('class="picture avatar avatar-small"')
+      const links = [...home.matchAll(/<a href="([^"]*)"[^>]*>((?:(?!<\/a>).)*)<\/a>/gs)]
+      const withAvatar = links.filter(([, , inside]) => inside!.includes('class="picture avatar avatar-small"'))
+      expect(withAvatar.map(([, href]) => href)).toEqual([`/@${handle}`])
     })
 
     test('replacing the photo deletes the old one: its row and its objects', async () => {

@@ -73,7 +73,11 @@ function SiteHeader({ viewer, unreadCount, avatar }: { viewer: Viewer | null; un
           {viewer ? (
             <>
               <li>
-                <a href={`/@${viewer.handle}`}>Your profile</a>
+                <a href={`/@${viewer.handle}`}>
+                  {/* alt="": it sits beside the link's words, which say where it goes. */}
+                  {avatar ? <Picture picture={avatar} sizes="28px" class="avatar avatar-small" alt="" /> : ''}
+                  Your profile
+                </a>
               </li>
               <li>
                 <a href="/notifications">
@@ -87,11 +91,7 @@ function SiteHeader({ viewer, unreadCount, avatar }: { viewer: Viewer | null; un
                 </a>
               </li>
               <li>
-                <a href="/settings">
-                  {/* alt="": it sits beside the link's words, which say where it goes. */}
-                  {avatar ? <Picture picture={avatar} sizes="28px" class="avatar avatar-small" alt="" /> : ''}
-                  Settings
-                </a>
+                <a href="/settings">Settings</a>
               </li>
               <li>
                 <form method="post" action="/logout">
