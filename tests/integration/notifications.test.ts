@@ -46,6 +46,31 @@ describe('notifications', () => {
     expect(await notifications.unreadCount(user.id)).toBe(0)
   })
 
+  test('opening the list marks what it shows as read, still highlighted on that view', async () => {
+    const { browser, user } = await member()
+    await notifications.notify(user.id, { kind: 'welcome', text: 'Hello' })
+    await notifications.notify(user.id, { kind: 'welcome', text: 'Hello again' })
+    const first = await (await browser.get('/notifications')).text()
+    expect(first.match(/<li class="unread">/g)).toHaveLength(2)
+    expect(first).not.toContain('id="unread-count"')
+    expect(first).not.toContain('Mark all as read')
+    expect(await notifications.unreadCount(user.id)).toBe(0)
+
+    const again = await (await browser.get('/notifications')).text()
+    expect(again).toContain('Hello again')
+    expect(again).not.toContain('class="unread"')
+  })
+
+  test('unread notifications on later pages stay unread until shown, and "Mark all as read" offers the rest', async () => {
+    const { browser, user } = await member()
+    for (let n = 1; n <= 25; n++) await notifications.notify(user.id, { kind: 'test', text: `note ${n}` })
+    const first = await (await browser.get('/notifications')).text()
+    const shown = first.match(/<li class="unread">/g)!.length
+    expect(await notifications.unreadCount(user.id)).toBe(25 - shown)
+    expect(first).toContain('Mark all as read')
+    expect(first).toMatch(new RegExp(`id="unread-count">\\s*<span class="visually-hidden">unread: </span>\\s*${25 - shown}`))
+  })
+
   test('the list pages by cursor, newest first, with no gaps or repeats', async () => {
     const { browser, user } = await member()
     for (let n = 1; n <= 45; n++) await notifications.notify(user.id, { kind: 'test', text: `note ${n}` })

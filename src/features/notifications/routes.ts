@@ -1,4 +1,4 @@
-/** /notifications: the list, newest first, and "mark all as read". */
+/** /notifications: the list, newest first (opening a page of it reads what it shows), and "mark all as read". */
 import { Elysia } from 'elysia'
 import type { Notifications } from '@/features/notifications/service'
 import type { HttpContext } from '@/http/context'
@@ -11,10 +11,10 @@ export function notificationRoutes({ notifications, context }: { notifications: 
     .use(context)
     .get('/notifications', async ({ render, query }) => {
       const viewer = requireViewer(render)
-      const [list, unreadCount] = await Promise.all([
-        notifications.newestFirst(viewer.id, query.cursor),
-        notifications.unreadCount(viewer.id),
-      ])
+      const list = await notifications.newestFirst(viewer.id, query.cursor)
+      // Opening the list reads what it shows; the rows keep their unread mark for this one view.
+      await notifications.markShownRead(viewer.id, list.notifications)
+      const unreadCount = await notifications.unreadCount(viewer.id)
       return page(render, { title: 'Notifications', main: NotificationsPage({ ...list, unreadCount }), noindex: true })
     })
     .post('/notifications/read', async ({ render }) => {

@@ -120,6 +120,14 @@ export function createNotifications(db: Kysely<AccountsDomain>, store: Store, { 
       return count
     },
 
+    /** The notifications a member has just been shown (those of one page of the list), now read. */
+    async markShownRead(userId: string, shown: readonly NotificationRow[]): Promise<void> {
+      const unread = shown.filter((notification) => notification.read_at === null).map((notification) => notification.id)
+      if (unread.length === 0) return
+      await db.updateTable('notifications').set({ read_at: new Date() }).where('user_id', '=', userId).where('id', 'in', unread).where('read_at', 'is', null).execute()
+      await countChanged(userId)
+    },
+
     async markAllRead(userId: string): Promise<void> {
       await db.updateTable('notifications').set({ read_at: new Date() }).where('user_id', '=', userId).where('read_at', 'is', null).execute()
       await countChanged(userId)
