@@ -3,7 +3,7 @@
  *
  * A bad value stops start-up with one line naming the variable, e.g.
  * `PORT must be a whole number from 1 to 65535 (got "abc")`.
- * Each variable is documented in `.env.example` and in the README's configuration table.
+ * Each variable is documented in `.env.example` and in docs/configuration.md.
  */
 import path from 'node:path'
 
@@ -101,7 +101,7 @@ export interface FeedConfig {
 
 /** CatFinder: privacy grid, search and alert radii, the map's tiles, and how often people may post. */
 export interface FinderConfig {
-  /** Public points of reports are rounded to a grid this many metres across (DESIGN.md, Locations). */
+  /** Public points of reports are rounded to a grid this many metres across (docs/architecture.md, Locations). */
   gridMetres: number
   /** The largest search radius a visitor may ask for. */
   searchRadiusMaxKm: number
@@ -111,9 +111,9 @@ export interface FinderConfig {
   mapTileUrl: string | null
   mapAttribution: string
   /**
-   * Which path answers nearby searches first: PostGIS's KNN straight away (the default: quicker and
-   * cheaper per search at every size measured, README, Benchmarks), or the Redis GEO index (PostGIS
-   * when it can't), which takes the search off PostgreSQL. Both return the same reports.
+   * Which path answers nearby searches first: the Redis GEO index (the default; PostGIS when it
+   * can't), which takes the search off PostgreSQL, or PostGIS's KNN straight away. Both return the
+   * same reports.
    */
   nearbyPath: 'redis' | 'postgis'
   /** Per account: reports a day, sightings an hour, messages an hour. */
@@ -238,7 +238,7 @@ function pushConfig(read: Reader): PushConfig {
     // 64 requests in flight keep a push service's round trip (~50 ms) from capping us below 1,000/s.
     concurrency: read.int('PUSH_CONCURRENCY', 64, 1, 1024),
     // FCM takes 600,000 messages a minute per project (10,000/s): two instances at full speed stay
-    // under it, and one sends a 100,000-member alert in under a minute (README, Benchmarks).
+    // under it, and one sends a 100,000-member alert in under a minute (docs/benchmarks.md).
     hostRatePerSecond: read.int('PUSH_HOST_RATE_LIMIT', 4000, 1, 100_000),
   }
 }
@@ -285,7 +285,7 @@ function feedConfig(read: Reader): FeedConfig {
 
 function memorialsConfig(read: Reader): MemorialsConfig {
   return {
-    // Five minutes (seed/scaling-strategy.md §4): a popular page is rendered a few hundred times a
+    // Five minutes: a popular page is rendered a few hundred times a
     // day instead of on every visit, and a candle count is never more than five minutes old.
     cacheSeconds: read.int('MEMORIAL_CACHE_SECONDS', 300, 0, 86_400),
     // A family lighting candles on a dozen memorials from one home address is well under 60.

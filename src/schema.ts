@@ -1,5 +1,5 @@
 /**
- * The tables of each data domain (DESIGN.md), gathered from the features that own them.
+ * The tables of each data domain (docs/architecture.md), gathered from the features that own them.
  * A feature reads and writes only its own tables; this file only says which database they live in.
  */
 import type { AccountsTables } from '@/features/accounts/tables'

@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 
 /**
- * Lost and found reports (src/features/finder). Each keeps two points (DESIGN.md, Locations): the
+ * Lost and found reports (src/features/finder). Each keeps two points (docs/architecture.md, Locations): the
  * exact one, seen only by its reporter (and, later, used to send alerts), and the public one, rounded
  * to the privacy grid, which everything public uses: search, order, distances, maps, tags.
  *

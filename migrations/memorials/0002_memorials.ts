@@ -36,7 +36,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addCheckConstraint('memorials_born_precision', sql`(born_month is null or born_year is not null) and (born_day is null or born_month is not null)`)
     .addCheckConstraint('memorials_passed_precision', sql`passed_day is null or passed_month is not null`)
     .execute()
-  // The wall, newest first (seed/scaling-strategy.md).
+  // The wall, newest first.
   await sql`CREATE INDEX idx_memorials_wall ON memorials(created_at DESC) WHERE visibility = 'public' AND show_on_wall = true`.execute(db)
   // "Your memorials".
   await sql`create index memorials_owner on memorials (owner_id, created_at desc)`.execute(db)

@@ -22,7 +22,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('in_timelines', 'boolean', (c) => c.notNull())
     .addColumn('created_at', sql`timestamptz(3)`, (c) => c.notNull().defaultTo(sql`now()`))
     .execute()
-  // The seed's feed index (scaling-strategy.md), with id appended: it is the cursor's tie-breaker,
+  // The feed index, with id appended: it is the cursor's tie-breaker,
   // so a keyset page of one author's posts reads the index in order and never sorts.
   await sql`create index idx_posts_feed on posts (author_id, created_at desc, id desc) where author_id is not null`.execute(db)
   // The read-time merge looks only at posts that were not fanned out: a small index, probed once

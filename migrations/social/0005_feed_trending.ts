@@ -1,7 +1,7 @@
 import { sql, type Kysely } from 'kysely'
 
 /**
- * The seed's trending view (scaling-strategy.md): the top 100 posts of the last 7 days by
+ * The trending view: the top 100 posts of the last 7 days by
  * `like_count * 2 + comment_count * 3`, refreshed every 15 minutes (src/features/feed/trending.ts).
  *
  * It keeps only what ranks and pages a post; pages read the post itself (fresh counts, and a deleted

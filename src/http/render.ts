@@ -1,5 +1,5 @@
 /**
- * Page or fragment (DESIGN.md): one route serves the full page to a browser and to htmx history
+ * Page or fragment (docs/architecture.md): one route serves the full page to a browser and to htmx history
  * restores, and only the changing fragment to an htmx partial request.
  *
  * Routes call `page`, `invalid` and `afterPost`; none builds its own HTML response.

@@ -1,5 +1,5 @@
 /**
- * Security defaults on every response and every state-changing request (DESIGN.md, Security):
+ * Security defaults on every response and every state-changing request (docs/architecture.md, Security):
  * headers with a CSP that allows no inline script, an `Origin` check against `PUBLIC_URL`, and a body
  * size limit (also enforced by Bun.serve for bodies without a Content-Length).
  */

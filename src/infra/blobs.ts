@@ -55,7 +55,7 @@ export type BlobsConfig = Pick<Config, 's3' | 'mediaDir' | 'mediaPublicUrl'>
 /** Variants are content-addressed, so a URL's bytes never change: browsers and CDNs may keep them a year. */
 export const IMMUTABLE_CACHE_CONTROL = 'public, max-age=31536000, immutable'
 
-/** The URL path local media is served under (DESIGN.md, URLs). */
+/** The URL path local media is served under (docs/architecture.md, URLs). */
 export const LOCAL_MEDIA_PATH = '/media'
 
 // Lowercase letters, digits, `.`, `_`, `-`, segments joined by `/`; every segment starts with a letter

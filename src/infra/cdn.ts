@@ -1,5 +1,5 @@
 /**
- * Purging pages from the CDN (DESIGN.md, Caching). Public pages carry `Cache-Tag` (Cloudflare) and
+ * Purging pages from the CDN (docs/architecture.md, Caching). Public pages carry `Cache-Tag` (Cloudflare) and
  * `Surrogate-Key` (Fastly) headers naming what they show; when that changes, `purge(tags)` queues a
  * job that POSTs `{"tags": [...]}` to `CDN_PURGE_URL` (Cloudflare's purge API takes exactly this
  * body), with `Authorization: Bearer $CDN_PURGE_TOKEN` when a token is set. Queued, so a CDN outage

@@ -1,5 +1,5 @@
 /**
- * One Kysely handle per data domain (DESIGN.md, Data domains).
+ * One Kysely handle per data domain (docs/architecture.md, Data domains).
  *
  * With PostgreSQL each domain gets its own `pg` Pool, so a domain can move to its own database by
  * setting its URL. Embedded, one PGlite instance (PostgreSQL + PostGIS in WebAssembly) serves all

@@ -1,5 +1,5 @@
 /**
- * A reliable job queue on the Store (DESIGN.md, "Background work"): every accepted job runs at least
+ * A reliable job queue on the Store (docs/architecture.md, "Background work"): every accepted job runs at least
  * once, failures are retried with exponential backoff, and after `maxAttempts` a job is dead-lettered.
  * Handlers must be idempotent: a job whose worker died, or whose handler outlived the visibility
  * timeout, runs again.

@@ -1,5 +1,5 @@
 /**
- * Scheduled jobs (DESIGN.md, "Background work"): croner fires each job on every instance, and the
+ * Scheduled jobs (docs/architecture.md, "Background work"): croner fires each job on every instance, and the
  * Store lock `lock:schedule:<name>` lets one instance run each tick.
  *
  * The lock is held for a bit less than the interval between ticks and is not released when a run

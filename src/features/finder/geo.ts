@@ -20,7 +20,7 @@ export interface LatLng {
 }
 
 // ---------------------------------------------------------------------------------------------------
-// The privacy grid (DESIGN.md, Locations)
+// The privacy grid (docs/architecture.md, Locations)
 
 /** Metres in a degree of latitude; a grid needs no better than this. */
 const METRES_PER_DEGREE = 111_320

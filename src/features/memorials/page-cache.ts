@@ -1,5 +1,5 @@
 /**
- * The rendered memorial, kept in the Store (seed/scaling-strategy.md §4): what every visitor sees
+ * The rendered memorial, kept in the Store: what every visitor sees
  * alike, rendered once per cache lifetime instead of on every visit. The parts that depend on the
  * visitor (their candle, the owner's tools, the tribute form) are never in it.
  *

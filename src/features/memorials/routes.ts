@@ -50,7 +50,7 @@ interface MemorialRouteDeps {
   context: HttpContext
 }
 
-/** A day of serving a stale copy while the CDN fetches a fresh one (seed/scaling-strategy.md §4). */
+/** A day of serving a stale copy while the CDN fetches a fresh one. */
 const STALE_WHILE_REVALIDATE_SECONDS = 86_400
 /** Each memorial form takes one photo: a request with more is refused before any is read. */
 const ONE_PHOTO = { mediaMaxFiles: 1 }

@@ -65,7 +65,7 @@ export interface AlertBatch {
   recipients: AlertRecipient[]
 }
 
-/** DESIGN.md: push batches of 100. A batch runs in a few hundred milliseconds, far inside the queue's 60 s lease. */
+/** Push batches of 100 (docs/architecture.md, Background work). A batch runs in a few hundred milliseconds, far inside the queue's 60 s lease. */
 export const BATCH_SUBSCRIPTIONS = 100
 /** Members without push still take a row of the batch's in-app insert: bound those too. */
 const BATCH_RECIPIENTS = 100
