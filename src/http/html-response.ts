@@ -13,20 +13,15 @@ type Sent = 'once' | 'kept'
 /**
  * Which codec, by how often the bytes are sent, among those the client accepts. A page compressed
  * for one response pays the compression on every request, so it takes the fastest codec that is
- * about as small: for an 18 KB search page zstd level 1 and gzip level 3 both give ~3.9 KB, as
- * brotli quality 2 does, in 19 and 34 µs against brotli's 47 µs — and in the server under load
- * brotli cost 0.2 ms more a page than gzip (measured: server CPU per page, /finder). A page kept and
- * sent many times (`EncodedHtml`) pays once, so it gets the smallest: brotli quality 5.
+ * about as small (zstd 1 and gzip 3 make an HTML page as small as brotli 2, in less CPU). A page kept
+ * and sent many times (`EncodedHtml`) pays once, so it gets the smallest: brotli quality 5.
  */
 const PREFERRED: Record<Sent, readonly Encoding[]> = { once: ['zstd', 'gzip', 'br'], kept: ['br', 'zstd', 'gzip'] }
 const LEVELS: Record<Sent, { zstd: number; gzip: 1 | 3 | 6; brotli: number }> = {
   once: { zstd: 1, gzip: 3, brotli: 2 },
   kept: { zstd: 9, gzip: 6, brotli: 5 },
 }
-/**
- * A 256 KB window (2^18) holds any page whole; brotli's default 4 MB one only costs the time to set
- * it up on every call (~30 % of a small page's compression, measured).
- */
+/** A 256 KB window (2^18) holds any page whole; brotli's default 4 MB one only costs setting up on every call. */
 const BROTLI_WINDOW_BITS = 18
 
 export interface HtmlResponseInit {

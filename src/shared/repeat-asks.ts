@@ -7,14 +7,13 @@
  * and the key is kept in the one that holds it already, else in the one asked for longer ago, with
  * the time of its ask. A key whose two slots both hold newer keys is pushed out, so now and then a
  * key is forgotten early (it is then kept from its next ask), and two keys that share a hash count
- * as one (a page kept one ask early): both harmless here. With one slot a key, two busy keys whose
- * hashes picked the same slot pushed each other out on every ask and were never kept: ~18 % of the
- * keys with a fifth of the slots in use, 2 % with two (tests/unit/repeat-asks.test.ts).
+ * as one (a page kept one ask early): both harmless here. Two slots, not one: with one, two busy keys
+ * whose hashes picked the same slot would push each other out on every ask and never be kept
+ * (tests/unit/repeat-asks.test.ts).
  *
- * Why not a Map of the keys: nearly every ask is a new key, so each ask wrote an entry into a Map of
- * thousands that outlived the young generation, and every young-generation collection then walked
- * the whole Map again (JavaScriptCore remembers a written Map whole): ~0.7 ms of each collection's
- * pause at 1M reports, measured with `BUN_JSC_logGC=1`. The table holds no object at all.
+ * Why not a Map of the keys: nearly every ask is a new key, and JavaScriptCore walks a written Map
+ * whole in every young-generation collection, so a Map of thousands lengthens every pause. The table
+ * holds no object at all.
  *
  * @example
  * const askedBefore = repeatAsks(10_000, 30_000)

@@ -89,11 +89,10 @@ const VARIANT_FORMATS: readonly VariantFormat[] = ['avif', 'webp', 'jpeg']
 
 /** Encoder settings per format; exported for the benchmark's bare-sharp floor (tests/bench/media-floor.ts). */
 export const ENCODERS: { readonly avif: AvifOptions; readonly webp: WebpOptions; readonly jpeg: JpegOptions } = {
-  // Measured on a 12 MP photo on 2 cores: effort 3 of 0–9 encodes the full variant in under a second
-  // and is ~40% smaller than effort 2; effort 4 (sharp's default) takes about four times as long for
-  // ~20% fewer bytes. Quality 50 is sharp's default, about JPEG 80 to the eye. 4:2:0 chroma (sharp's
-  // AVIF default is 4:4:4), as in every JPEG and WebP variant: the full encode needs ~40% less
-  // memory (45 MB, not 75) and 20% less time, for 12% fewer bytes that no one sees in a photo.
+  // Effort 3 of 0–9: the full variant in under a second, far smaller than effort 2; sharp's default 4
+  // takes about four times as long for a little less. Quality 50 (sharp's default) is about JPEG 80 to
+  // the eye. 4:2:0 chroma, as in every JPEG and WebP variant: much less memory and time than sharp's
+  // AVIF default of 4:4:4, for a difference no one sees in a photo.
   avif: { quality: 50, effort: 3, chromaSubsampling: '4:2:0' },
   // Effort 4 (sharp's default) costs a few hundred ms at 2048 px; 5–6 save little for a lot more time.
   webp: { quality: 75, effort: 4 },
@@ -273,8 +272,7 @@ const ENCODE_COST: Readonly<Record<VariantFormat, number>> = { avif: 4, webp: 2,
 
 /**
  * Plan indexes, costliest encode first. The full AVIF alone is about a third of the work; started
- * last, it would leave one core idle while it runs. Longest-first keeps both busy to the end
- * (measured: ~10% sooner than plan order on 2 cores).
+ * last, it would leave one core idle while it runs. Longest-first keeps both busy to the end.
  */
 export function encodeOrder(plan: readonly PlannedVariant[]): number[] {
   const cost = (variant: PlannedVariant) => variant.width * variant.height * ENCODE_COST[variant.format]
