@@ -59,9 +59,3 @@ export function formText(form: FormData, name: string): string {
   const value = form.get(name)
   return typeof value === 'string' ? value : ''
 }
-
-/** A local path to go back to after signing in; anything else (other sites, `//host`) becomes `/`. */
-export function localPath(raw: string | null | undefined): string {
-  if (!raw || !raw.startsWith('/') || raw.startsWith('//') || raw.startsWith('/\\')) return '/'
-  return raw
-}

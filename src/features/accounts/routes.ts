@@ -8,7 +8,8 @@ import type { UploadErrors } from '@/features/media/service'
 import type { Accounts, FieldErrors, ProfileDetailsInput, SignupInput } from '@/features/accounts/service'
 import type { Sessions } from '@/features/accounts/sessions'
 import type { Store } from '@/infra/store/store'
-import { fileCount, fileField, formText, localPath, readFormData, textField } from '@/http/form'
+import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
+import { localPath } from '@/http/local-path'
 import { limitRate } from '@/http/rate-limit'
 import { afterPost, invalid, page } from '@/http/render'
 import type { HttpContext } from '@/http/context'
@@ -20,7 +21,7 @@ import { ProfileDetailsSection } from '@views/accounts/profile-details'
 import { ProfilePhotoSection } from '@views/accounts/profile-photo'
 
 interface AccountDeps {
-  config: Pick<Config, 'authRateLimit' | 'mediaUploadRateLimit' | 'mediaMaxBytes'>
+  config: Pick<Config, 'publicUrl' | 'authRateLimit' | 'mediaUploadRateLimit' | 'mediaMaxBytes'>
   accounts: Accounts
   avatars: Avatars
   sessions: Sessions
@@ -87,11 +88,11 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
       return afterPost(render, '/')
     })
     .get('/login', ({ render, query }) =>
-      loginPage(render, LoginForm({ values: {}, next: localPath(query.next) })),
+      loginPage(render, LoginForm({ values: {}, next: localPath(query.next, config.publicUrl) })),
     )
     .post('/login', async ({ render, body, meta, set }) => {
       const identifier = textField(body, 'identifier')
-      const next = localPath(textField(body, 'next'))
+      const next = localPath(textField(body, 'next'), config.publicUrl)
       const account = identifier.trim().toLowerCase().replace(/^@/, '')
       await limitRate(store, [`login:ip:${meta.ip}`, `login:account:${account}`], config.authRateLimit)
       const user = await accounts.authenticate(identifier, textField(body, 'password'))

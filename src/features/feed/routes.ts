@@ -12,7 +12,8 @@ import { POST_PHOTOS_MAX, type Feed, type PostErrors, type PostInput } from '@/f
 import type { MediaPicture } from '@/features/media/service'
 import type { HttpContext } from '@/http/context'
 import { HttpError } from '@/http/errors'
-import { fileCount, fileField, formText, localPath, readFormData, textField } from '@/http/form'
+import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
+import { localPath } from '@/http/local-path'
 import { limitRate } from '@/http/rate-limit'
 import { afterPost, invalid, isPartial, page, versionedPage, type PublicCache, type RenderContext } from '@/http/render'
 import { requireViewer } from '@/http/viewer'
@@ -55,9 +56,6 @@ function pageUrl(path: string, cursor: string | null): string | null {
   return cursor ? `${path}?cursor=${encodeURIComponent(cursor)}` : null
 }
 
-/** Where a form without JavaScript goes back to after an action: the page it was on. */
-const backTo = (body: unknown, fallback: string) => (textField(body, 'back') ? localPath(textField(body, 'back')) : fallback)
-
 /** Elysia's types don't read a parameter after `@` in a path; this names it. */
 const handleParam = { params: t.Object({ handle: t.String() }) }
 
@@ -65,6 +63,8 @@ const publicCache = (tags: string[]): PublicCache => ({ ...PUBLIC_PAGE_CACHE, ta
 
 export function feedRoutes({ config, store, context, feed, homeSections }: FeedRouteDeps) {
   const absolute = (path: string) => new URL(path, config.publicUrl).toString()
+  /** Where a form without JavaScript goes back to after an action: the page it was on. */
+  const backTo = (body: unknown, fallback: string) => localPath(textField(body, 'back'), config.publicUrl, fallback)
 
   /**
    * The empty composer is the same for every member with the same cats to tag (most have none), so

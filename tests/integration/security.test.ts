@@ -1,0 +1,132 @@
+/**
+ * Regression tests for what an attack on a running instance found (issue 18, "Defects found"), each
+ * through HTTP and then the database and Store; they run on PGlite + the in-process store and on
+ * PostgreSQL + Redis alike.
+ */
+import { describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { testContext } from '@tests/helpers/context'
+import { TestClient } from '@tests/helpers/http'
+
+// Sign-ups hash passwords with argon2: a few of them pass Bun's 5 s default on a busy 2-core box.
+setDefaultTimeout(30_000)
+
+const ctx = await testContext()
+const origin = ctx.config.publicUrl.origin
+const client = () => new TestClient(ctx)
+const password = 'correct horse battery'
+
+/**
+ * An account to sign in to, fresh every few sign-ins: each one counts against the account's limit
+ * of sign-in attempts (AUTH_RATE_LIMIT), successful or not.
+ */
+function accountsToSignIn(): () => Promise<string> {
+  let handle = ''
+  let used = 0
+  return async () => {
+    if (!handle || used++ >= ctx.config.authRateLimit.attempts - 1) {
+      handle = (await client().signUp('next')).handle
+      used = 1
+    }
+    return handle
+  }
+}
+
+/** What a browser would make of a Location header: where it goes, resolved against our page. */
+const followedTo = (location: string | null) => new URL(location ?? '', `${origin}/login`)
+
+/**
+ * Ways to leave the site that a path check by prefix lets through: tabs and line breaks the URL
+ * parser drops, backslashes it reads as slashes, dot segments it removes, other schemes.
+ */
+const ESCAPES = [
+  '/\t/evil.example',
+  '/\n/evil.example',
+  '//evil.example',
+  '/\\evil.example',
+  '\\\\evil.example',
+  '\\/evil.example',
+  ' //evil.example',
+  'https://evil.example/',
+  'http:evil.example',
+  '//evil.example@localhost:3000',
+  'javascript:alert(1)',
+  'JaVaScRiPt:alert(1)',
+  'data:text/html,<script>alert(1)</script>',
+  '/.//evil.example',
+  '/a/..//evil.example',
+  '/%2e//evil.example',
+]
+
+describe('redirects go only to our own pages', () => {
+  test('after sign-in, `next` as typed into the address bar never leaves the site (/%09/evil.example and friends)', async () => {
+    const account = accountsToSignIn()
+    // The address bar form: percent-encoded in the query, then echoed into the form's hidden field.
+    const queries = ['/%09/evil.example', '%2F%2Fevil.example', '/%5Cevil.example', '%2F%09%2Fevil.example', ...ESCAPES.map(encodeURIComponent)]
+    for (const query of queries) {
+      const browser = client()
+      const form = await (await browser.get(`/login?next=${query}`)).text()
+      const next = /name="next" value="([^"]*)"/.exec(form)?.[1] ?? ''
+      const response = await browser.post('/login', { identifier: await account(), password, next: unescapeHtml(next) })
+      expect(response.status, query).toBe(303)
+      expect(followedTo(response.headers.get('location')).origin, query).toBe(origin)
+    }
+  })
+
+  test('a `next` posted as is never leaves the site; a path of ours is kept with its query and fragment', async () => {
+    const account = accountsToSignIn()
+    for (const next of ESCAPES) {
+      const response = await client().post('/login', { identifier: await account(), password, next })
+      expect(response.status, JSON.stringify(next)).toBe(303)
+      expect(followedTo(response.headers.get('location')).origin, JSON.stringify(next)).toBe(origin)
+    }
+    const kept = await client().post('/login', { identifier: await account(), password, next: '/finder?near=Leeds#results' })
+    expect(kept.headers.get('location')).toBe('/finder?near=Leeds#results')
+  })
+
+  test('the `back` of a like, an unlike, a follow and a deletion never leaves the site', async () => {
+    const author = client()
+    const { handle } = await author.signUp('back')
+    const fan = client()
+    await fan.signUp('fan')
+    const posted = new FormData()
+    posted.set('body', 'A cat on a warm roof')
+    expect((await author.post('/posts', posted)).status).toBe(303)
+    const postId = Number(/id="post-(\d+)"/.exec(await (await author.get(`/@${handle}`)).text())?.[1])
+    expect(postId).toBeGreaterThan(0)
+    for (const back of ESCAPES) {
+      for (const action of [`/posts/${postId}/like`, `/posts/${postId}/unlike`, `/@${handle}/follow`, `/@${handle}/unfollow`]) {
+        const response = await fan.post(action, { back })
+        expect(response.status, `${action} ${JSON.stringify(back)}`).toBe(303)
+        expect(followedTo(response.headers.get('location')).origin, `${action} ${JSON.stringify(back)}`).toBe(origin)
+      }
+    }
+    const deleted = await author.post(`/posts/${postId}/delete`, { back: '/\t/evil.example' })
+    expect(deleted.status).toBe(303)
+    expect(followedTo(deleted.headers.get('location')).origin).toBe(origin)
+  })
+})
+
+describe('line breaks in `next`', () => {
+  test('CR/LF in `next` signs in and redirects within the site, with one session cookie and no header of its own', async () => {
+    const account = await client().signUp('crlf')
+    for (const next of ['/\r\nSet-Cookie: planted=1', '/settings\r\n\r\n<h1>hi</h1>', '/%0d%0aX-Planted: 1', '/\rX-Planted: 1']) {
+      const browser = client()
+      const response = await browser.post('/login', { identifier: account.handle, password, next })
+      expect(response.status, JSON.stringify(next)).toBe(303)
+      const location = response.headers.get('location') ?? ''
+      expect(location, JSON.stringify(next)).not.toMatch(/[\r\n]/)
+      expect(followedTo(location).origin).toBe(origin)
+      expect(response.headers.get('x-planted')).toBeNull()
+      expect(response.headers.getSetCookie().map((cookie) => cookie.split('=')[0])).toEqual(['nl_session'])
+      expect(browser.hasSession()).toBe(true)
+    }
+  })
+})
+
+function unescapeHtml(text: string): string {
+  return text.replace(/&(#\d+|#x[0-9a-f]+|amp|lt|gt|quot|apos);/gi, (_, entity: string) => {
+    const named: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" }
+    if (entity[0] !== '#') return named[entity.toLowerCase()]!
+    return String.fromCodePoint(entity[1] === 'x' || entity[1] === 'X' ? parseInt(entity.slice(2), 16) : parseInt(entity.slice(1), 10))
+  })
+}
