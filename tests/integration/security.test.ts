@@ -4,8 +4,11 @@
  * PostgreSQL + Redis alike.
  */
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { Redis } from 'ioredis'
+import { createApp } from '@/app'
+import type { Store } from '@/infra/store/store'
 import { testContext } from '@tests/helpers/context'
-import { TestClient } from '@tests/helpers/http'
+import { TestClient, uniqueHandle } from '@tests/helpers/http'
 
 // Sign-ups hash passwords with argon2: a few of them pass Bun's 5 s default on a busy 2-core box.
 setDefaultTimeout(30_000)
@@ -56,6 +59,79 @@ const ESCAPES = [
   '/a/..//evil.example',
   '/%2e//evil.example',
 ]
+
+/** The longest Store key any request may leave behind (rate limits, sessions, caches), prefix aside. */
+const STORE_KEY_BOUND = 160
+
+/** The app on a Store that notes every key it is asked about, in either mode. */
+function appNotingKeys() {
+  const keys = new Set<string>()
+  const store = new Proxy(ctx.infra.store, {
+    get(target, name, receiver) {
+      const value: unknown = Reflect.get(target, name, receiver)
+      if (typeof value !== 'function') return value
+      return (...args: unknown[]) => {
+        for (const arg of args.slice(0, 2)) if (typeof arg === 'string') keys.add(arg)
+        return Reflect.apply(value, target, args)
+      }
+    },
+  }) satisfies Store
+  const { app } = createApp({ ...ctx.infra, store })
+  return { app, keys, longest: () => Math.max(0, ...[...keys].map((key) => key.length)) }
+}
+
+/** The longest key under this run's prefix in the real Redis (0 without Redis). */
+async function longestRedisKey(): Promise<number> {
+  if (!ctx.config.redisUrl) return 0
+  const redis = new Redis(ctx.config.redisUrl)
+  let longest = 0
+  try {
+    let cursor = '0'
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${ctx.config.redisKeyPrefix}*`, 'COUNT', 1000)
+      for (const key of keys) longest = Math.max(longest, key.length - ctx.config.redisKeyPrefix.length)
+      cursor = next
+    } while (cursor !== '0')
+  } finally {
+    redis.quit()
+  }
+  return longest
+}
+
+describe('rate limits', () => {
+  test('a 5 MB sign-in name or sign-up email leaves no key larger than a fixed bound in the Store', async () => {
+    const noting = appNotingKeys()
+    const send = (path: string, form: Record<string, string>) =>
+      noting.app.handle(new Request(origin + path, { method: 'POST', body: new URLSearchParams(form), headers: { Origin: origin, 'X-Forwarded-For': '10.250.0.1' } }))
+    const huge = 'x'.repeat(5 * 1024 * 1024)
+    const large = 'y'.repeat(60_000) // within any form's size limit
+    for (const text of [huge, large]) {
+      expect([413, 422, 429]).toContain((await send('/login', { identifier: text, password: 'whatever' })).status)
+      expect([413, 422, 429]).toContain((await send('/signup', { handle: 'someone', email: `${text}@example.com`, password })).status)
+    }
+    expect(await longestRedisKey()).toBeLessThanOrEqual(STORE_KEY_BOUND)
+    expect(noting.longest()).toBeLessThanOrEqual(STORE_KEY_BOUND)
+  })
+
+  test('an IPv6 client is counted by its /64: a new address in the same block is still limited', async () => {
+    const limit = ctx.config.authRateLimit.attempts
+    const block = `2001:db8:${Math.floor(Math.random() * 0xffff).toString(16)}:7`
+    const attempt = (address: string) =>
+      client().post('/login', { identifier: uniqueHandle('nobody'), password: 'wrong password' }, { headers: { 'X-Forwarded-For': address } })
+    for (let n = 1; n <= limit; n++) expect((await attempt(`${block}::${n.toString(16)}`)).status).toBe(422)
+    expect((await attempt(`${block}:ffff:ffff:ffff:ffff`)).status).toBe(429)
+    expect((await attempt(`${block.replace(/:7$/, ':8')}::1`)).status).toBe(422)
+  })
+
+  test('an IPv4 address written as IPv6 counts as itself', async () => {
+    const limit = ctx.config.authRateLimit.attempts
+    const address = `10.251.${Math.floor(Math.random() * 255)}.${Math.floor(Math.random() * 255)}`
+    const attempt = (from: string) =>
+      client().post('/login', { identifier: uniqueHandle('nobody'), password: 'wrong password' }, { headers: { 'X-Forwarded-For': from } })
+    for (let n = 1; n <= limit; n++) expect((await attempt(n % 2 ? address : `::ffff:${address}`)).status).toBe(422)
+    expect((await attempt(`::FFFF:${address}`)).status).toBe(429)
+  })
+})
 
 describe('redirects go only to our own pages', () => {
   test('after sign-in, `next` as typed into the address bar never leaves the site (/%09/evil.example and friends)', async () => {

@@ -10,7 +10,7 @@ import type { Sessions } from '@/features/accounts/sessions'
 import type { Store } from '@/infra/store/store'
 import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
 import { localPath } from '@/http/local-path'
-import { limitRate } from '@/http/rate-limit'
+import { byAccount, byAddress, byTyped, limitRate } from '@/http/rate-limit'
 import { afterPost, invalid, page } from '@/http/render'
 import type { HttpContext } from '@/http/context'
 import { requireViewer } from '@/http/viewer'
@@ -80,8 +80,8 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
       }
       // Per address, and per account being created (its email), so neither one client nor many
       // clients can hammer one address; an empty email names no account.
-      const email = input.email.trim().toLowerCase()
-      await limitRate(store, [`signup:ip:${meta.ip}`, ...(email ? [`signup:email:${email}`] : [])], config.authRateLimit)
+      const email = input.email.trim() ? [byTyped('signup:email', input.email)] : []
+      await limitRate(store, [byAddress('signup', meta.ip), ...email], config.authRateLimit)
       const result = await accounts.signUp(input)
       if (!result.ok) return signupPage(render, SignupForm({ values: input, errors: result.errors }), 422)
       set.headers['set-cookie'] = await sessions.start(result.value.id)
@@ -94,7 +94,7 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
       const identifier = textField(body, 'identifier')
       const next = localPath(textField(body, 'next'), config.publicUrl)
       const account = identifier.trim().toLowerCase().replace(/^@/, '')
-      await limitRate(store, [`login:ip:${meta.ip}`, `login:account:${account}`], config.authRateLimit)
+      await limitRate(store, [byAddress('login', meta.ip), byTyped('login:account', account)], config.authRateLimit)
       const user = await accounts.authenticate(identifier, textField(body, 'password'))
       if (!user) {
         const error = 'That handle or email and password do not match. Please try again.'
@@ -125,7 +125,7 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
       '/settings/avatar',
       async ({ render, request, meta }) => {
         const viewer = requireViewer(render)
-        await limitRate(store, [`upload:ip:${meta.ip}`, `upload:account:${viewer.id}`], config.mediaUploadRateLimit)
+        await limitRate(store, [byAddress('upload', meta.ip), byAccount('upload', viewer.id)], config.mediaUploadRateLimit)
         const form = await readFormData(request)
         const values = { alt: formText(form, 'alt') }
         const tooMany = checkFileCount(fileCount(form), AVATAR_FILES)

@@ -14,7 +14,7 @@ import type { HttpContext } from '@/http/context'
 import { HttpError } from '@/http/errors'
 import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
 import { localPath } from '@/http/local-path'
-import { limitRate } from '@/http/rate-limit'
+import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
 import { afterPost, invalid, isPartial, page, versionedPage, type PublicCache, type RenderContext } from '@/http/render'
 import { requireViewer } from '@/http/viewer'
 import type { Store } from '@/infra/store/store'
@@ -191,7 +191,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
     const form = await readFormData(request)
     const values: CatFormValues = { name: formText(form, 'name'), breed: formText(form, 'breed'), colours: formText(form, 'colours'), birthday: formText(form, 'birthday'), alt: formText(form, 'alt') }
     const bytes = await fileField(form, 'photo')
-    if (bytes) await limitRate(store, [`upload:ip:${meta.ip}`, `upload:account:${viewer.id}`], config.mediaUploadRateLimit)
+    if (bytes) await limitRate(store, [byAddress('upload', meta.ip), byAccount('upload', viewer.id)], config.mediaUploadRateLimit)
     const input: CatInput = { name: values.name!, breed: values.breed!, colours: values.colours!, birthday: values.birthday!, photo: bytes ? { bytes, alt: values.alt! } : null }
     const result = catId === null ? await feed.cats.add(viewer.id, input) : await feed.cats.edit(viewer.id, catId, input)
     if (!result.ok) {
@@ -229,10 +229,10 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
         '/posts',
         async ({ render, request, meta }) => {
           const viewer = requireViewer(render)
-          await limitRate(store, [`post:account:${viewer.id}`], config.feed.postRateLimit)
+          await limitRate(store, [byAccount('post', viewer.id)], config.feed.postRateLimit)
           const form = await readFormData(request)
           const { input, values } = await postInput(form)
-          if (input.photos.length > 0) await limitRate(store, [`upload:ip:${meta.ip}`, `upload:account:${viewer.id}`], config.mediaUploadRateLimit)
+          if (input.photos.length > 0) await limitRate(store, [byAddress('upload', meta.ip), byAccount('upload', viewer.id)], config.mediaUploadRateLimit)
           const result = await feed.writePost(viewer, input)
           if (!result.ok) {
             const refused = await composer(viewer, { values, errors: result.errors })
@@ -265,7 +265,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
       .post('/posts/:id/comments', async ({ render, params, body }) => {
         const viewer = requireViewer(render)
         const postId = idParam(params.id)
-        await limitRate(store, [`comment:account:${viewer.id}`], config.feed.commentRateLimit)
+        await limitRate(store, [byAccount('comment', viewer.id)], config.feed.commentRateLimit)
         const text = textField(body, 'body')
         const result = await feed.comment(viewer, postId, text)
         if (!result.ok) return postPage(render, postId, null, { value: text, error: result.errors.body ?? '' })

@@ -21,7 +21,7 @@ import type { Media, MediaPicture } from '@/features/media/service'
 import type { HttpContext } from '@/http/context'
 import { HttpError } from '@/http/errors'
 import { fileCount, fileField, fileFields, formText, readFormData, textField } from '@/http/form'
-import { limitRate } from '@/http/rate-limit'
+import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
 import { afterPost, page, type RenderContext } from '@/http/render'
 import { requireViewer } from '@/http/viewer'
 import type { Store } from '@/infra/store/store'
@@ -215,7 +215,7 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
       '/finder',
       async ({ render, request, meta }) => {
         const viewer = requireViewer(render)
-        await limitRate(store, [`finder:report:account:${viewer.id}`, `finder:report:ip:${meta.ip}`], config.finder.reportRateLimit)
+        await limitRate(store, [byAccount('finder:report', viewer.id), byAddress('finder:report', meta.ip)], config.finder.reportRateLimit)
         const { input, photos, tooMany } = await readReportForm(request)
         const title = 'Report a lost or found cat'
         const base = { action: '/finder', submitLabel: 'Publish the report' }
@@ -298,7 +298,7 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
       '/finder/:id/sightings',
       async ({ render, request, params, meta }) => {
         const viewer = requireViewer(render)
-        await limitRate(store, [`finder:sighting:account:${viewer.id}`, `finder:sighting:ip:${meta.ip}`], config.finder.sightingRateLimit)
+        await limitRate(store, [byAccount('finder:sighting', viewer.id), byAddress('finder:sighting', meta.ip)], config.finder.sightingRateLimit)
         const form = await readFormData(request)
         const tooMany = checkFileCount(fileCount(form), { mediaMaxFiles: 1 })
         const input: SightingInput = {
@@ -336,7 +336,7 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
 
     .post('/finder/:id/messages', async ({ render, params, body, meta }) => {
       const viewer = requireViewer(render)
-      await limitRate(store, [`finder:message:account:${viewer.id}`, `finder:message:ip:${meta.ip}`], config.finder.messageRateLimit)
+      await limitRate(store, [byAccount('finder:message', viewer.id), byAddress('finder:message', meta.ip)], config.finder.messageRateLimit)
       const threadId = threadParam(textField(body, 'thread'))
       const draft = textField(body, 'body')
       const sent = await finder.messages.send(viewer.id, params.id, { threadId, body: draft })

@@ -24,7 +24,7 @@ import type { Store } from '@/infra/store/store'
 import type { HttpContext } from '@/http/context'
 import { HttpError, Redirect } from '@/http/errors'
 import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
-import { limitRate } from '@/http/rate-limit'
+import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
 import { afterPost, page, renderSharedPage, sharedPageResponse, type PageView, type PublicCache, type RenderContext } from '@/http/render'
 import { requireViewer } from '@/http/viewer'
 import { GalleryEditor, MemorialForm, MemorialFormPage, type MemorialFormValues } from '@views/memorials/memorial-form'
@@ -211,7 +211,7 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
         const tooMany = checkFileCount(fileCount(form), ONE_PHOTO)
         if (tooMany) return formPage(render, { memorial: null, values, errors: { cover: tooMany.message }, cover: null }, tooMany.status)
         const cover = await fileField(form, 'cover')
-        if (cover) await limitRate(store, [`upload:ip:${meta.ip}`, `upload:account:${viewer.id}`], config.mediaUploadRateLimit)
+        if (cover) await limitRate(store, [byAddress('upload', meta.ip), byAccount('upload', viewer.id)], config.mediaUploadRateLimit)
         const result = await memorials.createMemorial(viewer, memorialInput(values), cover ? { bytes: cover, alt: values.coverAlt } : null)
         if (!result.ok) return formPage(render, { memorial: null, values, errors: result.errors, cover: null }, result.status)
         return afterPost(render, `/memorials/${result.memorial.slug}`)
@@ -238,7 +238,7 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
       return memorialPage(render, shared, visitor, { fragment: () => VisitorParts({ memorial: shared.memorial, visitor }) })
     })
     .post('/memorials/:slug/candles', async ({ params, render, meta }) => {
-      await limitRate(store, [`candle:ip:${meta.ip}`], config.memorials.candleRateLimit)
+      await limitRate(store, [byAddress('candle', meta.ip)], config.memorials.candleRateLimit)
       const memorial = await viewable(params.slug, render.viewer)
       const key = await visitorKeys.keyFor(render.viewer, meta.ip)
       const candle = await candles.lightCandle(memorial.id, key)
@@ -247,7 +247,7 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
     .post('/memorials/:slug/tributes', async ({ params, render, body, meta }) => {
       const viewer = requireViewer(render)
       const memorial = await viewable(params.slug, viewer)
-      await limitRate(store, [`tribute:account:${viewer.id}`, `tribute:ip:${meta.ip}`], config.memorials.tributeRateLimit)
+      await limitRate(store, [byAccount('tribute', viewer.id), byAddress('tribute', meta.ip)], config.memorials.tributeRateLimit)
       const text = textField(body, 'body')
       const result = await tributes.leaveTribute(viewer, memorial, text)
       if (!result.ok) {
@@ -266,7 +266,7 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
       })
     })
     .post('/memorials/:slug/tributes/:id/flag', async ({ params, render, meta }) => {
-      await limitRate(store, [`flag:ip:${meta.ip}`], config.memorials.flagRateLimit)
+      await limitRate(store, [byAddress('flag', meta.ip)], config.memorials.flagRateLimit)
       const memorial = await viewable(params.slug, render.viewer)
       if (!TRIBUTE_ID.test(params.id)) throw new HttpError(404)
       const key = await visitorKeys.keyFor(render.viewer, meta.ip)
@@ -290,7 +290,7 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
         const tooMany = checkFileCount(fileCount(form), ONE_PHOTO)
         if (tooMany) return refused({ cover: tooMany.message }, tooMany.status)
         const cover = await fileField(form, 'cover')
-        if (cover) await limitRate(store, [`upload:ip:${meta.ip}`, `upload:account:${owner.id}`], config.mediaUploadRateLimit)
+        if (cover) await limitRate(store, [byAddress('upload', meta.ip), byAccount('upload', owner.id)], config.mediaUploadRateLimit)
         const result = await memorials.updateMemorial(memorial, memorialInput(values), {
           upload: cover ? { bytes: cover, alt: values.coverAlt } : null,
           remove: formText(form, 'remove_cover') === 'on',
@@ -304,7 +304,7 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
       '/memorials/:slug/photos',
       async ({ params, render, request, meta }) => {
         const { memorial, owner } = await owned(params.slug, render)
-        await limitRate(store, [`upload:ip:${meta.ip}`, `upload:account:${owner.id}`], config.mediaUploadRateLimit)
+        await limitRate(store, [byAddress('upload', meta.ip), byAccount('upload', owner.id)], config.mediaUploadRateLimit)
         const form = await readFormData(request)
         const values = { alt: formText(form, 'alt') }
         const refused = async (errors: UploadErrors, status: number) => {

@@ -10,7 +10,7 @@ import { browserLabel } from '@/features/notifications/push-subscriptions'
 import type { HttpContext } from '@/http/context'
 import { HttpError } from '@/http/errors'
 import { textFields } from '@/http/form'
-import { limitRate } from '@/http/rate-limit'
+import { byAccount, limitRate } from '@/http/rate-limit'
 import { afterPost } from '@/http/render'
 import { requireViewer } from '@/http/viewer'
 import type { Store } from '@/infra/store/store'
@@ -35,7 +35,7 @@ export function createPushSettings({ push, store }: { push: Push; store: Store }
       // The Origin check (src/http/security.ts) has already refused a forged request.
       .post('/push/subscribe', async ({ render, body, request }) => {
         const viewer = requireViewer(render)
-        await limitRate(store, [`push-subscribe:account:${viewer.id}`], SUBSCRIBE_RATE_LIMIT)
+        await limitRate(store, [byAccount('push-subscribe', viewer.id)], SUBSCRIBE_RATE_LIMIT)
         if (!push.publicKey) return json(409, { error: 'Push notifications are not set up on this server.' })
         if (!body || typeof body !== 'object') return json(400, { error: 'Send the subscription as JSON.' })
         const { endpoint, keys } = body as Record<string, unknown>
