@@ -7,8 +7,9 @@
  *   this repository has nothing else;
  * - a path named in README.md or docs/*.md does not exist: a backticked `src/…` (or views/, tests/,
  *   scripts/, migrations/, static/, docs/, ops/, .ci/) or a relative Markdown link;
- * - in a table row, a backticked name after a path is not in that file: `src/x.ts` `create` says
- *   `create` is in src/x.ts (a quoted name, `'feed.fanOut'`, must appear as that string).
+ * - a backticked name right after a path is not in that file: `src/x.ts` `create` says `create` is
+ *   in src/x.ts (a quoted name, `'feed.fanOut'`, must appear as that string). In a table cell every
+ *   name after a path counts; elsewhere only those following it with nothing but spaces between.
  *
  * Paths with a placeholder (`migrations/<domain>/`, `*`, `{`, `…`) are not checked.
  */
@@ -118,14 +119,21 @@ function namedPaths(): Problem[] {
           for (const name of missing) problems.push({ where, what: `names \`${name}\` in ${current}, which has no such name` })
           names.length = 0
         }
-        for (const [, token] of cell.matchAll(/`([^`]+)`/g)) {
-          const file = checkedPath(token!)
+        let end = 0
+        for (const match of cell.matchAll(/`([^`]+)`/g)) {
+          const token = match[1]!
+          const adjacent = /^\s+$/.test(cell.slice(end, match.index))
+          end = match.index + match[0].length
+          const file = checkedPath(token)
           if (file) {
             if (!exists(file)) problems.push({ where, what: `names ${file}, which does not exist` })
             flush()
             current = file
-          } else if (line.startsWith('|') && current && IDENTIFIER.test(token!)) {
-            names.push(token!)
+          } else if (current && IDENTIFIER.test(token) && (line.startsWith('|') || adjacent)) {
+            names.push(token)
+          } else if (!line.startsWith('|')) {
+            flush()
+            current = null
           }
         }
         flush()
