@@ -133,6 +133,30 @@ describe('rate limits', () => {
   })
 })
 
+describe('sign-in attempts are counted per account', () => {
+  test('guesses by handle, @handle and email in any case share one limit of AUTH_RATE_LIMIT', async () => {
+    const account = await client().signUp('guessed')
+    const limit = ctx.config.authRateLimit.attempts
+    const names = [account.handle, `@${account.handle}`, account.email, account.email.toUpperCase(), ` @${account.handle.toUpperCase()} `]
+    // Each guess from a new address, as a botnet would send them: only the account's counter can stop them.
+    for (let n = 0; n < limit; n++) expect((await client().post('/login', { identifier: names[n % names.length]!, password: `guess ${n}` })).status).toBe(422)
+    for (const identifier of names) {
+      const refused = await client().post('/login', { identifier, password })
+      expect(refused.status, identifier).toBe(429)
+      expect(refused.headers.getSetCookie()).toEqual([])
+    }
+  })
+
+  test('a member signs in as @handle', async () => {
+    const account = await client().signUp('at')
+    const browser = client()
+    const response = await browser.post('/login', { identifier: `@${account.handle}`, password })
+    expect(response.status).toBe(303)
+    expect(browser.hasSession()).toBe(true)
+    expect(await (await browser.get('/settings')).text()).toContain(account.handle)
+  })
+})
+
 describe('redirects go only to our own pages', () => {
   test('after sign-in, `next` as typed into the address bar never leaves the site (/%09/evil.example and friends)', async () => {
     const account = accountsToSignIn()

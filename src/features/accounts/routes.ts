@@ -93,9 +93,12 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
     .post('/login', async ({ render, body, meta, set }) => {
       const identifier = textField(body, 'identifier')
       const next = localPath(textField(body, 'next'), config.publicUrl)
-      const account = identifier.trim().toLowerCase().replace(/^@/, '')
-      await limitRate(store, [byAddress('login', meta.ip), byTyped('login:account', account)], config.authRateLimit)
-      const user = await accounts.authenticate(identifier, textField(body, 'password'))
+      const account = await accounts.accountNamed(identifier)
+      // Guesses count against the account however it was named (handle, @handle or email). A name
+      // that is no account's has a counter of its own, so that a 429 never tells whether one exists.
+      const counter = account ? byAccount('login', account.id) : byTyped('login:nobody', identifier)
+      await limitRate(store, [byAddress('login', meta.ip), counter], config.authRateLimit)
+      const user = (await accounts.passwordMatches(account, textField(body, 'password'))) ? account : null
       if (!user) {
         const error = 'That handle or email and password do not match. Please try again.'
         return loginPage(render, LoginForm({ values: { identifier }, next, error }), 422)

@@ -59,6 +59,27 @@ export function createAccounts(db: Kysely<AccountsDomain>, viewerChanged: (userI
   const publicProfiles = () =>
     db.selectFrom('users').select(['id', 'handle', 'display_name as displayName', 'bio', 'avatar_media_id as avatarMediaId'])
 
+  /**
+   * The account a sign-in form names: by email, handle or `@handle`, in any case; null for none.
+   * A name no account could have is never looked up.
+   */
+  async function accountNamed(identifier: string): Promise<UserRow | null> {
+    const name = identifier.trim()
+    const handle = name.startsWith('@') ? name.slice(1) : name
+    if (HANDLE_PATTERN.test(handle)) return (await findByHandle(handle)) ?? null
+    if (name.length <= EMAIL_MAX && EMAIL_PATTERN.test(name)) return (await findByEmail(name)) ?? null
+    return null
+  }
+
+  /** Whether `password` is `user`'s; takes as long when there is no user. */
+  async function passwordMatches(user: UserRow | null, password: string): Promise<boolean> {
+    if (!user || password.length > PASSWORD_MAX) {
+      await verifyAgainstNothing(password.slice(0, PASSWORD_MAX))
+      return false
+    }
+    return verifyPassword(password, user.password_hash)
+  }
+
   return {
     findByHandle,
 
@@ -119,15 +140,13 @@ export function createAccounts(db: Kysely<AccountsDomain>, viewerChanged: (userI
       return { ok: true, value: user }
     },
 
-    /** The account for a handle or email and password, or null; takes as long either way. */
+    accountNamed,
+    passwordMatches,
+
+    /** The account for a handle, `@handle` or email and password, or null; takes as long either way. */
     async authenticate(identifier: string, password: string): Promise<UserRow | null> {
-      const trimmed = identifier.trim()
-      const user = trimmed.includes('@') ? await findByEmail(trimmed) : await findByHandle(trimmed.replace(/^@/, ''))
-      if (!user || password.length > PASSWORD_MAX) {
-        await verifyAgainstNothing(password.slice(0, PASSWORD_MAX))
-        return null
-      }
-      return (await verifyPassword(password, user.password_hash)) ? user : null
+      const user = await accountNamed(identifier)
+      return (await passwordMatches(user, password)) ? user : null
     },
 
     async setRole(handle: string, role: Role): Promise<UserRow | null> {
