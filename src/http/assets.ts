@@ -73,16 +73,24 @@ export function assetUrl(name: string): string {
 
 const byUrl = new Map([...assets.values()].map((entry) => [entry.url, entry]))
 
+/** Browsers ask for /favicon.ico by name: not versioned, so a day's caching. */
+const FAVICON_CACHE = 'public, max-age=86400'
+
 /** Serves the assets; any other URL under /assets/ is a 404 like every other unknown URL. */
-export const assetRoutes = new Elysia({ name: 'assets' }).get('/assets/*', ({ request, set }) => {
-  const found = byUrl.get(new URL(request.url).pathname)
-  if (!found) throw new NotFoundError()
-  set.headers['cache-control'] = IMMUTABLE
-  set.headers['content-type'] = found.contentType
-  set.headers.vary = 'Accept-Encoding'
-  if (found.brotli && /\bbr\b/.test(request.headers.get('accept-encoding') ?? '')) {
-    set.headers['content-encoding'] = 'br'
-    return new Response(found.brotli)
-  }
-  return new Response(found.bytes)
-})
+export const assetRoutes = new Elysia({ name: 'assets' })
+  .get('/favicon.ico', () => {
+    const favicon = assets.get('favicon.ico')!
+    return new Response(favicon.bytes, { headers: { 'content-type': favicon.contentType, 'cache-control': FAVICON_CACHE } })
+  })
+  .get('/assets/*', ({ request, set }) => {
+    const found = byUrl.get(new URL(request.url).pathname)
+    if (!found) throw new NotFoundError()
+    set.headers['cache-control'] = IMMUTABLE
+    set.headers['content-type'] = found.contentType
+    set.headers.vary = 'Accept-Encoding'
+    if (found.brotli && /\bbr\b/.test(request.headers.get('accept-encoding') ?? '')) {
+      set.headers['content-encoding'] = 'br'
+      return new Response(found.brotli)
+    }
+    return new Response(found.bytes)
+  })

@@ -9,7 +9,7 @@ import type { MediaPicture } from '@/features/media/service'
 import { htmlResponse, type EncodedHtml } from '@/http/html-response'
 import { boundedMap } from '@/shared/bounded-map'
 import { repeatAsks } from '@/shared/repeat-asks'
-import { Layout, type LayoutProps, type PageMeta } from '@views/layout/layout'
+import { Layout, sectionOf, type LayoutProps, type PageMeta, type Section } from '@views/layout/layout'
 
 /** What the render helpers need to know about the request. Routes get it from the session plugin. */
 export interface RenderContext {
@@ -51,7 +51,7 @@ export async function page(ctx: RenderContext, view: PageView): Promise<Response
   }
   const { publicCache, headers } = view
   const [unreadCount, avatar] = ctx.viewer ? await Promise.all([ctx.unreadCount(), ctx.avatar?.() ?? null]) : [0, null]
-  const html = await wholePage(view, { viewer: ctx.viewer, unreadCount, avatar })
+  const html = await wholePage(view, { viewer: ctx.viewer, unreadCount, avatar, section: sectionOfRequest(ctx.request) })
   const shareable = publicCache && !ctx.viewer && status === 200
   if (!shareable) return htmlResponse(ctx.request, html, { status, headers: { ...headers, 'Cache-Control': PRIVATE } })
   return (await sharedPageResponse(ctx.request, { etag: etagOf(html), html: async () => html }, publicCache, headers))!
@@ -87,7 +87,7 @@ export async function versionedPage(
 
   const fresh = await render(version)
   const avatar = (await ctx.avatar?.()) ?? null
-  const html = await wholePage(fresh.view, { viewer, unreadCount, avatar })
+  const html = await wholePage(fresh.view, { viewer, unreadCount, avatar, section: sectionOfRequest(ctx.request) })
   personalPages.set(viewer.id, { version: fresh.version, shows, page: { html } })
   // Compressed the quick way now; the kept page is compressed at its best if it is asked for again.
   return privateResponse(ctx.request, html)
@@ -113,16 +113,17 @@ export interface SharedPage {
  * keep (e.g. in the Store) and answer later with `sharedPageResponse`, rendering nothing then.
  */
 export async function renderSharedPage(view: PageView): Promise<SharedPage> {
-  const html = await wholePage(view, { viewer: null, unreadCount: 0 })
+  const section = view.canonical ? sectionOf(new URL(view.canonical).pathname) : null
+  const html = await wholePage(view, { viewer: null, unreadCount: 0, section })
   return { html, etag: etagOf(html) }
 }
 
 /** A view's main content inside the layout, with the header of `header`'s viewer. */
-async function wholePage(view: PageView, header: Pick<LayoutProps, 'viewer' | 'unreadCount' | 'avatar'>): Promise<string> {
+async function wholePage(view: PageView, header: Pick<LayoutProps, 'viewer' | 'unreadCount' | 'avatar' | 'section'>): Promise<string> {
   const { main, fragment: _fragment, publicCache: _publicCache, headers: _headers, status: _status, ...meta } = view
   const children = await main
   if (header.viewer || meta.head) return Layout({ ...meta, ...header, children })
-  const [before, after] = signedOutShell(meta)
+  const [before, after] = signedOutShell(meta, header.section ?? null)
   return before + children + after
 }
 
@@ -132,11 +133,11 @@ async function wholePage(view: PageView, header: Pick<LayoutProps, 'viewer' | 'u
  * search is two kept strings rather than its JSX afresh. Pages with their own head tags (a
  * report's Open Graph) are laid out as they come.
  */
-function signedOutShell(meta: PageMeta): [before: string, after: string] {
-  const key = [meta.title, meta.description, meta.canonical, meta.noindex].join('\n')
+function signedOutShell(meta: PageMeta, section: Section | null): [before: string, after: string] {
+  const key = [meta.title, meta.description, meta.canonical, meta.noindex, section].join('\n')
   let shell = signedOutShells.get(key)
   if (!shell) {
-    const whole = Layout({ ...meta, viewer: null, unreadCount: 0, children: SHELL_CONTENT })
+    const whole = Layout({ ...meta, viewer: null, unreadCount: 0, section, children: SHELL_CONTENT })
     if (typeof whole !== 'string') throw new Error('the layout rendered asynchronously')
     const [before = '', after = ''] = whole.split(SHELL_CONTENT)
     shell = [before, after]
@@ -206,6 +207,14 @@ const personalPages = boundedMap<string, PersonalPage>(PERSONAL_PAGES_KEPT)
  */
 function etagOf(html: string): string {
   return `"${html.length.toString(36)}-${Bun.hash(html).toString(36)}"`
+}
+
+/** The navigation tab of the page asked for. */
+function sectionOfRequest(request: Request): Section | null {
+  const url = request.url
+  const pathStart = url.indexOf('/', url.indexOf('//') + 2)
+  const queryStart = url.indexOf('?', pathStart)
+  return sectionOf(pathStart < 0 ? '/' : url.slice(pathStart, queryStart < 0 ? undefined : queryStart))
 }
 
 /** A form that didn't pass: the same page (or just the form for htmx) with the messages, as 422. */

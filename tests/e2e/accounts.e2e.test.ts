@@ -1,7 +1,7 @@
 // Sign up, sign out and sign in as a person would, in Chromium, once with JavaScript and once without.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, newContext, signUpInBrowser, startServer, type RunningServer } from './browser'
+import { launchBrowser, newContext, openAccountMenu, signUpInBrowser, startServer, type RunningServer } from './browser'
 
 let browser: Browser
 let server: RunningServer
@@ -44,6 +44,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole('link', { name: 'Notifications' }).click()
       await page.getByText('Nothing yet').waitFor()
 
+      await openAccountMenu(page)
       await page.getByRole('button', { name: /Sign out/ }).click()
       await page.getByRole('link', { name: 'Sign in' }).first().waitFor()
 

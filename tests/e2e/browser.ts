@@ -50,5 +50,11 @@ export async function signUpInBrowser(page: Page, handle: string): Promise<void>
   await page.getByLabel('Email', { exact: true }).fill(`${handle}@example.com`)
   await page.getByLabel('Password', { exact: true }).fill('a good long password')
   await page.getByRole('button', { name: 'Sign up' }).click()
-  await page.getByRole('link', { name: 'Settings' }).waitFor()
+  await page.locator('.account-menu').waitFor()
+}
+
+/** Opens the account menu in the app bar (a <details>: profile, settings, sign out). */
+export async function openAccountMenu(page: Page): Promise<void> {
+  const menu = page.locator('details.account-menu')
+  if ((await menu.getAttribute('open')) === null) await menu.locator('summary').click()
 }

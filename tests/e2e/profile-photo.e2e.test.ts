@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser } from 'playwright-core'
 import { photoLike, svgWithScript } from '@tests/helpers/images'
-import { launchBrowser, newContext, startServer, type RunningServer, signUpInBrowser } from './browser'
+import { launchBrowser, newContext, startServer, type RunningServer, signUpInBrowser, openAccountMenu } from './browser'
 
 let browser: Browser
 let server: RunningServer
@@ -38,6 +38,7 @@ for (const javaScriptEnabled of [true, false]) {
     try {
       await signUpInBrowser(page, `e2e_photo_${javaScriptEnabled ? 'js' : 'nojs'}_${Date.now().toString(36)}`)
       // With JavaScript this is a boosted navigation: the progress script must still be running.
+      await openAccountMenu(page)
       await page.getByRole('link', { name: 'Settings' }).click()
       await page.getByRole('heading', { name: 'Profile photo' }).waitFor()
       if (javaScriptEnabled) await page.evaluate(() => Object.assign(window, { sameDocument: true }))

@@ -1,4 +1,8 @@
 import { assetUrl } from '@/http/assets'
+import { EmptyState } from '@views/components/empty-state'
+import { Icon } from '@views/components/icon'
+import type { IconName } from '@views/components/icon-names'
+import { WayInButtons } from '@views/layout/layout'
 
 /** Only pages with an upload form load it; in the body, so htmx runs it after a boosted visit too. */
 export function UploadProgressScript(): JSX.Element {
@@ -10,7 +14,7 @@ export function UploadProgressScript(): JSX.Element {
 export function HomePage({ displayName, composer, feed, more = '' }: { displayName: string; composer: JSX.Element; feed: JSX.Element; more?: JSX.Element }): JSX.Element {
   return (
     <>
-      <h1 safe>{`Welcome, ${displayName}`}</h1>
+      <h1 class="greeting" safe>{`Welcome, ${displayName}`}</h1>
       {more as 'safe'}
       {composer as 'safe'}
       <UploadProgressScript />
@@ -19,34 +23,69 @@ export function HomePage({ displayName, composer, feed, more = '' }: { displayNa
   )
 }
 
-/** What an empty home feed says. */
+/** What an empty home feed says: how to fill it. */
 export function EmptyHomeFeed(): JSX.Element {
   return (
-    <p class="muted empty">
-      Nothing here yet. Write your first post, or find people to follow on <a href="/explore">Explore</a>.
-    </p>
+    <EmptyState
+      icon="users"
+      title="Your feed is quiet"
+      actions={
+        <>
+          <a class="button" href="/explore">
+            <Icon name="compass" />
+            Find people on Explore
+          </a>
+          <a class="button secondary" href="/cats/new">
+            <Icon name="cat" />
+            Add your cat
+          </a>
+        </>
+      }
+    >
+      Posts from people you follow show up here. Write your first post above, or follow a few cat people.
+    </EmptyState>
   )
 }
+
+/** What the landing page offers, each leading to where it is. */
+const FEATURES: { href: string; icon: IconName; title: string; text: string }[] = [
+  { href: '/explore', icon: 'camera', title: 'Share your cats', text: 'Photos, stories, and the people who love them too.' },
+  { href: '/finder', icon: 'map-pin', title: 'Lost &amp; found', text: 'Report a missing cat and get your neighbours looking.' },
+  { href: '/memorials', icon: 'flower-2', title: 'Memorials', text: 'A quiet page to remember a cat who has gone.' },
+]
 
 /** `/` for a visitor: what Nine Lives is, a way in, and what people love this week. */
 export function LandingPage({ trending }: { trending: JSX.Element }): JSX.Element {
   return (
     <>
       <section class="landing">
+        <svg class="logo" aria-hidden="true" focusable="false">
+          <use href={`${assetUrl('icons.svg')}#logo`} />
+        </svg>
         <h1>Nine Lives</h1>
-        <p>A home for cat people: share your cats, help bring lost cats home, and remember the ones who have gone.</p>
-        <p>
-          <a class="button" href="/signup">
-            Sign up
-          </a>{' '}
-          or <a href="/login">sign in</a>
+        <p class="lede">A home for cat people: share your cats, help bring lost cats home, and remember the ones who have gone.</p>
+        <p class="actions">
+          <WayInButtons />
         </p>
+        <ul class="features">
+          {FEATURES.map((feature) => (
+            <li>
+              <a href={feature.href}>
+                <strong>
+                  <Icon name={feature.icon} />
+                  {feature.title as 'safe'}
+                </strong>
+                <span safe>{feature.text}</span>
+              </a>
+            </li>
+          ))}
+        </ul>
       </section>
-      <h2>Trending this week</h2>
-      {trending as 'safe'}
-      <p>
+      <div class="section-head">
+        <h2>Trending this week</h2>
         <a href="/explore">See more on Explore</a>
-      </p>
+      </div>
+      {trending as 'safe'}
     </>
   )
 }
@@ -55,15 +94,21 @@ export function LandingPage({ trending }: { trending: JSX.Element }): JSX.Elemen
 export function ExplorePage({ trending }: { trending: JSX.Element }): JSX.Element {
   return (
     <>
-      <h1>Explore</h1>
-      <p class="muted">The most liked and discussed posts of the last 7 days, updated every 15 minutes.</p>
+      <header class="page-head">
+        <h1>Explore</h1>
+        <p>The most liked and discussed posts of the last 7 days, updated every 15 minutes.</p>
+      </header>
       {trending as 'safe'}
     </>
   )
 }
 
 export function EmptyTrending(): JSX.Element {
-  return <p class="muted empty">Nothing is trending yet. Posts with likes and comments from the last 7 days show up here.</p>
+  return (
+    <EmptyState icon="sparkles" title="Nothing is trending yet">
+      Posts with likes and comments from the last 7 days show up here.
+    </EmptyState>
+  )
 }
 
 /** `/posts/new`: the composer on its own, where a refused post comes back with its messages. */

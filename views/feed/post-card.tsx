@@ -1,12 +1,15 @@
 import type { Author } from '@/features/feed/authors'
 import type { PostCard as Post } from '@/features/feed/service'
 import { keptFragments } from '@views/components/kept-fragments'
+import { Avatar } from '@views/components/avatar'
+import { Icon } from '@views/components/icon'
 import { Picture } from '@views/components/picture'
+import { richText } from '@views/components/rich-text'
 import { RelativeTime, timeAgo } from '@views/components/time'
 
-/** A photo across the feed column; two side by side when a post has several. */
-const ONE_PHOTO_SIZES = '(min-width: 42rem) 40rem, 100vw'
-const GRID_PHOTO_SIZES = '(min-width: 42rem) 20rem, 50vw'
+/** A photo across the feed column; in a swipeable row (most of the width each) when a post has several. */
+const ONE_PHOTO_SIZES = '(min-width: 48rem) 40rem, 100vw'
+const ROW_PHOTO_SIZES = '(min-width: 48rem) 36rem, 88vw'
 
 export interface PostCardProps {
   post: Post
@@ -17,9 +20,14 @@ export interface PostCardProps {
   now?: Date
 }
 
-/** One post as every list shows it: author, text, photos, tagged cats, likes, comments. */
+/**
+ * One post as every list shows it, photos first: the author, the photos at their own shape (a
+ * row to swipe through when there are several), the text with its links, tagged cats, then the
+ * heart, the comments and sharing.
+ */
 export function PostCard({ post, back, priority = false, now }: PostCardProps): JSX.Element {
   const postUrl = `/posts/${post.id}`
+  const several = post.photos.length > 1
   return (
     <article class="post" id={`post-${post.id}`} aria-labelledby={`post-${post.id}-by`}>
       <header class="post-header">
@@ -28,28 +36,23 @@ export function PostCard({ post, back, priority = false, now }: PostCardProps): 
           <RelativeTime at={post.createdAt} now={now} />
         </a>
       </header>
-      {post.body ? (
-        <p class="post-body" safe>
-          {post.body}
-        </p>
-      ) : (
-        ''
-      )}
       {post.photos.length > 0 ? (
-        <div class={post.photos.length > 1 ? 'post-photos grid' : 'post-photos'}>
+        <div class={several ? 'post-photos several' : 'post-photos'} tabindex={several ? '0' : undefined} aria-label={several ? `${post.photos.length} photos, scroll sideways` : undefined} role={several ? 'group' : undefined}>
           {post.photos.map((photo, i) => (
-            <Picture picture={photo} sizes={post.photos.length > 1 ? GRID_PHOTO_SIZES : ONE_PHOTO_SIZES} priority={priority && i === 0} />
+            <Picture picture={photo} sizes={several ? ROW_PHOTO_SIZES : ONE_PHOTO_SIZES} priority={priority && i === 0} />
           ))}
         </div>
       ) : (
         ''
       )}
+      {post.body ? <p class="post-body">{richText(post.body) as 'safe'}</p> : ''}
       {post.cats.length > 0 ? (
         <p class="post-cats">
           <span class="visually-hidden">Cats in this post: </span>
           {post.cats.map((cat) => (
-            <a class="tag" href={`/@${post.author.handle}#cat-${cat.id}`} safe>
-              {cat.name}
+            <a class="tag" href={`/@${post.author.handle}#cat-${cat.id}`}>
+              <Icon name="paw-print" />
+              <span safe>{cat.name}</span>
             </a>
           ))}
         </p>
@@ -58,8 +61,10 @@ export function PostCard({ post, back, priority = false, now }: PostCardProps): 
       )}
       <footer class="post-actions">
         <LikeControl postId={post.id} liked={post.likedByViewer} likeCount={post.likeCount} back={back} />
-        <a href={`${postUrl}#comments`} safe>
-          {count(post.commentCount, 'comment')}
+        <CommentCount postId={post.id} count={post.commentCount} />
+        <a class="icon-button" href={`${postUrl}#share`}>
+          <Icon name="share-2" />
+          Share
         </a>
         {post.ownedByViewer ? <DeletePostForm postId={post.id} back={back} /> : ''}
       </footer>
@@ -67,12 +72,24 @@ export function PostCard({ post, back, priority = false, now }: PostCardProps): 
   )
 }
 
-/** Avatar, name and @handle, linking to the profile. */
+/** The comment count, linking to the thread; replaced in place when a comment is added with htmx. */
+export function CommentCount({ postId, count: comments }: { postId: number; count: number }): JSX.Element {
+  return (
+    <a class="icon-button" id={`post-${postId}-comment-count`} href={`/posts/${postId}#comments`}>
+      <Icon name="message-circle" />
+      <span safe>{count(comments, 'comment')}</span>
+    </a>
+  )
+}
+
+/** Avatar (or initials), name and @handle, linking to the profile. */
 export function AuthorLink({ author, id }: { author: Author; id?: string }): JSX.Element {
   return (
     <a class="author" href={`/@${author.handle}`} id={id}>
-      {author.avatar ? <Picture picture={author.avatar} sizes="28px" class="avatar avatar-small" alt="" /> : ''}
-      <strong safe>{author.displayName}</strong> <span class="handle" safe>{`@${author.handle}`}</span>
+      <Avatar handle={author.handle} displayName={author.displayName} picture={author.avatar} size="small" />
+      <span class="author-names">
+        <strong safe>{author.displayName}</strong> <span class="handle" safe>{`@${author.handle}`}</span>
+      </span>
     </a>
   )
 }
@@ -85,19 +102,21 @@ export interface LikeControlProps {
   back: string
 }
 
-/** The like button and count: a plain form, which htmx swaps for the updated one. */
+/** The heart and the count: a plain form, which htmx swaps for the updated one. */
 export function LikeControl({ postId, liked, likeCount, back }: LikeControlProps): JSX.Element {
   if (liked === null)
     return (
-      <span class="like-count" safe>
-        {count(likeCount, 'like')}
+      <span class="icon-button like-count">
+        <Icon name="heart" />
+        <span safe>{count(likeCount, 'like')}</span>
       </span>
     )
   const action = `/posts/${postId}/${liked ? 'unlike' : 'like'}`
   return (
     <form class="like" method="post" action={action} hx-post={action} hx-target="this" hx-swap="outerHTML">
       <input type="hidden" name="back" value={back} />
-      <button type="submit" class={liked ? 'liked' : 'secondary'}>
+      <button type="submit" class={liked ? 'icon-button liked' : 'icon-button'}>
+        <Icon name="heart" />
         {liked ? 'Unlike' : 'Like'}
       </button>{' '}
       <span class="like-count" safe>

@@ -1,21 +1,27 @@
 import { ShareTags, type ShareImage } from '@views/components/share-tags'
 import type { CommentCard, PostCard as Post, Thread } from '@/features/feed/service'
+import { HxPartial } from '@views/components/hx-partial'
 import { JsonLd } from '@views/components/json-ld'
 import { TextArea } from '@views/components/text-area'
+import { richText } from '@views/components/rich-text'
+import { ShareLinks } from '@views/components/share-links'
 import { RelativeTime } from '@views/components/time'
-import { AuthorLink, PostCard, count } from '@views/feed/post-card'
+import { AuthorLink, CommentCount, PostCard, count } from '@views/feed/post-card'
 
 export interface PostPageProps {
   post: Post
   comments: JSX.Element
+  /** The post's canonical, absolute URL, for sharing. */
+  url: string
 }
 
 /** `/posts/:id`: the post, then its thread. */
-export function PostPage({ post, comments }: PostPageProps): JSX.Element {
+export function PostPage({ post, comments, url }: PostPageProps): JSX.Element {
   return (
     <>
       <h1 class="visually-hidden" safe>{`Post by ${post.author.displayName}`}</h1>
       <PostCard post={post} back={`/posts/${post.id}`} priority />
+      <ShareLinks url={url} text={`${post.author.displayName} on Nine Lives`} />
       {comments as 'safe'}
     </>
   )
@@ -82,9 +88,7 @@ function CommentItem({ comment, postUrl }: { comment: CommentCard; postUrl: stri
       <p class="comment-meta">
         <AuthorLink author={comment.author} /> <RelativeTime at={comment.createdAt} />
       </p>
-      <p class="comment-body" safe>
-        {comment.body}
-      </p>
+      <p class="comment-body">{richText(comment.body) as 'safe'}</p>
       {comment.ownedByViewer ? (
         <form method="post" action={deleteAction} hx-post={deleteAction} hx-target="#comments" hx-swap="outerHTML">
           <input type="hidden" name="back" value={postUrl} />
@@ -104,6 +108,21 @@ export interface CommentFormProps {
   value?: string
   error?: string
   maxChars: number
+}
+
+/**
+ * What an htmx comment (or its deletion) answers: the thread, and the post's comment count
+ * beside the heart, so the two never disagree.
+ */
+export function CommentsUpdate({ section, postId, commentCount }: { section: JSX.Element; postId: number; commentCount: number }): JSX.Element {
+  return (
+    <>
+      {section as 'safe'}
+      <HxPartial target={`#post-${postId}-comment-count`} swap="outerHTML">
+        <CommentCount postId={postId} count={commentCount} />
+      </HxPartial>
+    </>
+  )
 }
 
 /** Adding a comment; htmx swaps the whole thread (with a fresh form) in reply, or the form with its message. */

@@ -1,5 +1,8 @@
 import type { Cat } from '@/features/feed/cats'
 import type { FollowState, Profile } from '@/features/feed/service'
+import { Avatar } from '@views/components/avatar'
+import { EmptyState } from '@views/components/empty-state'
+import { Icon } from '@views/components/icon'
 import { Picture } from '@views/components/picture'
 import { count } from '@views/feed/post-card'
 
@@ -18,8 +21,8 @@ export function ProfilePage({ profile, cats, actions, own, posts }: ProfilePageP
   return (
     <>
       <header class="profile">
-        {profile.avatar ? <Picture picture={profile.avatar} sizes="96px" priority class="avatar avatar-large" /> : ''}
-        <div>
+        <Avatar handle={profile.handle} displayName={profile.displayName} picture={profile.avatar} size="large" priority />
+        <div class="profile-body">
           <h1 safe>{profile.displayName}</h1>
           <p class="handle" safe>{`@${profile.handle}`}</p>
           {profile.bio ? (
@@ -29,7 +32,7 @@ export function ProfilePage({ profile, cats, actions, own, posts }: ProfilePageP
           ) : (
             ''
           )}
-          <p class="muted" safe>
+          <p class="profile-stats" safe>
             {`Following ${profile.following}`}
           </p>
           {actions as 'safe'}
@@ -44,11 +47,14 @@ export function ProfilePage({ profile, cats, actions, own, posts }: ProfilePageP
             ))}
           </ul>
         ) : (
-          <p class="muted">No cats here yet.</p>
+          <EmptyState icon="cat" title="No cats here yet">
+            {own ? 'Add your cat: a photo and a name are enough.' : 'Their cats will show here once they add them.'}
+          </EmptyState>
         )}
         {own ? (
           <p>
             <a class="button secondary" href="/cats/new">
+              <Icon name="plus" />
               Add a cat
             </a>
           </p>
@@ -66,7 +72,13 @@ function CatCard({ cat, editable }: { cat: Cat; editable: boolean }): JSX.Elemen
   const details = [cat.breed, cat.colours].filter(Boolean).join(' · ')
   return (
     <li class="cat" id={`cat-${cat.id}`}>
-      {cat.photo ? <Picture picture={cat.photo} sizes="160px" class="cat-photo" /> : ''}
+      {cat.photo ? (
+        <Picture picture={cat.photo} sizes="(min-width: 48rem) 12rem, 50vw" class="cat-photo" />
+      ) : (
+        <span class="cat-photo empty">
+          <Icon name="cat" />
+        </span>
+      )}
       <h3 safe>{cat.name}</h3>
       {details ? (
         <p safe>
@@ -139,5 +151,9 @@ export function FollowerCount({ followers, signInTo }: { followers: number; sign
 }
 
 export function NoPostsYet(): JSX.Element {
-  return <p class="muted empty">No posts yet.</p>
+  return (
+    <EmptyState icon="camera" title="No posts yet">
+      Photos and news of their cats will show here.
+    </EmptyState>
+  )
 }

@@ -23,7 +23,8 @@ import { CatForm, CatFormPage, type CatFormValues } from '@views/feed/cat-form'
 import { EmptyHomeFeed, EmptyTrending, ExplorePage, HomePage, LandingPage, NewPostPage } from '@views/feed/pages'
 import { LikeControl, PostDeleted, PostFeed, PostItems } from '@views/feed/post-card'
 import { PostForm, type PostFormValues } from '@views/feed/post-form'
-import { CommentForm, CommentsSection, PostHead, PostPage } from '@views/feed/post-page'
+import { SideContent } from '@views/layout/side-column'
+import { CommentForm, CommentsSection, CommentsUpdate, PostHead, PostPage } from '@views/feed/post-page'
 import { FollowControl, FollowerCount, NoPostsYet, ProfilePage } from '@views/feed/profile'
 
 export interface FeedRouteDeps {
@@ -161,7 +162,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
       description,
       canonical: url,
       head: PostHead({ title, description, url, image: shareImage(post.photos[0]), post, authorUrl: absolute(`/@${post.author.handle}`) }),
-      main: PostPage({ post, comments }),
+      main: PostPage({ post, comments, url }),
       fragment: () => comments,
       status: comment ? 422 : 200,
       publicCache: publicCache([`post:${postId}`]),
@@ -172,6 +173,13 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
     const thread = await feed.thread(postId, viewer, cursor)
     const form = viewer ? CommentForm({ postId, value: comment?.value, error: comment?.error, maxChars: config.feed.commentMaxChars }) : null
     return CommentsSection({ postId, thread, form, cursor })
+  }
+
+  /** After a comment is added or deleted with htmx: the thread, and the count on the post. */
+  async function commentsUpdate(viewer: Viewer, postId: number) {
+    const thread = await feed.thread(postId, viewer, null)
+    const form = CommentForm({ postId, maxChars: config.feed.commentMaxChars })
+    return CommentsUpdate({ section: CommentsSection({ postId, thread, form, cursor: null }), postId, commentCount: thread.commentCount })
   }
 
   function shareImage(photo: MediaPicture | undefined) {
@@ -207,6 +215,13 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
       .use(context)
       .get('/', ({ render, query }) => (render.viewer ? homePage(render, render.viewer, query.cursor) : trendingPage(render, '/', undefined)))
       .get('/explore', ({ render, query }) => trendingPage(render, '/explore', query.cursor))
+      // The layout's second column, fetched after the page: private, so shared pages stay shared.
+      .get('/side', async ({ render }) => {
+        const viewer = render.viewer
+        const [nearYou, people] = viewer ? await Promise.all([homeSections?.(viewer) ?? '', feed.suggestedMembers(viewer)]) : ['', []]
+        const side = () => SideContent({ signedIn: viewer !== null, nearYou, people })
+        return page(render, { title: 'Around you', main: side(), fragment: side, noindex: true })
+      })
 
       // Profiles and follows
       .get('/@:handle', ({ render, params, query }) => profilePage(render, params.handle, query.cursor), handleParam)
@@ -269,12 +284,12 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
         const text = textField(body, 'body')
         const result = await feed.comment(viewer, postId, text)
         if (!result.ok) return postPage(render, postId, null, { value: text, error: result.errors.body ?? '' })
-        return afterPost(render, `/posts/${postId}#comment-${result.value.id}`, () => commentsSection(viewer, postId, null))
+        return afterPost(render, `/posts/${postId}#comment-${result.value.id}`, () => commentsUpdate(viewer, postId))
       })
       .post('/comments/:id/delete', async ({ render, params }) => {
         const viewer = requireViewer(render)
         const postId = await feed.deleteComment(viewer, idParam(params.id))
-        return afterPost(render, `/posts/${postId}#comments`, () => commentsSection(viewer, postId, null))
+        return afterPost(render, `/posts/${postId}#comments`, () => commentsUpdate(viewer, postId))
       })
 
       // Cats

@@ -21,6 +21,7 @@ import { createCats, type Cat } from '@/features/feed/cats'
 import { createFirstPageCache, type FirstPageCache } from '@/features/feed/first-page-cache'
 import { createPostRecords } from '@/features/feed/post-records'
 import type { FeedJobs } from '@/features/feed/jobs'
+import { createMentions } from '@/features/feed/mentions'
 import { createLikedPosts } from '@/features/feed/liked-posts'
 import { createMergedPosts } from '@/features/feed/merged-posts'
 import { createTimelineQueries, type FeedEntry } from '@/features/feed/timeline-queries'
@@ -157,6 +158,11 @@ const cursorOf = (entry: FeedEntry | null | undefined) => (entry ? encodeCursor(
 /** Text as people count it: a cat emoji is one character, not two UTF-16 units. */
 const characters = (text: string) => [...text].length
 
+/** A short list beside the feed and in onboarding: a few faces, not a directory. */
+const SUGGESTIONS_SHOWN = 5
+/** How far back "posted lately" looks, in posts: enough for a handful of different authors. */
+const RECENT_POSTS_FOR_SUGGESTIONS = 200
+
 export function createFeed(deps: FeedDeps) {
   const { db, store, config, accounts, media, notifications } = deps
   const queue = deps.queue as Queue<FeedJobs>
@@ -169,6 +175,7 @@ export function createFeed(deps: FeedDeps) {
   const cats = createCats({ db, media, store })
   const firstPages: FirstPageCache = createFirstPageCache(store)
   const postRecords = createPostRecords(db, store)
+  const mentions = createMentions({ accounts, notifications })
   const purge = deps.purge ?? (async () => {})
 
   /** Posts by id as cards, in the order given; deleted posts and posts of deleted accounts drop out. */
@@ -332,6 +339,7 @@ export function createFeed(deps: FeedDeps) {
       if (post.in_timelines) await queue.enqueue('feed.fanOut', { postId: post.id })
       else await timelines.fanOut({ id: post.id, at: post.created_at, authorId: viewer.id, inTimelines: false })
       await firstPages.drop(viewer.id)
+      await mentions.notify(viewer, input.body.trim(), `/posts/${post.id}`, { what: 'post' })
       const [card] = await postCards([post.id], viewer)
       return { ok: true, value: card! }
     },
@@ -418,6 +426,7 @@ export function createFeed(deps: FeedDeps) {
       if (post.author_id !== viewer.id) {
         await notifyOnce(`comment:${comment.id}`, post.author_id, `@${viewer.handle} commented on your post: “${body}”`, `/posts/${postId}#comment-${comment.id}`, 'comment')
       }
+      await mentions.notify(viewer, body, `/posts/${postId}#comment-${comment.id}`, { what: 'comment', alreadyTold: [post.author_id] })
       const author = (await authors.byIds([viewer.id])).get(viewer.id)!
       return { ok: true, value: { id: comment.id, body, createdAt: comment.created_at, author, ownedByViewer: true } }
     },
@@ -468,6 +477,37 @@ export function createFeed(deps: FeedDeps) {
     },
 
     // --- Follows -------------------------------------------------------------------------------
+
+    /**
+     * People a member might follow: first those followed by the people they follow (the more of
+     * them, the sooner), then whoever posted lately; never themselves or anyone they follow. From
+     * the social graph and posts only, never from alert areas (those are private).
+     */
+    async suggestedMembers(viewer: Viewer, limit = SUGGESTIONS_SHOWN): Promise<Author[]> {
+      const followed = db.selectFrom('follows').select('followee_id').where('follower_id', '=', viewer.id)
+      const [friendsOfFriends, recentAuthors] = await Promise.all([
+        db
+          .selectFrom('follows as mine')
+          .innerJoin('follows as theirs', 'theirs.follower_id', 'mine.followee_id')
+          .select('theirs.followee_id as id')
+          .where('mine.follower_id', '=', viewer.id)
+          .where('theirs.followee_id', '!=', viewer.id)
+          .where('theirs.followee_id', 'not in', followed)
+          .groupBy('theirs.followee_id')
+          .orderBy(sql`count(*)`, 'desc')
+          .orderBy('theirs.followee_id')
+          .limit(limit)
+          .execute(),
+        // The newest posts by id (the primary key), their authors in order: no scan of older posts.
+        db.selectFrom('posts').select('author_id as id').orderBy('id', 'desc').limit(RECENT_POSTS_FOR_SUGGESTIONS).execute(),
+      ])
+      const following = new Set((await followed.execute()).map((row) => row.followee_id))
+      const ids = [...new Set([...friendsOfFriends, ...recentAuthors].map((row) => row.id))]
+        .filter((id) => id !== viewer.id && !following.has(id))
+        .slice(0, limit)
+      const people = await authors.byIds(ids)
+      return ids.flatMap((id) => people.get(id) ?? [])
+    },
 
     /** Follows a member by handle; following again changes nothing. Back-fills the follower's timeline. */
     async follow(viewer: Viewer, handle: string): Promise<FollowState> {

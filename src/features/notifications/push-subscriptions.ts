@@ -51,7 +51,7 @@ const PREFERENCE_COLUMNS = {
 export function preferenceFor(kind: string): PushPreference | null {
   if (kind === 'finder.alert') return 'alerts'
   if (kind.startsWith('finder.')) return 'reports'
-  if (kind === 'like' || kind === 'comment' || kind === 'follow') return 'social'
+  if (kind === 'like' || kind === 'comment' || kind === 'follow' || kind === 'mention') return 'social'
   if (kind.startsWith('memorial.')) return 'memorials'
   return null
 }
