@@ -143,9 +143,12 @@ for (const setup of [ctx, contextWith(other)]) {
       const settings = await browser.get('/settings')
       expect(settings.status).toBe(200)
       const html = await settings.text()
-      const [header, main] = picturesIn(html)
-      expect(header!.img.alt).toBe('') // beside the word "Settings" in the header: decorative
-      expect(header!.img.loading).toBe('lazy')
+      // The header shows it twice (on the account menu and its profile link), beside words: decorative.
+      const [menu, profileLink, main] = picturesIn(html)
+      for (const header of [menu, profileLink]) {
+        expect(header!.img.alt).toBe('')
+        expect(header!.img.loading).toBe('lazy')
+      }
       expect(main!.img.alt).toBe(ALT)
       expect(main!.img.fetchpriority).toBe('high')
       expect(main!.img.loading).toBe('eager')
