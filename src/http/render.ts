@@ -237,6 +237,14 @@ export async function afterPost(
   return new Response(null, { status: 200, headers: { ...headers, 'HX-Redirect': location } })
 }
 
+/**
+ * A GET on the address a form posts to: the page that shows that form. After a refused form the
+ * address bar holds the POST's URL, so reloading it (or opening it from history) lands on the form.
+ */
+export function seeOther(location: string): Response {
+  return new Response(null, { status: 303, headers: { Location: location } })
+}
+
 /** Signed-in pages and every fragment: never stored by a shared cache. */
 const PRIVATE = 'private, no-cache'
 

@@ -58,6 +58,8 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByText('We don’t know a place called “Kreuzbergg”').waitFor()
       // The answers typed so far are still there; the suggestion is one click.
       expect(await page.getByLabel('Cat’s name').inputValue()).toBe(name)
+      // The address bar names the form (nothing typed in it), so opening it again shows the form.
+      expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/finder/new')
       await page.getByRole('button', { name: 'Kreuzberg, Germany' }).click()
       await page.getByRole('heading', { name: `Lost: ${name}` }).waitFor()
       const reportUrl = new URL(page.url()).pathname

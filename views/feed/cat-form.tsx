@@ -22,11 +22,13 @@ export interface CatFormProps {
   values: CatFormValues
   errors: CatErrors
   maxBytes: number
+  /** The refused form carried a photo, which it did not keep. */
+  photoDropped?: boolean
 }
 
 /** Adding or editing a cat: a multipart form (works with JavaScript off), sent with progress when it is on. */
-export function CatForm({ cat, values, errors, maxBytes }: CatFormProps): JSX.Element {
-  const action = cat ? `/cats/${cat.id}` : '/cats'
+export function CatForm({ cat, values, errors, maxBytes, photoDropped = false }: CatFormProps): JSX.Element {
+  const action = cat ? `/cats/${cat.id}/edit` : '/cats/new'
   return (
     <section id={CAT_FORM_ID}>
       {cat?.photo ? <Picture picture={cat.photo} sizes="160px" class="cat-photo" /> : ''}
@@ -35,7 +37,7 @@ export function CatForm({ cat, values, errors, maxBytes }: CatFormProps): JSX.El
         <Field name="breed" label="Breed" value={values.breed} error={errors.breed} hint="Optional, e.g. “Maine Coon” or “moggy”." maxlength={CAT_BREED_MAX} />
         <Field name="colours" label="Colours" value={values.colours} error={errors.colours} hint="Optional, e.g. “ginger and white”." maxlength={CAT_COLOURS_MAX} />
         <Field name="birthday" label="Birthday" type="date" value={values.birthday} error={errors.birthday} hint="Optional; a guess is fine." />
-        <PhotoField name="photo" label={cat?.photo ? 'New photo' : 'Photo'} error={errors.photo} maxBytes={maxBytes} />
+        <PhotoField name="photo" label={cat?.photo ? 'New photo' : 'Photo'} error={errors.photo} maxBytes={maxBytes} dropped={photoDropped && !errors.photo} />
         <Field name="alt" label="Describe the photo" value={values.alt} error={errors.alt} hint="For people who can’t see it. Required with a photo." maxlength={ALT_MAX} />
         <progress class="upload-progress" max="100" value="0" aria-label="Upload progress" hidden></progress>
         <p class="upload-status" role="status"></p>

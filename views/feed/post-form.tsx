@@ -35,7 +35,7 @@ export function PostForm({ values, errors, cats, maxChars, maxBytes }: PostFormP
   return (
     <section id={COMPOSER_ID} class="composer" aria-labelledby="composer-heading">
       <h2 id="composer-heading">Write a post</h2>
-      <form class="stack" method="post" action="/posts" enctype="multipart/form-data" hx-boost="false" data-upload-progress={COMPOSER_ID} novalidate>
+      <form class="stack" method="post" action="/posts/new" enctype="multipart/form-data" hx-boost="false" data-upload-progress={COMPOSER_ID} novalidate>
         <TextArea name="body" label="What’s new with your cats?" value={values.body} error={errors.body} hint={`Up to ${maxChars} characters.`} rows={3} maxlength={maxChars} />
         <details class="photo-slots" open={Boolean(photoProblem || values.alts?.some(Boolean))}>
           <summary>Add photos (up to {POST_PHOTOS_MAX})</summary>

@@ -16,6 +16,7 @@ import type { MediaPicture } from '@/features/media/service'
 import { assetUrl } from '@/http/assets'
 import { Choice, OptionGroup } from '@views/components/choice'
 import { Field } from '@views/components/field'
+import { PHOTO_AGAIN } from '@views/components/photo-field'
 import { Picture } from '@views/components/picture'
 import { TextArea } from '@views/components/text-area'
 import { PlaceFields, type MapSettings } from '@views/finder/place-fields'
@@ -32,13 +33,15 @@ export interface ReportFormProps {
   maxFilesPerUpload: number
   /** On edit, the stored time is shown in UTC (the offset field says 0), not the browser's zone. */
   timesInUtc?: boolean
+  /** The refused form carried photos, which it did not keep. */
+  photosDropped?: boolean
 }
 
 /**
  * The report form, new or edit: a plain multipart form (htmx boosts it like any form; without
  * JavaScript it posts and redirects). The place script fills in the numbers from the map.
  */
-export function ReportForm({ action, submitLabel, values, errors, suggestions, map, currentPhotos = [], maxFilesPerUpload, timesInUtc = false }: ReportFormProps): JSX.Element {
+export function ReportForm({ action, submitLabel, values, errors, suggestions, map, currentPhotos = [], maxFilesPerUpload, timesInUtc = false, photosDropped = false }: ReportFormProps): JSX.Element {
   return (
     <form class="stack report-form" method="post" action={action} enctype="multipart/form-data" novalidate>
       {errors.form ? (
@@ -76,7 +79,7 @@ export function ReportForm({ action, submitLabel, values, errors, suggestions, m
       <div class="field">
         <label for="field-photos">{currentPhotos.length > 0 ? 'Add photos' : 'Photos'}</label>
         <span class="hint" id="field-photos-hint" safe>
-          {`Up to ${Math.min(maxFilesPerUpload, MAX_PHOTOS)} at a time, ${MAX_PHOTOS} in all: a clear face and the whole cat help most.`}
+          {`${photosDropped && !errors.photos ? `${PHOTO_AGAIN} ` : ''}Up to ${Math.min(maxFilesPerUpload, MAX_PHOTOS)} at a time, ${MAX_PHOTOS} in all: a clear face and the whole cat help most.`}
         </span>
         <input id="field-photos" name="photos" type="file" accept="image/*" multiple aria-describedby={errors.photos ? 'field-photos-hint field-photos-error' : 'field-photos-hint'} aria-invalid={errors.photos ? 'true' : undefined} />
         {errors.photos ? (

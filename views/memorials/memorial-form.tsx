@@ -66,7 +66,7 @@ export function MemorialFormPage(props: MemorialFormProps & { gallery?: JSX.Elem
 }
 
 export function MemorialForm({ memorial, values, errors, cover, maxBytes }: MemorialFormProps): JSX.Element {
-  const action = memorial ? `/memorials/${memorial.slug}/edit` : '/memorials'
+  const action = memorial ? `/memorials/${memorial.slug}/edit` : '/memorials/new'
   const problems = Object.values(errors).filter(Boolean)
   return (
     <div id={MEMORIAL_FORM_ID}>

@@ -11,14 +11,14 @@ import type { Store } from '@/infra/store/store'
 import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
 import { localPath } from '@/http/local-path'
 import { byAccount, byAddress, byTyped, limitRate } from '@/http/rate-limit'
-import { afterPost, invalid, page } from '@/http/render'
+import { afterPost, invalid, page, seeOther } from '@/http/render'
 import type { HttpContext } from '@/http/context'
 import { requireViewer } from '@/http/viewer'
 import type { RenderContext } from '@/http/render'
 import { LoginForm, SignupForm } from '@views/accounts/auth-forms'
 import { LoginPage, SettingsPage, SignupPage } from '@views/accounts/pages'
-import { ProfileDetailsSection } from '@views/accounts/profile-details'
-import { ProfilePhotoSection } from '@views/accounts/profile-photo'
+import { PROFILE_DETAILS_ID, ProfileDetailsSection } from '@views/accounts/profile-details'
+import { PROFILE_PHOTO_ID, ProfilePhotoSection } from '@views/accounts/profile-photo'
 
 interface AccountDeps {
   config: Pick<Config, 'publicUrl' | 'authRateLimit' | 'mediaUploadRateLimit' | 'mediaMaxBytes'>
@@ -116,6 +116,9 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
       return afterPost(render, '/')
     })
     .get('/settings', ({ render }) => settingsPage(render, requireViewer(render)))
+    // A refused section, reloaded, opens the settings page at that section's form.
+    .get('/settings/profile', () => seeOther(`/settings#${PROFILE_DETAILS_ID}`))
+    .get('/settings/avatar', () => seeOther(`/settings#${PROFILE_PHOTO_ID}`))
     .post('/settings/profile', async ({ render, body }) => {
       const viewer = requireViewer(render)
       const values = { displayName: textField(body, 'displayName'), bio: textField(body, 'bio') }

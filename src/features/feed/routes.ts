@@ -15,7 +15,7 @@ import { HttpError } from '@/http/errors'
 import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
 import { localPath } from '@/http/local-path'
 import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
-import { afterPost, invalid, isPartial, page, versionedPage, type PublicCache, type RenderContext } from '@/http/render'
+import { afterPost, invalid, isPartial, page, seeOther, versionedPage, type PublicCache, type RenderContext } from '@/http/render'
 import { requireViewer } from '@/http/viewer'
 import type { Store } from '@/infra/store/store'
 import { boundedMap } from '@/shared/bounded-map'
@@ -186,10 +186,10 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
     return photo ? { url: absolute(photo.fallback.url), width: photo.fallback.width, height: photo.fallback.height, alt: photo.alt } : null
   }
 
-  async function catPage(render: RenderContext, viewer: Viewer, catId: number | null, values: CatFormValues, errors: CatErrors, status = 200) {
+  async function catPage(render: RenderContext, viewer: Viewer, catId: number | null, values: CatFormValues, errors: CatErrors, status = 200, photoDropped = false) {
     const cat = catId === null ? null : await feed.cats.ownedBy(viewer.id, catId)
     if (catId !== null && !cat) throw new HttpError(404, 'You have no cat with that number.')
-    const form = CatForm({ cat, values, errors, maxBytes: config.mediaMaxBytes })
+    const form = CatForm({ cat, values, errors, maxBytes: config.mediaMaxBytes, photoDropped })
     const title = cat ? `Edit ${cat.name}` : 'Add a cat'
     return page(render, { title, main: CatFormPage({ title, form }), fragment: () => form, status, noindex: true })
   }
@@ -204,10 +204,24 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
     const result = catId === null ? await feed.cats.add(viewer.id, input) : await feed.cats.edit(viewer.id, catId, input)
     if (!result.ok) {
       if (result.status === 404) throw new HttpError(404, 'You have no cat with that number.')
-      return catPage(render, viewer, catId, values, result.errors, result.status)
+      return catPage(render, viewer, catId, values, result.errors, result.status, bytes !== null)
     }
     await feed.firstPages.drop(viewer.id) // the composer lists the member's cats
     return afterPost(render, `/@${viewer.handle}#cat-${result.cat.id}`)
+  }
+
+  async function writePostFrom(render: RenderContext, request: Request, meta: { ip: string }) {
+    const viewer = requireViewer(render)
+    await limitRate(store, [byAccount('post', viewer.id)], config.feed.postRateLimit)
+    const form = await readFormData(request)
+    const { input, values } = await postInput(form)
+    if (input.photos.length > 0) await limitRate(store, [byAddress('upload', meta.ip), byAccount('upload', viewer.id)], config.mediaUploadRateLimit)
+    const result = await feed.writePost(viewer, input)
+    if (!result.ok) {
+      const refused = await composer(viewer, { values, errors: result.errors })
+      return invalid(render, { title: 'New post', main: NewPostPage({ composer: refused }), fragment: () => refused, status: result.status, noindex: true })
+    }
+    return afterPost(render, '/')
   }
 
   return (
@@ -240,24 +254,10 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
         const form = await composer(viewer)
         return page(render, { title: 'New post', main: NewPostPage({ composer: form }), fragment: () => form, noindex: true })
       })
-      .post(
-        '/posts',
-        async ({ render, request, meta }) => {
-          const viewer = requireViewer(render)
-          await limitRate(store, [byAccount('post', viewer.id)], config.feed.postRateLimit)
-          const form = await readFormData(request)
-          const { input, values } = await postInput(form)
-          if (input.photos.length > 0) await limitRate(store, [byAddress('upload', meta.ip), byAccount('upload', viewer.id)], config.mediaUploadRateLimit)
-          const result = await feed.writePost(viewer, input)
-          if (!result.ok) {
-            const refused = await composer(viewer, { values, errors: result.errors })
-            return invalid(render, { title: 'New post', main: NewPostPage({ composer: refused }), fragment: () => refused, status: result.status, noindex: true })
-          }
-          return afterPost(render, '/')
-        },
-        // Read as FormData here, after the sign-in and rate checks (as the avatar upload does).
-        { parse: 'none' },
-      )
+      // The composer posts to /posts/new, where a refused post reloads as the form; /posts is the old address.
+      // Read as FormData in writePostFrom, after the sign-in and rate checks (as the avatar upload does).
+      .post('/posts/new', ({ render, request, meta }) => writePostFrom(render, request, meta), { parse: 'none' })
+      .post('/posts', ({ render, request, meta }) => writePostFrom(render, request, meta), { parse: 'none' })
       .get('/posts/:id', ({ render, params, query }) => postPage(render, idParam(params.id), query.cursor ?? null))
       .post('/posts/:id/delete', async ({ render, params, body }) => {
         const postId = idParam(params.id)
@@ -286,6 +286,8 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
         if (!result.ok) return postPage(render, postId, null, { value: text, error: result.errors.body ?? '' })
         return afterPost(render, `/posts/${postId}#comment-${result.value.id}`, () => commentsUpdate(viewer, postId))
       })
+      // A refused comment is shown on its post's page, where the comment form is.
+      .get('/posts/:id/comments', ({ params }) => seeOther(`/posts/${idParam(params.id)}#comments`))
       .post('/comments/:id/delete', async ({ render, params }) => {
         const viewer = requireViewer(render)
         const postId = await feed.deleteComment(viewer, idParam(params.id))
@@ -294,6 +296,8 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
 
       // Cats
       .get('/cats/new', ({ render }) => catPage(render, requireViewer(render), null, {}, {}))
+      // Each cat form posts to its own address (/cats and /cats/:id are the old ones, still taken).
+      .post('/cats/new', ({ render, request, meta }) => saveCat(render, request, null, meta), { parse: 'none' })
       .post('/cats', ({ render, request, meta }) => saveCat(render, request, null, meta), { parse: 'none' })
       .get('/cats/:id/edit', async ({ render, params }) => {
         const viewer = requireViewer(render)
@@ -301,6 +305,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
         if (!cat) throw new HttpError(404, 'You have no cat with that number.')
         return catPage(render, viewer, cat.id, { name: cat.name, breed: cat.breed, colours: cat.colours, birthday: cat.birthday ?? '' }, {})
       })
+      .post('/cats/:id/edit', ({ render, request, params, meta }) => saveCat(render, request, idParam(params.id), meta), { parse: 'none' })
       .post('/cats/:id', ({ render, request, params, meta }) => saveCat(render, request, idParam(params.id), meta), { parse: 'none' })
   )
 }

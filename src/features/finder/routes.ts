@@ -22,7 +22,7 @@ import type { HttpContext } from '@/http/context'
 import { HttpError } from '@/http/errors'
 import { fileCount, fileField, fileFields, formText, readFormData, textField } from '@/http/form'
 import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
-import { afterPost, page, type RenderContext } from '@/http/render'
+import { afterPost, page, seeOther, type RenderContext } from '@/http/render'
 import { requireViewer } from '@/http/viewer'
 import type { Store } from '@/infra/store/store'
 import { Flyer } from '@views/finder/flyer'
@@ -50,6 +50,9 @@ const SEARCH_CACHE = { sMaxAge: 30, staleWhileRevalidate: 60 }
 /** Labels on the static map: a few towns for orientation, not an atlas. */
 const MAP_PLACES = 6
 const MAP_PLACES_RADIUS_M = 15_000
+
+const NEW_REPORT_TITLE = 'Report a lost or found cat'
+const NEW_REPORT_FORM = { action: '/finder/new', submitLabel: 'Publish the report' }
 
 const REFUSALS: Record<Refusal, { status: 403 | 404 | 409; message?: string }> = {
   not_found: { status: 404 },
@@ -198,8 +201,18 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
     return { input, photos: { files, alt: formText(form, 'photo_alt'), keep }, tooMany }
   }
 
-  function refusedForm(input: ReportInput, alt: string, errors: ReportErrors & { form?: string }, suggestions: ReportFormProps['suggestions']) {
-    return { values: { ...input, photoAlt: alt }, errors, suggestions }
+  function refusedForm(input: ReportInput, photos: { alt: string; files: unknown[] }, errors: ReportErrors & { form?: string }, suggestions: ReportFormProps['suggestions']) {
+    return { values: { ...input, photoAlt: photos.alt }, errors, suggestions, photosDropped: photos.files.length > 0 }
+  }
+
+  async function publishReport(render: RenderContext, request: Request, meta: { ip: string }) {
+    const viewer = requireViewer(render)
+    await limitRate(store, [byAccount('finder:report', viewer.id), byAddress('finder:report', meta.ip)], config.finder.reportRateLimit)
+    const { input, photos, tooMany } = await readReportForm(request)
+    if (tooMany) return formPage(render, { ...NEW_REPORT_FORM, ...refusedForm(input, photos, { photos: tooMany.message }, []) }, NEW_REPORT_TITLE, tooMany.status)
+    const saved = await finder.reports.create(viewer.id, input, photos)
+    if (!saved.ok) return formPage(render, { ...NEW_REPORT_FORM, ...refusedForm(input, photos, saved.errors, saved.suggestions) }, NEW_REPORT_TITLE, saved.status)
+    return afterPost(render, `/finder/${saved.id}`)
   }
 
   return new Elysia({ name: 'finder' })
@@ -208,24 +221,12 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
 
     .get('/finder/new', ({ render }) => {
       requireViewer(render)
-      return formPage(render, { action: '/finder', submitLabel: 'Publish the report', values: {}, errors: {}, suggestions: [] }, 'Report a lost or found cat')
+      return formPage(render, { ...NEW_REPORT_FORM, values: {}, errors: {}, suggestions: [] }, NEW_REPORT_TITLE)
     })
 
-    .post(
-      '/finder',
-      async ({ render, request, meta }) => {
-        const viewer = requireViewer(render)
-        await limitRate(store, [byAccount('finder:report', viewer.id), byAddress('finder:report', meta.ip)], config.finder.reportRateLimit)
-        const { input, photos, tooMany } = await readReportForm(request)
-        const title = 'Report a lost or found cat'
-        const base = { action: '/finder', submitLabel: 'Publish the report' }
-        if (tooMany) return formPage(render, { ...base, ...refusedForm(input, photos.alt, { photos: tooMany.message }, []) }, title, tooMany.status)
-        const saved = await finder.reports.create(viewer.id, input, photos)
-        if (!saved.ok) return formPage(render, { ...base, ...refusedForm(input, photos.alt, saved.errors, saved.suggestions) }, title, saved.status)
-        return afterPost(render, `/finder/${saved.id}`)
-      },
-      { parse: 'none' },
-    )
+    // The form posts to its own address, so a refused form reloads as the form; /finder is the old one.
+    .post('/finder/new', ({ render, request, meta }) => publishReport(render, request, meta), { parse: 'none' })
+    .post('/finder', ({ render, request, meta }) => publishReport(render, request, meta), { parse: 'none' })
 
     .get('/finder/:id', ({ render, params }) => reportPage(render, params.id))
 
@@ -255,14 +256,14 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
         const viewer = requireViewer(render)
         const { input, photos, tooMany } = await readReportForm(request)
         const base = { action: `/finder/${params.id}/edit`, submitLabel: 'Save the changes' }
-        if (tooMany) return formPage(render, { ...base, ...refusedForm(input, photos.alt, { photos: tooMany.message }, []) }, 'Edit the report', tooMany.status)
+        if (tooMany) return formPage(render, { ...base, ...refusedForm(input, photos, { photos: tooMany.message }, []) }, 'Edit the report', tooMany.status)
         const saved = await finder.reports.update(viewer.id, params.id, input, photos)
         if (typeof saved === 'string') refuse(saved)
         if (!saved.ok) {
           const current = await finder.reports.reporterView(params.id)
           const pictureMap = await media.urlsFor(current?.photoIds ?? [])
           const currentPhotos = (current?.photoIds ?? []).map((id) => pictureMap.get(id)).filter((photo): photo is MediaPicture => Boolean(photo))
-          return formPage(render, { ...base, ...refusedForm(input, photos.alt, saved.errors, saved.suggestions), currentPhotos }, 'Edit the report', saved.status)
+          return formPage(render, { ...base, ...refusedForm(input, photos, saved.errors, saved.suggestions), currentPhotos }, 'Edit the report', saved.status)
         }
         return afterPost(render, `/finder/${params.id}`)
       },
@@ -282,6 +283,9 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
       return afterPost(render, `/finder/${params.id}`)
     })
 
+    // The status forms are on the report page: a refused change, reloaded, opens it there.
+    .get('/finder/:id/status', ({ params }) => seeOther(`/finder/${params.id}`))
+
     .post('/finder/:id/renew', async ({ render, params }) => {
       const viewer = requireViewer(render)
       const result = await finder.reports.renew(viewer.id, params.id)
@@ -289,10 +293,7 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
       return afterPost(render, `/finder/${params.id}`)
     })
 
-    .get('/finder/:id/sightings', ({ params, set }) => {
-      set.status = 303
-      return new Response(null, { status: 303, headers: { Location: `/finder/${params.id}#sightings` } })
-    })
+    .get('/finder/:id/sightings', ({ params }) => seeOther(`/finder/${params.id}#sightings`))
 
     .post(
       '/finder/:id/sightings',

@@ -25,7 +25,7 @@ import type { HttpContext } from '@/http/context'
 import { HttpError, Redirect } from '@/http/errors'
 import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
 import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
-import { afterPost, page, renderSharedPage, sharedPageResponse, type PageView, type PublicCache, type RenderContext } from '@/http/render'
+import { afterPost, page, renderSharedPage, seeOther, sharedPageResponse, type PageView, type PublicCache, type RenderContext } from '@/http/render'
 import { requireViewer } from '@/http/viewer'
 import { GalleryEditor, MemorialForm, MemorialFormPage, type MemorialFormValues } from '@views/memorials/memorial-form'
 import {
@@ -182,6 +182,20 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
     return (await memorials.pictures([memorial.coverMediaId])).get(memorial.coverMediaId) ?? null
   }
 
+  // Read as FormData after the sign-in check, not by Elysia beforehand (see accounts' avatar route).
+  async function createMemorial(render: RenderContext, request: Request, meta: { ip: string }) {
+    const viewer = requireViewer(render)
+    const form = await readFormData(request)
+    const values = formValues(form)
+    const tooMany = checkFileCount(fileCount(form), ONE_PHOTO)
+    if (tooMany) return formPage(render, { memorial: null, values, errors: { cover: tooMany.message }, cover: null }, tooMany.status)
+    const cover = await fileField(form, 'cover')
+    if (cover) await limitRate(store, [byAddress('upload', meta.ip), byAccount('upload', viewer.id)], config.mediaUploadRateLimit)
+    const result = await memorials.createMemorial(viewer, memorialInput(values), cover ? { bytes: cover, alt: values.coverAlt } : null)
+    if (!result.ok) return formPage(render, { memorial: null, values, errors: result.errors, cover: null }, result.status)
+    return afterPost(render, `/memorials/${result.memorial.slug}`)
+  }
+
   return new Elysia({ name: 'memorials' })
     .use(context)
     .get('/memorials', async ({ render, query }) => {
@@ -202,23 +216,9 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
       requireViewer(render)
       return formPage(render, { memorial: null, values: emptyFormValues(), errors: {}, cover: null })
     })
-    .post(
-      '/memorials',
-      async ({ render, request, meta }) => {
-        const viewer = requireViewer(render)
-        const form = await readFormData(request)
-        const values = formValues(form)
-        const tooMany = checkFileCount(fileCount(form), ONE_PHOTO)
-        if (tooMany) return formPage(render, { memorial: null, values, errors: { cover: tooMany.message }, cover: null }, tooMany.status)
-        const cover = await fileField(form, 'cover')
-        if (cover) await limitRate(store, [byAddress('upload', meta.ip), byAccount('upload', viewer.id)], config.mediaUploadRateLimit)
-        const result = await memorials.createMemorial(viewer, memorialInput(values), cover ? { bytes: cover, alt: values.coverAlt } : null)
-        if (!result.ok) return formPage(render, { memorial: null, values, errors: result.errors, cover: null }, result.status)
-        return afterPost(render, `/memorials/${result.memorial.slug}`)
-      },
-      // Read as FormData after the sign-in check, not by Elysia beforehand (see accounts' avatar route).
-      { parse: 'none' },
-    )
+    // The form posts to its own address, so a refused memorial reloads as the form (/memorials is the old one).
+    .post('/memorials/new', ({ render, request, meta }) => createMemorial(render, request, meta), { parse: 'none' })
+    .post('/memorials', ({ render, request, meta }) => createMemorial(render, request, meta), { parse: 'none' })
     .get('/memorials/:slug', async ({ params, render, request, meta, query }) => {
       const search = new URL(request.url).search
       // Signed-out visitors share one cached page; anything else (signed in, `?candle=lit`) is theirs.
@@ -319,13 +319,17 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
       },
       { parse: 'none' },
     )
+    // A refused gallery photo is shown on the edit page, where its form is.
+    .get('/memorials/:slug/photos', ({ params }) => seeOther(`/memorials/${encodeURIComponent(params.slug)}/edit#gallery-editor`))
     .post('/memorials/:slug/photos/:mediaId/remove', async ({ params, render }) => {
       const { memorial } = await owned(params.slug, render)
       if (!(await memorials.removePhoto(memorial, params.mediaId))) throw new HttpError(404)
       return afterPost(render, `/memorials/${memorial.slug}/edit#gallery-editor`)
     })
     .get('/memorials/:slug/tributes', async ({ params, render }) => {
-      const { memorial } = await owned(params.slug, render)
+      // The owner's list of every tribute; anyone else here reloaded a refused tribute, whose form is on the memorial.
+      const memorial = await viewable(params.slug, render.viewer)
+      if (!canEdit(memorial, render.viewer)) return seeOther(`/memorials/${memorial.slug}#tribute-compose`)
       const all = await tributes.tributesForOwner(memorial.id)
       return page(render, { title: `Tributes for ${memorial.name}`, main: OwnerTributesPage({ memorial, tributes: all }), noindex: true })
     })
