@@ -2,6 +2,7 @@
 // name, search near the town, add a sighting, mark the cat reunited, and print the flyer.
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser, Page } from 'playwright-core'
+import { photoLike } from '@tests/helpers/images'
 import { launchBrowser, newContext, startServer, type RunningServer, signUpInBrowser } from './browser'
 
 let browser: Browser
@@ -21,6 +22,10 @@ afterAll(async () => {
 function anHourAgo(): string {
   return new Date(Date.now() - 3600_000).toISOString().slice(0, 16)
 }
+
+const DESCRIPTION = 'Shy ginger tabby with a white chest and a kink at the end of her tail. She hides under cars and in garden sheds when frightened; please check yours. She answers to her name and to the rattle of a biscuit box.'
+
+const catPhotoFile = { name: 'whiskers.jpg', mimeType: 'image/jpeg', buffer: await (await photoLike(900, 1200, 17)).jpeg({ quality: 80 }).toBuffer() }
 
 /** Pages in the PDF Chromium prints. */
 function pdfPages(pdf: Buffer): number {
@@ -54,12 +59,18 @@ for (const javaScriptEnabled of [true, false]) {
         expect(await page.getByLabel('Latitude').inputValue()).toMatch(/^-?\d+\.\d{5}$/)
       }
       await page.getByLabel('Town or neighbourhood').fill('Kreuzbergg')
+      await page.getByLabel('Photos', { exact: true }).setInputFiles(catPhotoFile)
+      await page.getByLabel('Describe the photos').fill('A ginger tabby on a garden wall')
+      await page.getByLabel('Description', { exact: true }).fill(DESCRIPTION)
       await page.getByRole('button', { name: 'Publish the report' }).click()
       await page.getByText('We don’t know a place called “Kreuzbergg”').waitFor()
       // The answers typed so far are still there; the suggestion is one click.
       expect(await page.getByLabel('Cat’s name').inputValue()).toBe(name)
       // The address bar names the form (nothing typed in it), so opening it again shows the form.
       expect(new URL(page.url()).pathname + new URL(page.url()).search).toBe('/finder/new')
+      // A browser never keeps a chosen file across a refusal: the form says so by the photo field.
+      await page.getByText('Please choose the photo again').waitFor()
+      await page.getByLabel('Photos', { exact: true }).setInputFiles(catPhotoFile)
       await page.getByRole('button', { name: 'Kreuzberg, Germany' }).click()
       await page.getByRole('heading', { name: `Lost: ${name}` }).waitFor()
       const reportUrl = new URL(page.url()).pathname
@@ -103,12 +114,22 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole('link', { name: 'Print a flyer' }).click()
       await page.getByRole('heading', { name: `LOST CAT: ${name}` }).waitFor()
       await page.getByRole('img', { name: 'QR code linking to the report' }).waitFor()
+      // On a 360 px phone the flyer fits the screen's width.
+      await page.setViewportSize({ width: 360, height: 740 })
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360)
+      expect(await page.getByText(DESCRIPTION.slice(0, 40)).isVisible()).toBe(true)
+      expect(await page.locator('.flyer').textContent()).not.toMatch(/ ago|Not sure/)
+      await page.setViewportSize({ width: 1280, height: 800 })
       await page.emulateMedia({ media: 'print' })
       // With JavaScript the flyer's stylesheet arrives with the page htmx swapped in, and applies
       // once loaded: wait for it (it never loading fails here, after the locator's timeout).
       await page.locator('.site-header').waitFor({ state: 'hidden', timeout: 10_000 })
       expect(await page.getByRole('heading', { name: `LOST CAT: ${name}` }).isVisible()).toBe(true)
       for (const format of ['A4', 'Letter'] as const) expect(pdfPages(await page.pdf({ format }))).toBe(1)
+      // The flyer fills most of a Letter page (255 mm inside the margins, at 96 px an inch) at its printed width.
+      await page.setViewportSize({ width: Math.round((192 / 25.4) * 96), height: 1000 })
+      const flyerHeight = await page.locator('.flyer').evaluate((flyer) => flyer.getBoundingClientRect().height)
+      expect(flyerHeight).toBeGreaterThan(0.75 * (255 / 25.4) * 96)
       expect(scriptErrors).toEqual([])
     } finally {
       await context.close()

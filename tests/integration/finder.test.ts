@@ -483,6 +483,29 @@ describe('the flyer', () => {
     expect(html).toContain('flyer.css')
     expect(html).toContain(`http://localhost:3000/finder/${id}`)
   })
+
+  test('it prints the date last seen (not an age), the description, and leaves out what the reporter did not know', async () => {
+    const owner = client()
+    await owner.signUp('flyerdate')
+    const lastSeen = new Date(Date.now() - 26 * 3600_000)
+    const id = await report(owner, {
+      sex: 'unknown',
+      age_band: 'unknown',
+      town: '',
+      lat: '52.5012',
+      lng: '13.4101',
+      last_seen_at: lastSeen.toISOString().slice(0, 16),
+      description: 'Shy ginger tabby with a white chest & a kink in her tail.',
+    })
+    const html = await (await client().get(`/finder/${id}/flyer`)).text()
+    // At 13.4° E the place's clock is UTC+1 (the flyer, like the form, reckons it from the longitude).
+    const day = new Intl.DateTimeFormat('en-GB', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', timeZone: 'Etc/GMT-1' }).format(lastSeen)
+    const flyer = html.slice(html.indexOf('<article class="flyer"'))
+    expect(flyer.replace(/<[^>]+>/g, '')).toContain(`Last seen ${day.replace(',', '')}, `)
+    expect(flyer).not.toMatch(/ago</)
+    expect(flyer).not.toContain('Not sure')
+    expect(flyer).toContain('Shy ginger tabby with a white chest &amp; a kink in her tail.')
+  })
 })
 
 describe('alert areas', () => {

@@ -360,7 +360,7 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
       return page(render, {
         title: `Flyer: ${pageTitle(report)}`,
         noindex: true,
-        main: Flyer({ report, photo: photos.get(report.photoIds[0] ?? '') ?? null, url, qrSvg, now: new Date() }),
+        main: Flyer({ report, photo: photos.get(report.photoIds[0] ?? '') ?? null, url, qrSvg }),
         publicCache: { ...REPORT_CACHE, tags: [`report:${report.id}`] },
       })
     })
