@@ -76,6 +76,18 @@ function digitsOf(value: number): string {
 }
 
 describe('reporting a cat', () => {
+  test('a report placed by town tells its reporter it stands at the town centre, not at an exact spot', async () => {
+    const owner = client()
+    await owner.signUp('towncentre')
+    const text = async (id: string) => (await (await owner.get(`/finder/${id}`)).text()).replace(/<[^>]+>/g, '')
+    const byTown = await text(await report(owner, { town: 'Kreuzberg' }))
+    expect(byTown).toContain('Town centre of Kreuzberg, Germany')
+    expect(byTown).not.toContain('Exact spot:')
+    const bySpot = await text(await report(owner, { town: '', lat: '52.493817', lng: '13.421296' }))
+    expect(bySpot).toContain('Exact spot: 52.49382, 13.42130')
+    expect(bySpot).not.toContain('Town centre')
+  })
+
   test('a member reports a lost cat by town name and it appears on its page and in search near that town', async () => {
     const owner = client()
     await owner.signUp('owner')

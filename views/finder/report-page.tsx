@@ -31,7 +31,8 @@ export interface SightingFormState {
 export interface ReportPageProps {
   report: PublicReport
   /** Only for the reporter: where exactly, and the microchip number. */
-  reporterOnly: { exact: LatLng; microchipNumber: string | null } | null
+  /** `townCentre` names the town when the report was placed by its name: its point is then the town's centre. */
+  reporterOnly: { exact: LatLng; townCentre: string | null; microchipNumber: string | null } | null
   viewer: Viewer | null
   photos: MediaPicture[]
   sightings: (Sighting | ReporterSighting)[]
@@ -157,8 +158,17 @@ function ReporterPanel({ report, reporterOnly, statusProblem, canPostToFeed }: R
     <section class="reporter-panel" aria-labelledby="reporter-heading">
       <h2 id="reporter-heading">Your report</h2>
       <p>
-        Only you see this. Exact spot: <span safe>{`${reporterOnly.exact.lat.toFixed(5)}, ${reporterOnly.exact.lng.toFixed(5)}`}</span>; everyone else sees an
-        area about the size of a few streets.
+        {reporterOnly.townCentre ? (
+          <>
+            Only you see this. Town centre of <span safe>{reporterOnly.townCentre}</span>: you named the town, so alerts reckon from its centre (edit the
+            report to give the spot); everyone else sees an area about the size of a few streets.
+          </>
+        ) : (
+          <>
+            Only you see this. Exact spot: <span safe>{`${reporterOnly.exact.lat.toFixed(5)}, ${reporterOnly.exact.lng.toFixed(5)}`}</span>; everyone else sees
+            an area about the size of a few streets.
+          </>
+        )}
         {reporterOnly.microchipNumber ? <span safe>{` Microchip number: ${reporterOnly.microchipNumber}.`}</span> : ''}
       </p>
       <p class="actions">

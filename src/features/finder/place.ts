@@ -4,7 +4,7 @@
  * click on the map, which fill in those same two fields. Used by reports, sightings, search and
  * alert areas alike.
  */
-import { resolvePlace, type Place } from '@/features/finder/gazetteer'
+import { approximateMetres, nearestPlace, resolvePlace, type Place } from '@/features/finder/gazetteer'
 import type { LatLng } from '@/features/finder/geo'
 
 export interface PlaceInput {
@@ -72,4 +72,13 @@ function coordinate(text: string, limit: number): number | null {
   if (!/^[-+]?\d{1,3}([.,]\d{1,12})?$/.test(text)) return null
   const value = Number(text.replace(',', '.'))
   return Number.isFinite(value) && Math.abs(value) <= limit ? value : null
+}
+
+/**
+ * The town whose centre `point` is, when a place was given by its name (the point is then the
+ * gazetteer's own, to a rounding error), or null for a spot picked on a map or typed as numbers.
+ */
+export function townCentreAt(point: LatLng): string | null {
+  const town = nearestPlace(point)
+  return town && approximateMetres(town, point) < 1 ? town.label : null
 }

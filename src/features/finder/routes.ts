@@ -10,6 +10,7 @@ import type { Config } from '@/config'
 import type { Accounts } from '@/features/accounts/service'
 import { isStaff, type Viewer } from '@/features/accounts/viewer'
 import { placesWithin } from '@/features/finder/gazetteer'
+import { townCentreAt } from '@/features/finder/place'
 import type { ReportErrors, ReportInput } from '@/features/finder/report-input'
 import type { PublicReport, Refusal, StatusChange } from '@/features/finder/reports'
 import { asksForSearch, readSearch, type SearchQuery } from '@/features/finder/search-input'
@@ -137,7 +138,7 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
       head: ReportHead({ report, photo: ogImage(photos[0]), url, description }),
       main: ReportPage({
         report,
-        reporterOnly: reporterView ? { exact: reporterView.exact, microchipNumber: reporterView.microchipNumber } : null,
+        reporterOnly: reporterView ? { exact: reporterView.exact, townCentre: townCentreAt(reporterView.exact), microchipNumber: reporterView.microchipNumber } : null,
         viewer,
         photos,
         sightings: shownSightings,
