@@ -552,4 +552,20 @@ describe('alert areas', () => {
     expect(home).toContain('Lost near you')
     expect(home).toContain('Lost: Neighbourly')
   })
+
+  test('"Lost near you" lists only lost cats, each with its photo', async () => {
+    const member = client()
+    await member.signUp('nearphotos')
+    const owner = client()
+    await owner.signUp('nearphotosowner')
+    const near = { town: '', lat: '-33.8910', lng: '151.2700' } // Bondi, far from the other tests' reports
+    await report(owner, { ...near, name: 'Pictured' }, await pngPhoto(11))
+    await report(owner, { ...near, kind: 'found', found_state: 'taken_in', name: 'Foundling' })
+    await member.post('/settings/alert-area', { town: '', lat: near.lat, lng: near.lng, radius_km: '2' })
+    const home = await (await member.get('/')).text()
+    const section = home.slice(home.indexOf('<section class="lost-near-you"'), home.indexOf('</section>', home.indexOf('<section class="lost-near-you"')))
+    expect(section).toContain('Lost: Pictured')
+    expect(section).not.toContain('Foundling')
+    expect(section).toMatch(/<picture[^>]*>.*\/media\/m\/[0-9a-f]{32}\//s)
+  })
 })
