@@ -21,7 +21,8 @@
  * - the search service's Redis GEO path against its PostGIS path, same searches, in this process;
  *
  * and, from the three sizes, how latency grows. `--sizes 10000,100000` picks sizes; `--rebuild`
- * regenerates the sets.
+ * regenerates the sets; `--prepare` makes (or finds) them and stops; `--quick` runs shorter loads
+ * and skips the two extra servers (a process per core, PostGIS first). Targets: tests/bench/benchmarks.ts.
  */
 import { availableParallelism } from 'node:os'
 import pg from 'pg'
@@ -40,18 +41,19 @@ import type { FinderDomain } from '@/schema'
 import { formatResult, measure } from '@tests/bench/loadgen'
 import { SERVER_PROCESSES, serverCpuMs, startBenchServer } from '@tests/bench/run-server'
 import { deleteKeysUnder } from '@tests/helpers/store'
-import { flag, servicesFromEnv } from '@tests/bench/args'
+import { flag, LOAD, PREPARE_ONLY, QUICK, servicesFromEnv } from '@tests/bench/args'
+import { recordFigures } from '@tests/bench/figures'
 
-const CONNECTIONS = 32
-const DURATION_MS = 8000
-const WARMUP_MS = 2000
+const CONNECTIONS = LOAD.connections
+const DURATION_MS = LOAD.durationMs
+const WARMUP_MS = LOAD.warmupMs
 /**
  * Load a just-started server gets before its first measurement, unmeasured. Right after start (and
  * its GEO index rebuild) the first seconds are transients: the JIT's tiers, the collector sizing its
  * heap, cards and rendered results being read for the first time. Measured by hand, consecutive
  * 8-second runs on a fresh server gave p99 62, 36, 29 and 30 ms; the target is about the steady state.
  */
-const SETTLE_MS = 20_000
+const SETTLE_MS = QUICK ? 5000 : 20_000
 const RADIUS_KM = 5
 /** Search points: enough that the nearby-list cache rarely answers (each centre is its own key). */
 const POINTS = 1000
@@ -81,10 +83,16 @@ interface Row {
   postgis: { p50: number; p99: number; rps: number }
 }
 
+if (PREPARE_ONLY) {
+  for (const size of SIZES) await benchDatabase(size)
+  process.exit(0)
+}
+
 const rows: Row[] = []
 for (const size of SIZES) rows.push(await benchmarkSize(size))
 
-const cell = (figures: { p50: number; p99: number; rps: number }) => `${ms(figures.p50)} / ${ms(figures.p99)} (${figures.rps}/s)`
+const cell = (figures: { p50: number; p99: number; rps: number }) =>
+  Number.isNaN(figures.rps) ? 'not run' : `${ms(figures.p50)} / ${ms(figures.p99)} (${figures.rps}/s)`
 console.log('\nsize | direct pg p50/p99 | app page, Redis first (default) | server CPU per page | the same, every neighbourhood new | app page, PostGIS first | app page, list cached | search: Redis GEO path | search: PostGIS path')
 for (const row of rows) {
   console.log([row.size, cell(row.baseline), cell(row.app), cpu(row.appCpuMs), cell(row.scatteredApp), cell(row.postgisApp), cell(row.cachedApp), cell(row.redis), cell(row.postgis)].join(' | '))
@@ -116,9 +124,10 @@ async function benchmarkSize(size: number): Promise<Row> {
 
   // The very SQL the app's PostGIS path sends, with its parameters, straight through `pg`.
   const baseline = await closedLoop(points, (point) => nearestReportsQuery(db, { center: point, radiusM: RADIUS_KM * 1000 }).execute())
+  recordFigures({ [`${size}.direct-pg-p50`]: baseline.p50, [`${size}.direct-pg-p99`]: baseline.p99, [`${size}.direct-pg-per-s`]: baseline.rps })
   console.log(`direct pg (ST_DWithin + <->, a page): p50 ${baseline.p50.toFixed(2)} ms, p99 ${baseline.p99.toFixed(2)} ms, ${baseline.rps} q/s`)
 
-  const prefix = `nl:bench:finder:${size}:`
+  const prefix = `nl:bench:finder:${process.pid}:${size}:`
   const env = { DATABASE_URL: url, REDIS_URL: redisUrl, REDIS_KEY_PREFIX: prefix, WEB_PROCESSES: String(SERVER_PROCESSES) }
   const server = await startBenchServer({ inheritServices: true, env })
   const store = createStore({ redisUrl: redisUrl, redisKeyPrefix: prefix })
@@ -154,8 +163,10 @@ async function benchmarkSize(size: number): Promise<Row> {
     const pages = page.requests * (1 + WARMUP_MS / DURATION_MS)
     const appCpuMs = (cpuAfter - cpuBefore) / pages
     console.log(formatResult(`app page /finder?lat&lng&radius_km=${RADIUS_KM}, every centre new (FINDER_NEARBY_PATH=redis, the default)`, page), ` server CPU ${cpu(appCpuMs)} a page`)
-    if (availableParallelism() > SERVER_PROCESSES) {
+    recordFigures({ [`${size}.centre-new-rps`]: page.rps, [`${size}.centre-new-p50`]: page.p50Ms, [`${size}.centre-new-p99`]: page.p99Ms, [`${size}.server-cpu-ms`]: appCpuMs })
+    if (availableParallelism() > SERVER_PROCESSES && !QUICK) {
       const spread = await freshPagesOn({ WEB_PROCESSES: String(availableParallelism()) })
+      recordFigures({ [`${size}.centre-new-all-cores-p99`]: spread.p99Ms })
       console.log(formatResult(`app page, every centre new, a server process on each of the ${availableParallelism()} cores`, spread))
     }
     // The same 1,000 centres over and over: what the 30-second nearby-list cache does for a busy area.
@@ -164,20 +175,26 @@ async function benchmarkSize(size: number): Promise<Row> {
     const scatteredPaths = async () => (await searchPoints(db, SCATTERED_POINTS)).map((point) => pathFor(point))
     await settle(server.url, await scatteredPaths())
     const scattered = await load(server.url, await scatteredPaths())
+    recordFigures({ [`${size}.neighbourhood-new-rps`]: scattered.rps, [`${size}.neighbourhood-new-p50`]: scattered.p50Ms, [`${size}.neighbourhood-new-p99`]: scattered.p99Ms })
     console.log(formatResult(`app page, every neighbourhood new (${SCATTERED_POINTS} centres scattered over the reports)`, scattered))
     const cached = await load(server.url, points.map((point) => pathFor(point)))
+    recordFigures({ [`${size}.list-cached-p99`]: cached.p99Ms })
     console.log(formatResult(`app page, ${points.length} centres repeating (list cache hits)`, cached))
     // A second server on the same data that asks PostGIS straight away.
-    const postgisPage = await freshPagesOn({ FINDER_NEARBY_PATH: 'postgis' })
-    console.log(formatResult('app page, every centre new, FINDER_NEARBY_PATH=postgis', postgisPage))
+    const postgisPage = QUICK ? null : await freshPagesOn({ FINDER_NEARBY_PATH: 'postgis' })
+    if (postgisPage) {
+      recordFigures({ [`${size}.postgis-first-p99`]: postgisPage.p99Ms })
+      console.log(formatResult('app page, every centre new, FINDER_NEARBY_PATH=postgis', postgisPage))
+    }
 
     const search = createNearbySearch({ db, geoIndex: createGeoIndex(store, log), generations: createAreaGenerations(store), cards: createReportCards(db, store) })
     const viaPath = (via: NearbyPath) => closedLoop(points, (point) => search.activeNear({ center: point, radiusM: RADIUS_KM * 1000 }, via))
     const redis = await viaPath('redis')
     const postgis = await viaPath('postgis')
+    recordFigures({ [`${size}.search-redis-per-s`]: redis.rps, [`${size}.search-postgis-per-s`]: postgis.rps })
     console.log(`search service, Redis GEO path: p50 ${redis.p50.toFixed(2)} ms, p99 ${redis.p99.toFixed(2)} ms, ${redis.rps} q/s`)
     console.log(`search service, PostGIS path:   p50 ${postgis.p50.toFixed(2)} ms, p99 ${postgis.p99.toFixed(2)} ms, ${postgis.rps} q/s`)
-    const figures = (result: typeof page) => ({ p50: result.p50Ms, p99: result.p99Ms, rps: result.rps })
+    const figures = (result: typeof page | null) => ({ p50: result?.p50Ms ?? NaN, p99: result?.p99Ms ?? NaN, rps: result?.rps ?? NaN })
     return { size, baseline, app: figures(page), appCpuMs, postgisApp: figures(postgisPage), cachedApp: figures(cached), scatteredApp: figures(scattered), redis, postgis }
   } finally {
     await server.stop()

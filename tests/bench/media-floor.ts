@@ -6,7 +6,7 @@
  * The pipeline adds intake (`checkUpload`), the description (`describeImage`: hash, placeholder,
  * colour) and its own bookkeeping. Storage and HTTP come in the full upload benchmark.
  *
- *   bun tests/bench/media-floor.ts [runs]
+ *   bun tests/bench/media-floor.ts [--runs N]     (default 5)
  */
 import os from 'node:os'
 import sharp, { type Sharp } from 'sharp'
@@ -25,9 +25,11 @@ import {
   type VariantFormat,
 } from '@/features/media/process'
 import { Semaphore } from '@/shared/semaphore'
+import { flag } from '@tests/bench/args'
+import { recordFigures } from '@tests/bench/figures'
 import { twelveMegapixelPhoto } from '@tests/helpers/images'
 
-const RUNS = Number(process.argv[2] ?? 5)
+const RUNS = Number(flag('--runs') ?? 5)
 // The first run pays for libvips start-up and encoder initialisation; neither side should carry it.
 const WARM_UP_RUNS = 1
 const FORMATS: readonly VariantFormat[] = ['avif', 'webp', 'jpeg']
@@ -138,6 +140,7 @@ async function main(): Promise<void> {
 
   const floorMs = median(floors)
   const totalMs = median(runs.map((run) => run.total))
+  recordFigures({ 'floor-ms': floorMs, 'pipeline-ms': totalMs, 'pipeline-over-floor': totalMs / floorMs })
   console.log(`floor: bare sharp, 9 variants     ${ms(floorMs)}`)
   console.log(`pipeline: checkUpload             ${ms(median(runs.map((run) => run.intake)))}`)
   console.log(`          describeImage           ${ms(median(runs.map((run) => run.describe)))}   (the request's part)`)

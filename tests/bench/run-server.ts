@@ -24,6 +24,13 @@ export type { RunningServer }
  */
 export const SERVER_PROCESSES = Math.max(1, availableParallelism() - 1)
 
+/**
+ * Set by `npm run bench -- --tree DIR`: every app server a benchmark starts runs from that checkout
+ * (its src, node_modules and package.json), while the data sets, the load generator and the floor
+ * stay this checkout's, so two commits are measured the same way.
+ */
+export const APP_TREE_ENV = 'NL_BENCH_APP_TREE'
+
 export interface BenchServerOptions {
   /** Reuse a DATA_DIR (kept afterwards), e.g. for a warm start. */
   dataDir?: string
@@ -41,6 +48,9 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
   const logDir = mkdtempSync(path.join(tmpdir(), 'nl-bench-log-'))
   const server: StartServerOptions = {
     output: { file: path.join(logDir, 'server.log') },
+    // An embedded cold start (PGlite's cluster and every migration) took over a minute on this
+    // 2-core machine while others' test suites ran on it.
+    timeoutMs: 180_000,
     env: {
       // Measure what production runs: production error handling and checks, info logs (with the
       // access log line per request, which is part of a request's real cost).
@@ -52,6 +62,8 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
     },
   }
   if (options.dataDir) server.dataDir = options.dataDir
+  const tree = process.env[APP_TREE_ENV]
+  if (tree) server.tree = tree
   if (options.inheritServices) server.inheritServices = true
   const removeLog = () => rmSync(logDir, { recursive: true, force: true })
   try {

@@ -19,15 +19,15 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 /** The pinned Bun from the npm `bun` package, so this works on a machine without a global Bun. */
 export const BUN = path.join(REPO_ROOT, 'node_modules/.bin/bun')
 /**
- * The variables `npm start` gives the server unless already set (`NAME=${NAME:-value}` in package.json:
- * the allocator's MIMALLOC_PURGE_DELAY, README Configuration), so tests and benchmarks run it as
- * production does.
+ * The variables `npm start` gives the server unless already set (`NAME=${NAME:-value}` in the
+ * checkout's package.json: the allocator's MIMALLOC_PURGE_DELAY, README Configuration), so tests and
+ * benchmarks run it as production does.
  */
-const NPM_START_DEFAULTS: Record<string, string> = (() => {
-  const packageJson = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { scripts: { start: string } }
+function npmStartDefaults(tree: string): Record<string, string> {
+  const packageJson = JSON.parse(readFileSync(path.join(tree, 'package.json'), 'utf8')) as { scripts: { start: string } }
   const defaults = packageJson.scripts.start.matchAll(/(\w+)=\$\{\1:-([^}]*)\}/g)
   return Object.fromEntries([...defaults].map(([, name, value]) => [name!, value!]))
-})()
+}
 
 /** Variables that switch an adapter out of embedded mode (DESIGN.md, "Runs in two modes"). */
 const SERVICE_VARS = [
@@ -50,6 +50,11 @@ export interface StartServerOptions {
   inheritServices?: boolean
   /** Use this DATA_DIR (kept after stop), e.g. to measure a warm start. Default: a fresh temp dir, removed on stop. */
   dataDir?: string
+  /**
+   * The checkout whose `src/main.ts` runs, with its own node_modules (Bun included) and package.json:
+   * another worktree, to measure an older commit with this one's benchmarks. Default: this one.
+   */
+  tree?: string
   /** Default: a free port on 127.0.0.1. */
   port?: number
   /** How long to wait for /healthz to answer 200. Default 60 s (a cold embedded start runs migrations). */
@@ -89,14 +94,16 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const url = `http://127.0.0.1:${port}`
   const ownDataDir = !options.dataDir
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'nl-server-'))
-  const env = childEnv(options, { PORT: String(port), DATA_DIR: dataDir, PUBLIC_URL: url })
+  const tree = options.tree ?? REPO_ROOT
+  const bun = path.join(tree, 'node_modules/.bin/bun')
+  const env = childEnv(options, tree, { PORT: String(port), DATA_DIR: dataDir, PUBLIC_URL: url })
   const mode = options.output ?? (process.env.NL_SERVER_OUTPUT === 'inherit' ? 'inherit' : 'capture')
 
   const startedAt = performance.now()
   const logFd = typeof mode === 'object' ? openSync(mode.file, 'a') : null
   // --no-env-file: the child gets exactly `env`, not whatever a .env in the repo adds to it.
-  const child = spawn(BUN, ['--no-env-file', 'src/main.ts'], {
-    cwd: REPO_ROOT,
+  const child = spawn(bun, ['--no-env-file', 'src/main.ts'], {
+    cwd: tree,
     env,
     stdio: ['ignore', logFd ?? 'pipe', logFd ?? 'pipe'],
   })
@@ -120,7 +127,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       resolve(code ?? (signal ? 128 + (constants.signals[signal] ?? 0) : null))
     })
     child.once('error', (error) => {
-      spawnError = `\n[startServer] could not spawn ${BUN}: ${error.message}\n`
+      spawnError = `\n[startServer] could not spawn ${bun}: ${error.message}\n`
       running.delete(child)
       resolve(null)
     })
@@ -169,13 +176,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 }
 
 /** The parent's env minus anything that would change the mode, plus ours, plus the caller's. */
-function childEnv(options: StartServerOptions, own: Record<string, string>): Record<string, string> {
+function childEnv(options: StartServerOptions, tree: string, own: Record<string, string>): Record<string, string> {
   const env: Record<string, string | undefined> = { ...process.env }
   for (const name of Object.keys(env)) {
     if (OWN_VARS.includes(name)) delete env[name]
     else if (!options.inheritServices && SERVICE_VARS.some((pattern) => pattern.test(name))) delete env[name]
   }
-  for (const [name, value] of Object.entries(NPM_START_DEFAULTS)) env[name] ??= value
+  for (const [name, value] of Object.entries(npmStartDefaults(tree))) env[name] ??= value
   Object.assign(env, own)
   // Against a shared Redis, each server gets its own key prefix so parallel runs never meet.
   if (options.inheritServices && env.REDIS_URL && !env.REDIS_KEY_PREFIX) {
