@@ -53,7 +53,7 @@ const { baseUrl, redisUrl } = servicesFromEnv()
 
 const databaseUrl = await ensureDatabase(baseUrl, `nl_bench_push_${SUBSCRIBERS}`)
 const vapid = webpush.generateVAPIDKeys()
-const runPrefix = `nl:bench:push:${Date.now().toString(36)}:`
+const runPrefix = `nl:bench:push:${process.pid}:`
 const env = Object.fromEntries(Object.entries(process.env).filter(([name]) => !/^(ACCOUNTS|SOCIAL|FINDER|MEMORIALS)_DATABASE_URL$/.test(name)))
 const config = loadConfig({
   ...env,

@@ -25,6 +25,7 @@ import path from 'node:path'
 import { BENCHMARKS, benchmarkNamed, type Benchmark } from '@tests/bench/benchmarks'
 import { readFigures, RESULTS_FILE_ENV, type Figures } from '@tests/bench/figures'
 import { startFloorServer, type FloorServer } from '@tests/bench/floor-server'
+import { removeLeftovers } from '@tests/bench/leftovers'
 import { figureValues, replaceTable, resultsTable, type BenchmarkRun } from '@tests/bench/report'
 import { APP_TREE_ENV } from '@tests/bench/run-server'
 import { BUN, REPO_ROOT } from '@tests/helpers/server'
@@ -53,7 +54,8 @@ interface Side {
 }
 
 const options = parseOptions(process.argv.slice(2))
-if (!process.env.DATABASE_URL || !process.env.REDIS_URL) {
+const services = { baseUrl: process.env.DATABASE_URL ?? '', redisUrl: process.env.REDIS_URL ?? '' }
+if (!services.baseUrl || !services.redisUrl) {
   console.error('npm run bench needs PostgreSQL and Redis: set DATABASE_URL (any database on the server; each benchmark makes its own) and REDIS_URL, e.g.')
   console.error('  DATABASE_URL=postgres://postgres@127.0.0.1:5432/postgres REDIS_URL=redis://127.0.0.1:6379 npm run bench -- all')
   process.exit(2)
@@ -261,8 +263,11 @@ async function runScript(benchmark: Benchmark, args: string[], side: Side, name:
   clearTimeout(timer)
   current = null
   await stopLeftovers(child.pid!)
-  await new Promise((resolve) => logStream.end(resolve))
   const failure = timedOut ? `over its limit of ${timeoutMinutes} min` : code === 0 ? null : `exit ${code}`
+  // Also after a clean end: the app servers' own keys (sessions, rate limits) outlive them.
+  const removed = await removeLeftovers(child.pid!, services).catch((error: unknown) => [`nothing: ${String(error)}`])
+  if (removed.length > 0) logStream.write(`\n[runner] removed what it left: ${removed.join(', ')}\n`)
+  await new Promise((resolve) => logStream.end(resolve))
   return { failure, seconds: (Date.now() - started) / 1000, logFile, resultsFile }
 }
 

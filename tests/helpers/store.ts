@@ -47,16 +47,21 @@ export function uniqueTestPrefix(): string {
   return `nl:test:${randomBytes(6).toString('hex')}:`
 }
 
-/** SCAN and UNLINK on a client without a prefix: SCAN's MATCH pattern is never prefixed by ioredis. */
-export async function deleteKeysUnder(url: string, prefix: string): Promise<void> {
+/**
+ * SCAN and UNLINK on a client without a prefix: SCAN's MATCH pattern is never prefixed by ioredis.
+ * Resolves to the number of keys deleted.
+ */
+export async function deleteKeysUnder(url: string, prefix: string): Promise<number> {
   const redis = new Redis(url)
+  let deleted = 0
   try {
     let cursor = '0'
     do {
       const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 500)
-      if (keys.length > 0) await redis.unlink(...keys)
+      if (keys.length > 0) deleted += await redis.unlink(...keys)
       cursor = next
     } while (cursor !== '0')
+    return deleted
   } finally {
     await redis.quit()
   }
