@@ -17,7 +17,7 @@ import { finderRoutes } from '@/features/finder/routes'
 import { createLostNearYou } from '@/features/finder/near-you'
 import { createFinder, type Finder } from '@/features/finder/service'
 import { mediaRoutes } from '@/features/media/routes'
-import { createMedia, type Media, type MediaJobs } from '@/features/media/service'
+import { createMedia, type Media } from '@/features/media/service'
 import { createMemorialsFeature } from '@/features/memorials/feature'
 import { memorialRoutes } from '@/features/memorials/routes'
 import { createAlertAreaSettings } from '@/features/notifications/alert-area-routes'
@@ -42,8 +42,8 @@ import type { Blobs } from '@/infra/blobs'
 import { createCdn } from '@/infra/cdn'
 import type { Databases } from '@/infra/db'
 import type { Logger } from '@/infra/log'
-import type { Queue } from '@/infra/queue'
 import type { Store } from '@/infra/store/store'
+import type { JobQueue } from '@/jobs'
 
 /** The outside world the app talks to; main.ts builds it from config, tests from their harness. */
 export interface Infra {
@@ -52,7 +52,7 @@ export interface Infra {
   dbs: Databases
   store: Store
   /** Background jobs; workers run in main.ts (tests call `queue.drain()`). */
-  queue: Queue
+  queue: JobQueue
   /** Media objects: S3 or local files (src/infra/blobs.ts). */
   blobs: Blobs
   /** An extra certificate authority the push sender trusts (PEM): only the tests' loopback push service needs one. */
@@ -103,7 +103,7 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
       createAvatars({
         db: dbs.accounts,
         media,
-        discard: async (ids, ownerId) => void (await (queue as Queue<MediaJobs>).enqueue('media.remove', { ids, ownerId })),
+        discard: async (ids, ownerId) => void (await queue.enqueue('media.remove', { ids, ownerId })),
       }),
       sessions,
     ),

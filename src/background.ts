@@ -6,19 +6,16 @@
 import type { Services } from '@/app'
 import { registerFeedJobs, scheduleFeedJobs } from '@/features/feed/jobs'
 import { registerNotificationJobs } from '@/features/notifications/jobs'
-import type { MediaJobs } from '@/features/media/service'
-import { CDN_PURGE_JOB } from '@/infra/cdn'
-import type { Queue } from '@/infra/queue'
 import type { Scheduler } from '@/infra/scheduler'
+import type { JobQueue } from '@/jobs'
 
-export function registerJobHandlers(queue: Queue, services: Services): void {
+export function registerJobHandlers(queue: JobQueue, services: Services): void {
   // Fan-out of new posts into timelines, and removal of deleted ones.
   registerFeedJobs(queue, services.feed)
   // Photos nothing shows any more (a replaced avatar): removed after the response, retried if storage is down.
-  const mediaJobs = queue as Queue<MediaJobs>
-  mediaJobs.handle('media.remove', async ({ ids, ownerId }) => void (await services.media.remove(ids, ownerId)))
+  queue.handle('media.remove', async ({ ids, ownerId }) => void (await services.media.remove(ids, ownerId)))
   // CDN purges after an owner changes a public page (src/infra/cdn.ts): retried while the CDN is down.
-  queue.handle(CDN_PURGE_JOB, (payload) => services.cdn.sendPurge(payload))
+  queue.handle('cdn.purge', (payload) => services.cdn.sendPurge(payload))
   // Lost-cat alerts (fan-out, then batches of 100 pushes) and pushes of ordinary notifications.
   registerNotificationJobs(queue, { alerts: services.alerts, push: services.push, announcementOf: services.announcementOf })
 }

@@ -24,6 +24,7 @@ import { DataDirBusyError } from '@/infra/data-dir-lock'
 import { createLogger } from '@/infra/log'
 import { openInfra } from '@/infra/open'
 import { createQueue } from '@/infra/queue'
+import type { Jobs } from '@/jobs'
 
 const USAGE = `usage: bun src/cli.ts <migrate | seed [--users N] | seed --reports N | seed --feed-benchmark [--scale S] | make-admin <handle> | vapid-keys>`
 
@@ -39,7 +40,7 @@ async function run(args: string[]): Promise<number> {
   const infra = await openInfra(config, log, `the "${command}" command`)
   // Jobs a command enqueues (a seeded post's fan-out) run before it exits: the in-process queue of
   // the embedded mode would otherwise lose them.
-  const queue = createQueue({ store: infra.store, name: 'main', log, concurrency: config.queueConcurrency })
+  const queue = createQueue<Jobs>({ store: infra.store, name: 'main', log, concurrency: config.queueConcurrency })
   const services = createServices({ config, log, ...infra, queue, blobs: createBlobs(config) })
   registerJobHandlers(queue, services)
   try {

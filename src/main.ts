@@ -18,13 +18,14 @@ import { createLogger, type Logger } from '@/infra/log'
 import { openInfra } from '@/infra/open'
 import { createQueue } from '@/infra/queue'
 import { createScheduler } from '@/infra/scheduler'
+import type { Jobs } from '@/jobs'
 
 async function main(): Promise<void> {
   const config = configOrExit()
   const log = createLogger(config)
   const startedAt = performance.now()
   const infra = await openInfra(config, log, 'the Nine Lives server').catch((error) => exitOnKnown(error, log))
-  const queue = createQueue({ store: infra.store, name: 'main', log, concurrency: config.queueConcurrency })
+  const queue = createQueue<Jobs>({ store: infra.store, name: 'main', log, concurrency: config.queueConcurrency })
   const blobs = createBlobs(config)
   const { app, services } = createApp({ config, log, ...infra, queue, blobs })
   const scheduler = createScheduler({ store: infra.store, log })

@@ -11,19 +11,22 @@
 import type { Config } from '@/config'
 import type { Queue } from '@/infra/queue'
 
-export const CDN_PURGE_JOB = 'cdn.purge'
+/** The purge job (handled in src/background.ts). */
+export interface CdnJobs {
+  'cdn.purge': { tags: string[] }
+}
 
 /** A purge that hangs would hold a queue worker; the queue retries it instead. */
 const PURGE_TIMEOUT_MS = 10_000
 
 export type CdnConfig = Pick<Config, 'cdnPurgeUrl' | 'cdnPurgeToken'>
 
-export function createCdn({ config, queue }: { config: CdnConfig; queue: Queue }) {
+export function createCdn({ config, queue }: { config: CdnConfig; queue: Queue<CdnJobs> }) {
   return {
     /** Queues a purge of these tags; does nothing without `CDN_PURGE_URL`. */
     async purge(tags: readonly string[]): Promise<void> {
       if (!config.cdnPurgeUrl || tags.length === 0) return
-      await queue.enqueue(CDN_PURGE_JOB, { tags: [...new Set(tags)] })
+      await queue.enqueue('cdn.purge', { tags: [...new Set(tags)] })
     },
 
     /** The queued job: one POST; anything but a 2xx throws, so the queue retries it. */

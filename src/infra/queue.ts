@@ -42,8 +42,12 @@ export interface DeadJob extends Job {
 
 export type JobHandler<Payload> = (payload: Payload, job: Job<Payload>) => Promise<void>
 
-/** Job types and their payloads, e.g. `{ 'timeline.fanOut': { postId: string } }`. */
-export type JobTypes = Record<string, unknown>
+/**
+ * Job types and their payloads, e.g. `{ 'feed.fanOut': { postId: number } }`: an interface without
+ * an index signature, so a queue typed with it refuses a misspelt type or a wrong payload. The app's
+ * map of every job is `Jobs` in src/jobs.ts.
+ */
+export type JobTypes = object
 
 export interface QueueStats {
   ready: number
@@ -68,7 +72,7 @@ export interface QueueOptions {
   recoveryIntervalMs?: number
 }
 
-export interface Queue<Types extends JobTypes = JobTypes> {
+export interface Queue<Types extends JobTypes> {
   /** Accepts a job; returns its id. */
   enqueue<Type extends keyof Types & string>(type: Type, payload: Types[Type]): Promise<string>
   /** Accepts one job per payload, run in the order given; returns their ids. */
@@ -131,15 +135,15 @@ export function exponentialBackoff({ baseMs = 1000, maxMs = 10 * 60_000 } = {}):
  * Creates a queue on the Store.
  *
  * @example
- * type FeedJobs = { 'timeline.fanOut': { postId: string } }
+ * interface FeedJobs { 'feed.fanOut': { postId: number } }
  * const feedQueue = createQueue<FeedJobs>({ store, name: 'feed', log, concurrency: config.queueConcurrency })
- * feedQueue.handle('timeline.fanOut', async ({ postId }) => timelines.fanOut(postId))
+ * feedQueue.handle('feed.fanOut', async ({ postId }) => timelines.fanOut(postId))
  * feedQueue.start()
- * await feedQueue.enqueue('timeline.fanOut', { postId: post.id })
+ * await feedQueue.enqueue('feed.fanOut', { postId: post.id })
  * // on shutdown
  * await feedQueue.stop()
  */
-export function createQueue<Types extends JobTypes = JobTypes>(options: QueueOptions): Queue<Types> {
+export function createQueue<Types extends JobTypes>(options: QueueOptions): Queue<Types> {
   const { store, name, concurrency } = options
   const maxAttempts = options.maxAttempts ?? DEFAULT_MAX_ATTEMPTS
   const visibilityTimeoutMs = options.visibilityTimeoutMs ?? DEFAULT_VISIBILITY_TIMEOUT_MS

@@ -34,6 +34,7 @@ import { createLogger } from '@/infra/log'
 import { migrateAll } from '@/infra/migrate'
 import { createQueue } from '@/infra/queue'
 import { createStore } from '@/infra/store'
+import type { Jobs } from '@/jobs'
 import { benchSubscriberKeys, type ReceiverStats } from '@tests/bench/push-receiver'
 import { BUN } from '@tests/helpers/server'
 import { deleteKeysUnder } from '@tests/helpers/store'
@@ -91,7 +92,7 @@ await sql`truncate notifications`.execute(dbs.accounts)
 await sql`vacuum analyze push_subscriptions`.execute(dbs.accounts)
 
 const store = createStore(config, log)
-const queue = createQueue({ store, name: 'main', log, concurrency: config.queueConcurrency })
+const queue = createQueue<Jobs>({ store, name: 'main', log, concurrency: config.queueConcurrency })
 const services = createServices({ config, log, dbs, store, queue, blobs: createBlobs(config), pushCa: testCertificate().cert })
 registerJobHandlers(queue, services)
 const reporter = await services.accounts.signUp({ handle: `bench_reporter_${Date.now().toString(36)}`, email: `reporter${Date.now()}@bench.test`, password: 'a long bench password' })

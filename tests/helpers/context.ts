@@ -13,6 +13,7 @@ import { createLogger } from '@/infra/log'
 import { migrateAll } from '@/infra/migrate'
 import { createQueue } from '@/infra/queue'
 import { createStore } from '@/infra/store'
+import type { Jobs } from '@/jobs'
 import { defaultMediaStorageKind, startTestMediaStorage, type TestMediaStorage } from '@tests/helpers/media-storage'
 import { deleteKeysUnder } from '@tests/helpers/store'
 import { testCertificate } from '@tests/helpers/tls'
@@ -83,7 +84,7 @@ async function createTestContext(): Promise<TestContext> {
   await migrateAll(dbs, log)
   const store = createStore(config, log)
   // Not started: tests run jobs deterministically with `queue.drain()`.
-  const queue = createQueue({ store, name: 'main', log, concurrency: 1 })
+  const queue = createQueue<Jobs>({ store, name: 'main', log, concurrency: 1 })
   // The push sender trusts the loopback push service's self-signed certificate, and nothing else extra.
   const infra: Infra = { config, log, dbs, store, queue, blobs: media.blobs, pushCa: testCertificate().cert }
   const { app, services } = createApp(infra)

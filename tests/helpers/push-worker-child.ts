@@ -14,12 +14,13 @@ import { createDatabases } from '@/infra/db'
 import { createLogger } from '@/infra/log'
 import { createQueue } from '@/infra/queue'
 import { createStore } from '@/infra/store'
+import type { Jobs } from '@/jobs'
 
 const config = loadConfig(process.env)
 const log = createLogger(config)
 const dbs = await createDatabases(config)
 const store = createStore(config, log)
-const queue = createQueue({ store, name: 'main', log, concurrency: 1, visibilityTimeoutMs: Number(process.env.VISIBILITY_TIMEOUT_MS) })
+const queue = createQueue<Jobs>({ store, name: 'main', log, concurrency: 1, visibilityTimeoutMs: Number(process.env.VISIBILITY_TIMEOUT_MS) })
 const services = createServices({ config, log, dbs, store, queue, blobs: createBlobs(config), pushCa: process.env.PUSH_TEST_CA! })
 registerJobHandlers(queue, services)
 queue.start()

@@ -17,7 +17,7 @@ const env = (name: string): string => {
 
 const name = env('QUEUE_NAME')
 const store = createRedisStore({ url: env('REDIS_URL'), keyPrefix: env('QUEUE_KEY_PREFIX') })
-const queue = createQueue({
+const queue = createQueue<{ note: { n: number } }>({
   store,
   name,
   log: pino({ level: 'silent' }),

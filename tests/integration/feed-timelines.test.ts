@@ -10,7 +10,7 @@
  */
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import type { Viewer } from '@/features/accounts/viewer'
-import { registerFeedJobs } from '@/features/feed/jobs'
+import { registerFeedJobs, type FeedJobs } from '@/features/feed/jobs'
 import { createFeed, type Feed } from '@/features/feed/service'
 import type { FeedEntry } from '@/features/feed/timeline-queries'
 import { timelineKey } from '@/features/feed/timelines'
@@ -34,7 +34,7 @@ const STEPS = 70
 const SEEDS = [1, 2, 3, 4, 5]
 
 function testFeed(): { feed: Feed; drain: () => Promise<void> } {
-  const queue = createQueue({ store, name: `feed-property-${uniqueHandle('q')}`, log, concurrency: 2 })
+  const queue = createQueue<FeedJobs>({ store, name: `feed-property-${uniqueHandle('q')}`, log, concurrency: 2 })
   const feed = createFeed({
     db: dbs.social,
     store,

@@ -12,6 +12,7 @@ import { contentHashOf, variantKeys } from '@/features/media/process'
 import { createMedia } from '@/features/media/service'
 import type { Blobs } from '@/infra/blobs'
 import { createQueue } from '@/infra/queue'
+import type { Jobs } from '@/jobs'
 import type { TestContext } from '@tests/helpers/context'
 import { testContext } from '@tests/helpers/context'
 import { TestClient } from '@tests/helpers/http'
@@ -28,7 +29,7 @@ afterAll(() => other.stop())
 /** The same app on the same databases and store, with the other storage. */
 function contextWith(media: TestMediaStorage): TestContext {
   const config = { ...ctx.config, ...media.config }
-  const queue = createQueue({ store: ctx.infra.store, name: `media-test-${media.kind}`, log: ctx.infra.log, concurrency: 1 })
+  const queue = createQueue<Jobs>({ store: ctx.infra.store, name: `media-test-${media.kind}`, log: ctx.infra.log, concurrency: 1 })
   const infra = { ...ctx.infra, config, queue, blobs: media.blobs }
   const { app, services } = createApp(infra)
   return { config, infra, app, services, media }

@@ -8,6 +8,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, test } from 'bun:test'
 import { registerJobHandlers } from '@/background'
 import { createQueue } from '@/infra/queue'
+import type { Jobs } from '@/jobs'
 import { testContext } from '@tests/helpers/context'
 import { TestClient } from '@tests/helpers/http'
 import { startPushService } from '@tests/helpers/push-service'
@@ -77,7 +78,7 @@ describe.skipIf(!services)('a push worker killed mid-batch (needs DATABASE_URL a
       expect(beforeKill).toBeLessThan(SUBSCRIBERS)
 
       push.setDelay(0)
-      const worker = createQueue({ store: ctx.infra.store, name: 'main', log: ctx.infra.log, concurrency: 2, visibilityTimeoutMs: 5000, recoveryIntervalMs: 50, backoff: () => 0 })
+      const worker = createQueue<Jobs>({ store: ctx.infra.store, name: 'main', log: ctx.infra.log, concurrency: 2, visibilityTimeoutMs: 5000, recoveryIntervalMs: 50, backoff: () => 0 })
       registerJobHandlers(worker, ctx.services)
       await worker.drain({ timeoutMs: 30_000 })
 

@@ -10,6 +10,7 @@ import { createApp } from '@/app'
 import type { LatLng } from '@/features/finder/geo'
 import { alertEvent } from '@/features/notifications/lost-cat-alerts'
 import { createQueue } from '@/infra/queue'
+import type { Jobs } from '@/jobs'
 import { testContext } from '@tests/helpers/context'
 import { TestClient } from '@tests/helpers/http'
 import { pngPhoto } from '@tests/helpers/images'
@@ -381,7 +382,7 @@ describe('subscribing', () => {
 
   test('in production a plain-http endpoint is refused even on an allowed host', async () => {
     const config = { ...ctx.config, production: true }
-    const queue = createQueue({ store: ctx.infra.store, name: 'production-check', log: ctx.infra.log, concurrency: 1 })
+    const queue = createQueue<Jobs>({ store: ctx.infra.store, name: 'production-check', log: ctx.infra.log, concurrency: 1 })
     const production = createApp({ ...ctx.infra, config, queue }).app
     const someone = await member()
     const cookie = (await someone.browser.get('/settings')).ok // the session cookie lives in the client

@@ -12,19 +12,17 @@ export interface FeedJobs {
   'feed.fanOut': { postId: number }
   /** Take a deleted post out of them again (the row is gone, so the payload carries what is needed). */
   'feed.unpush': { postId: number; authorId: string; at: string; inTimelines: boolean }
-  [type: string]: unknown
 }
 
 /** The seed's trending refresh: every 15 minutes, at second 0. */
 export const TRENDING_REFRESH_SCHEDULE = '0 */15 * * * *'
 
-export function registerFeedJobs(queue: Queue, feed: Feed): void {
-  const feedQueue = queue as Queue<FeedJobs>
-  feedQueue.handle('feed.fanOut', async ({ postId }) => {
+export function registerFeedJobs(queue: Queue<FeedJobs>, feed: Feed): void {
+  queue.handle('feed.fanOut', async ({ postId }) => {
     const post = await feed.queries.postForFanOut(postId)
     if (post) await feed.timelines.fanOut(post) // a post deleted before its fan-out has nothing to push
   })
-  feedQueue.handle('feed.unpush', async ({ postId, authorId, at, inTimelines }) => {
+  queue.handle('feed.unpush', async ({ postId, authorId, at, inTimelines }) => {
     await feed.timelines.unpush({ id: postId, authorId, at: new Date(at), inTimelines })
   })
 }

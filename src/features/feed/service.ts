@@ -50,7 +50,7 @@ const NOTIFY_ONCE_SECONDS = 30 * 24 * 3600
 export interface FeedDeps {
   db: Kysely<SocialDomain>
   store: Store
-  queue: Queue
+  queue: Queue<FeedJobs>
   config: FeedConfig
   accounts: Accounts
   media: Media
@@ -164,8 +164,7 @@ const SUGGESTIONS_SHOWN = 5
 const RECENT_POSTS_FOR_SUGGESTIONS = 200
 
 export function createFeed(deps: FeedDeps) {
-  const { db, store, config, accounts, media, notifications } = deps
-  const queue = deps.queue as Queue<FeedJobs>
+  const { db, store, queue, config, accounts, media, notifications } = deps
   const queries = createTimelineQueries(db)
   const merged = createMergedPosts(db, store, queries)
   const timelines = createTimelines({ store, queries, merged, maxItems: deps.timelineMaxItems })

@@ -42,7 +42,6 @@ import { Semaphore } from '@/shared/semaphore'
 /** The media feature's queued job: removing photos nothing shows any more (src/background.ts). */
 export interface MediaJobs {
   'media.remove': { ids: string[]; ownerId: string }
-  [type: string]: unknown
 }
 
 export type MediaConfig = Pick<Config, 'mediaMaxBytes' | 'mediaMaxPixels' | 'mediaProcessingConcurrency'>

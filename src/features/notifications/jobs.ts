@@ -20,7 +20,6 @@ export interface NotificationJobs {
   'alerts.deliver': AlertBatch
   /** An ordinary notification to one member's browsers. */
   'push.deliver': MemberPush
-  [type: string]: unknown
 }
 
 /** The status a report must still have for its news to go out. */
@@ -33,17 +32,16 @@ export interface NotificationJobDeps {
   announcementOf: (reportId: string) => Promise<ReportAnnouncement | null>
 }
 
-export function registerNotificationJobs(queue: Queue, { alerts, push, announcementOf }: NotificationJobDeps): void {
-  const jobs = queue as Queue<NotificationJobs>
-  jobs.handle('alerts.fanOut', async ({ reportId, reachM, news = 'reported' }) => {
+export function registerNotificationJobs(queue: Queue<NotificationJobs>, { alerts, push, announcementOf }: NotificationJobDeps): void {
+  queue.handle('alerts.fanOut', async ({ reportId, reachM, news = 'reported' }) => {
     const announcement = await announcementOf(reportId)
     // News that is no longer true by the time the job runs (closed meanwhile, or lost again) is not sent.
     if (announcement?.status !== NEWS_STATUS[news]) return
     if (news === 'reunited') await alerts.fanOutReunion(announcement)
     else await alerts.fanOut(announcement, { reachM: reachM ?? 0 })
   })
-  jobs.handle('alerts.deliver', (batch) => alerts.deliver(batch))
-  jobs.handle('push.deliver', async (memberPush) => {
+  queue.handle('alerts.deliver', (batch) => alerts.deliver(batch))
+  queue.handle('push.deliver', async (memberPush) => {
     // Push turned off since the job was queued (keys removed): the in-app list has the notification.
     await push.memberPush?.deliver(memberPush)
   })
