@@ -3,7 +3,7 @@
  * without listening; `main.ts` adds the listener, workers and the scheduler.
  */
 import { html } from '@elysiajs/html'
-import { Elysia } from 'elysia'
+import { Elysia, type AnyElysia } from 'elysia'
 import { registerJobHandlers } from '@/background'
 import type { Config } from '@/config'
 import { createAvatars, type Avatars } from '@/features/accounts/avatars'
@@ -139,7 +139,7 @@ export function createApp(infra: Infra) {
     .use(html({ autoDoctype: false }))
     .use(errorHandling(log, async (request) => (await viewers(request)).render))
     .use(loopbackRedirect(config))
-    .use(security(config))
+    .use(security(config, (): AnyElysia['routes'] => app.routes))
     .use(assetRoutes)
     .use(mediaRoutes({ blobs }))
     .use(healthRoutes(infra))

@@ -14,6 +14,7 @@ export const ERRORS = {
   403: { title: 'Not allowed', message: 'You are not allowed to do that.' },
   404: { title: 'Page not found', message: 'There is nothing at this address. It may have been moved or deleted.' },
   409: { title: 'Not possible any more', message: 'This can’t be done in the state things are in now.' },
+  411: { title: 'Length required', message: 'This was sent without saying how large it is. Please send it again from its page.' },
   413: { title: 'Too large', message: 'What you sent is larger than we accept. Please send something smaller.' },
   429: { title: 'Too many attempts', message: 'Please wait a little and try again.' },
   500: { title: 'Something went wrong', message: 'We could not show this page. Please try again in a moment.' },

@@ -1,10 +1,11 @@
 /**
  * Security defaults on every response and every state-changing request (docs/architecture.md, Security):
  * headers with a CSP that allows no inline script, an `Origin` check against `PUBLIC_URL`, and a body
- * size limit (also enforced by Bun.serve for bodies without a Content-Length).
+ * size limit by route (src/http/body-limits.ts; Bun.serve's BODY_LIMIT_BYTES is the outer cap).
  */
-import { Elysia } from 'elysia'
+import { Elysia, type AnyElysia } from 'elysia'
 import type { Config } from '@/config'
+import { bodyLimits, type BodyCheck } from '@/http/body-limits'
 import { errorPage } from '@/http/errors'
 import { mediaOrigin } from '@/infra/blobs'
 
@@ -37,21 +38,33 @@ export function securityHeaders(config: Pick<Config, 'publicUrl' | 'mediaPublicU
   }
 }
 
-export function security(config: Pick<Config, 'publicUrl' | 'mediaPublicUrl' | 's3' | 'bodyLimitBytes' | 'finder'>) {
+/** `routes` gives the app's routes, for the body limit of each (read on the first request). */
+export function security(
+  config: Pick<Config, 'publicUrl' | 'mediaPublicUrl' | 's3' | 'bodyLimitBytes' | 'mediaMaxBytes' | 'mediaMaxFiles' | 'finder'>,
+  routes: () => AnyElysia['routes'],
+) {
   const headers = securityHeaders(config)
   const ownOrigin = config.publicUrl.origin
+  const bodies = bodyLimits(config, routes)
   return new Elysia({ name: 'security' }).onRequest(({ request, set }) => {
     Object.assign(set.headers, headers)
-    const length = Number(request.headers.get('content-length') ?? 0)
-    if (length > config.bodyLimitBytes) {
-      set.status = 413
-      return errorPage(request, 413)
+    const body = bodies.check(request)
+    if (!body.ok) {
+      set.status = body.status
+      return errorPage(request, body.status, bodyRefusal(body, config))
     }
     if (!SAFE_METHODS.has(request.method) && requestOrigin(request) !== ownOrigin) {
       set.status = 403
       return errorPage(request, 403, 'This form was sent from another site, so we refused it. Please use the form on Nine Lives.')
     }
   })
+}
+
+function bodyRefusal(body: Extract<BodyCheck, { ok: false }>, config: Pick<Config, 'mediaMaxBytes' | 'mediaMaxFiles'>): string {
+  if (body.status === 411) return 'This was sent without saying how large it is, so we could not accept it. Please send the form again from its page.'
+  if (!body.upload) return `This form is larger than we accept (${Math.floor(body.limit / 1024)} KB at most). Please shorten what you wrote and send it again.`
+  const photos = config.mediaMaxFiles === 1 ? 'one photo' : `${config.mediaMaxFiles} photos`
+  return `This is larger than we accept: at most ${Math.floor(config.mediaMaxBytes / 1024 / 1024)} MB a photo, and ${photos} at a time. Please choose smaller photos, or fewer, and send again.`
 }
 
 /** The CSP source of a tile URL template: `https://{s}.tile.example/…` becomes `https://*.tile.example`. */

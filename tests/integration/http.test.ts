@@ -55,7 +55,7 @@ describe('limits and errors', () => {
     expect(await userExists(handle)).toBe(false)
   })
 
-  test('the listening server refuses an oversized body even without a Content-Length', async () => {
+  test('the listening server refuses a body sent in chunks, without a Content-Length, with 411', async () => {
     const { app } = createApp({ ...ctx.infra, config: { ...ctx.config, bodyLimitBytes: 16 * 1024 } })
     app.listen({ port: 0, hostname: '127.0.0.1' })
     try {
@@ -70,7 +70,7 @@ describe('limits and errors', () => {
         body: chunks,
         headers: { Origin: ctx.config.publicUrl.origin, 'Content-Type': 'application/x-www-form-urlencoded' },
       })
-      expect(response.status).toBe(413)
+      expect(response.status).toBe(411)
     } finally {
       await app.stop()
     }

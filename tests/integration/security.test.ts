@@ -3,12 +3,16 @@
  * through HTTP and then the database and Store; they run on PGlite + the in-process store and on
  * PostgreSQL + Redis alike.
  */
-import { describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { afterAll, beforeAll, describe, expect, setDefaultTimeout, test } from 'bun:test'
+import { connect } from 'node:net'
+import { sql } from 'kysely'
 import { Redis } from 'ioredis'
 import { createApp } from '@/app'
+import { FORM_BODY_MAX, uploadRoutes } from '@/http/body-limits'
 import type { Store } from '@/infra/store/store'
 import { testContext } from '@tests/helpers/context'
 import { TestClient, uniqueHandle } from '@tests/helpers/http'
+import { startServer, type RunningServer } from '@tests/helpers/server'
 
 // Sign-ups hash passwords with argon2: a few of them pass Bun's 5 s default on a busy 2-core box.
 setDefaultTimeout(30_000)
@@ -130,6 +134,109 @@ describe('rate limits', () => {
       client().post('/login', { identifier: uniqueHandle('nobody'), password: 'wrong password' }, { headers: { 'X-Forwarded-For': from } })
     for (let n = 1; n <= limit; n++) expect((await attempt(n % 2 ? address : `::ffff:${address}`)).status).toBe(422)
     expect((await attempt(`::FFFF:${address}`)).status).toBe(429)
+  })
+})
+
+describe('body size by route, before the body is read', () => {
+  const userExists = async (handle: string) =>
+    Boolean(await ctx.infra.dbs.accounts.selectFrom('users').select('id').where(sql<string>`lower(handle)`, '=', handle.toLowerCase()).executeTakeFirst())
+
+  /** A sign-up form with its Content-Length, as a browser sends it. */
+  const signUpWithLength = (form: Record<string, string>) => {
+    const body = new URLSearchParams(form).toString()
+    const headers = { Origin: origin, 'Content-Type': 'application/x-www-form-urlencoded', 'Content-Length': String(body.length) }
+    return client().send(new Request(`${origin}/signup`, { method: 'POST', body, headers }))
+  }
+
+  test('a form without files over 64 KB gets 413 and a page that says so; one under it is read', async () => {
+    const handle = uniqueHandle('big')
+    const refused = await signUpWithLength({ handle, email: `${handle}@example.com`, password: `${password}${'p'.repeat(FORM_BODY_MAX)}` })
+    expect(refused.status).toBe(413)
+    expect(await refused.text()).toContain('This form is larger than we accept (64 KB at most)')
+    expect(await userExists(handle)).toBe(false)
+
+    const read = await signUpWithLength({ handle, email: `${handle}@example.com`, password: 'p'.repeat(FORM_BODY_MAX - 1000) })
+    expect(read.status).toBe(422)
+    expect(await read.text()).toContain('at most 200 characters')
+  })
+
+  test('a route that takes photos accepts a body of several megabytes, and refuses one over its media limits', async () => {
+    const browser = client()
+    await browser.signUp('photos')
+    const form = new FormData()
+    form.set('body', 'Not a photo at all')
+    form.set('photo1', new File([new Uint8Array(2 * 1024 * 1024).fill(7)], 'big.jpg', { type: 'image/jpeg' }))
+    const read = await browser.post('/posts', form)
+    expect(read.status).toBe(422) // read and judged: not a photo
+    const tooLarge = ctx.config.mediaMaxBytes * ctx.config.mediaMaxFiles + 128 * 1024
+    const refused = await browser.send(
+      new Request(`${origin}/posts`, { method: 'POST', body: 'x', headers: { Origin: origin, Cookie: browser.cookieHeader(), 'Content-Length': String(tooLarge) } }),
+    )
+    expect(refused.status).toBe(413)
+    expect(await refused.text()).toContain(`at most ${Math.floor(ctx.config.mediaMaxBytes / 1024 / 1024)} MB a photo`)
+  })
+
+  test('the routes given the media limits are those that take photos, and no form without files', () => {
+    const uploads = uploadRoutes(ctx.app.routes)
+    const takePhotos = ['POST /posts/new', 'POST /cats/new', 'POST /cats/:id/edit', 'POST /settings/avatar', 'POST /finder/new', 'POST /finder/:id/sightings']
+    expect(uploads).toEqual(expect.arrayContaining([...takePhotos, 'POST /memorials/new', 'POST /memorials/:slug/photos']))
+    for (const form of ['POST /signup', 'POST /login', 'POST /posts/:id/comments', 'POST /memorials/:slug/tributes', 'POST /finder/:id/messages']) {
+      expect(uploads).not.toContain(form)
+    }
+  })
+
+  describe('on a listening server', () => {
+    let server: RunningServer
+    beforeAll(async () => {
+      server = await startServer()
+    }, 90_000)
+    afterAll(() => server?.stop())
+
+    /**
+     * Sends the head of a request and the first `sent` bytes of its body over a raw socket, then
+     * waits (at most `waitMs`) for the status line: an answer that comes before the rest of the
+     * body was sent is one given without reading the body whole.
+     */
+    async function sendHead(head: string, sent: number, waitMs = 5000): Promise<{ status: number | null; ms: number }> {
+      const socket = connect(server.port, '127.0.0.1')
+      const startedAt = performance.now()
+      try {
+        return await new Promise((resolve) => {
+          const timer = setTimeout(() => resolve({ status: null, ms: performance.now() - startedAt }), waitMs)
+          let answer = ''
+          socket.on('data', (chunk) => {
+            answer += chunk.toString('latin1')
+            const status = /^HTTP\/1\.1 (\d{3})/.exec(answer)?.[1]
+            if (status) {
+              clearTimeout(timer)
+              resolve({ status: Number(status), ms: performance.now() - startedAt })
+            }
+          })
+          socket.on('error', () => undefined)
+          socket.write(head)
+          socket.write('x'.repeat(sent))
+        })
+      } finally {
+        socket.destroy()
+      }
+    }
+
+    /** A form POST's head with our Origin and the given framing header. */
+    const formHead = (path: string, framing: string) =>
+      [`POST ${path} HTTP/1.1`, `Host: 127.0.0.1:${server.port}`, `Origin: ${server.url}`, 'Content-Type: application/x-www-form-urlencoded', framing, '', ''].join('\r\n')
+
+    test('a 30 MB sign-up form gets 413 at once, without the server waiting for the rest of it', async () => {
+      const answer = await sendHead(formHead('/signup', `Content-Length: ${30 * 1024 * 1024}`), 64 * 1024)
+      expect(answer.status).toBe(413)
+      expect(answer.ms).toBeLessThan(2000)
+    })
+
+    test('a form sent in chunks without a length gets 411', async () => {
+      // A first chunk of 64 KB announced, 1 KB of it sent.
+      const answer = await sendHead(`${formHead('/login', 'Transfer-Encoding: chunked')}10000\r\n`, 1024)
+      expect(answer.status).toBe(411)
+      expect(answer.ms).toBeLessThan(2000)
+    })
   })
 })
 
