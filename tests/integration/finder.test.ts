@@ -208,6 +208,42 @@ describe('reporting a cat', () => {
 })
 
 describe('searching', () => {
+  test('a search without a place says what is missing, with the filters kept', async () => {
+    const response = await client().get('/finder?near=&lat=&lng=&radius_km=5&kind=lost&colour=&pattern=&seen_since=')
+    expect(response.status).toBe(422)
+    const html = await response.text()
+    expect(html).toContain('Please give a town or neighbourhood, or a latitude and longitude.')
+    expect(html).toContain('<option value="lost" selected>')
+  })
+
+  test('/finder with nothing asked lists the latest reports, results before the form', async () => {
+    const owner = client()
+    await owner.signUp('latest')
+    const id = await report(owner, { name: 'Latest', town: '', lat: '-41.2865', lng: '174.7762' })
+    const html = await (await client().get('/finder')).text()
+    expect(html).toContain('Latest reports')
+    expect(html).toContain(`href="/finder/${id}"`)
+    expect(html.indexOf('id="results"')).toBeLessThan(html.indexOf('class="stack search-form"'))
+  })
+
+  test('/finder with nothing asked, for a member with an alert area, lists the reports in it', async () => {
+    const owner = client()
+    await owner.signUp('areadefault')
+    const id = await report(owner, { name: 'Around home', town: '', lat: '-36.8485', lng: '174.7633' })
+    const member = client()
+    await member.signUp('areamember')
+    expect((await member.post('/settings/alert-area', { town: '', lat: '-36.8500', lng: '174.7650', radius_km: '3' })).status).toBe(303)
+    const html = await (await member.get('/finder')).text()
+    expect(html).toMatch(/Within 3 km of /)
+    expect(html).toContain(`href="/finder/${id}"`)
+  })
+
+  test('a search shows its results before the form', async () => {
+    const html = await (await client().get('/finder?near=Kreuzberg')).text()
+    expect(html.indexOf('id="results"')).toBeGreaterThan(0)
+    expect(html.indexOf('id="results"')).toBeLessThan(html.indexOf('class="stack search-form"'))
+  })
+
   test('latitude 91, longitude 181, radius 0 or above the maximum, and an unknown town each get a 422 and a message', async () => {
     const max = ctx.config.finder.searchRadiusMaxKm
     const cases: [string, string][] = [

@@ -1,6 +1,7 @@
 import type { Place } from '@/features/finder/gazetteer'
 import { shownKm } from '@/features/finder/geo'
 import type { SearchErrors, SearchQuery } from '@/features/finder/search-input'
+import type { ReportCard } from '@/features/finder/report-cards'
 import type { NearbyPage, NearbyReport } from '@/features/finder/search'
 import { COLOURS, LABELS, PATTERNS, REPORT_KINDS } from '@/features/finder/vocabulary'
 import type { MediaPicture } from '@/features/media/service'
@@ -35,19 +36,7 @@ export function SearchArea({ values, errors, suggestions, others, results, map, 
   const params = (near: string) => `/finder?${new URLSearchParams({ ...withoutEmpty({ ...values, lat: undefined, lng: undefined }), near })}`
   return (
     <div id="finder-search" class="finder-search">
-      <form class="stack search-form" method="get" action="/finder" hx-get="/finder" hx-target="#finder-search" hx-swap="outerHTML" hx-push-url="true" novalidate>
-        <PlaceFields
-          legend="Near"
-          townName="near"
-          values={{ town: values.near, lat: values.lat, lng: values.lng }}
-          errors={{ town: errors.town, lat: errors.lat, lng: errors.lng }}
-          suggestions={suggestions}
-          suggestionHref={params}
-          map={{ tileUrl: null, attribution: map.attribution }}
-        />
-        {renderedFilters(values, errors, maxRadiusKm)}
-        <button type="submit">Search</button>
-      </form>
+      {/* Results first, the form to search again below: on a phone the form is a screen or two tall. */}
       {others.length > 0 && (
         <p class="muted">
           Not the place you meant? Try{' '}
@@ -63,6 +52,19 @@ export function SearchArea({ values, errors, suggestions, others, results, map, 
         </p>
       )}
       {results as 'safe'}
+      <form class="stack search-form" method="get" action="/finder" hx-get="/finder" hx-target="#finder-search" hx-swap="outerHTML" hx-push-url="true" novalidate>
+        <PlaceFields
+          legend="Near"
+          townName="near"
+          values={{ town: values.near, lat: values.lat, lng: values.lng }}
+          errors={{ town: errors.town, lat: errors.lat, lng: errors.lng }}
+          suggestions={suggestions}
+          suggestionHref={params}
+          map={{ tileUrl: null, attribution: map.attribution }}
+        />
+        {renderedFilters(values, errors, maxRadiusKm)}
+        <button type="submit">Search</button>
+      </form>
     </div>
   )
 }
@@ -142,6 +144,24 @@ export function Results({ page, where, radiusKm, photos, nextHref, now }: Result
   )
 }
 
+/** /finder before any search (and for no alert area): the reports with the latest news, anywhere. */
+export function LatestResults({ reports, photos, now }: { reports: ReportCard[]; photos: Map<string, MediaPicture>; now: Date }): JSX.Element {
+  return (
+    <section id="results" class="results" aria-labelledby="results-heading">
+      <h2 id="results-heading">Latest reports</h2>
+      {reports.length === 0 ? (
+        <p class="muted">No cats are reported lost or found right now.</p>
+      ) : (
+        <ol class="result-list">
+          {reports.map((report) => (
+            <ResultItem report={report} photo={report.photoId ? (photos.get(report.photoId) ?? null) : null} distance={null} ago={timeAgo(report.lastSeenAt, now)} />
+          ))}
+        </ol>
+      )}
+    </section>
+  )
+}
+
 /**
  * A result is its report's markup with the two things that change from search to search put in:
  * the distance (rounded to 100 m) and the age ("3 hours ago"). The markup around them is kept by
@@ -193,10 +213,10 @@ function resultTemplate(report: NearbyReport, photo: MediaPicture | null): Resul
 }
 
 interface ResultItemProps {
-  report: NearbyReport
+  report: ReportCard
   photo: MediaPicture | null
-  /** As shown: "2.4 km", "3 hours ago". */
-  distance: string
+  /** As shown: "2.4 km", "3 hours ago"; no distance in a list that was not searched from a place. */
+  distance: string | null
   ago: string
 }
 
@@ -219,7 +239,8 @@ function ResultItem({ report, photo, distance, ago }: ResultItemProps): JSX.Elem
           </a>
         </h3>
         <p class="result-facts">
-          <span safe>{description}</span> · <strong safe>{`${distance} away`}</strong> · last seen <RelativeTime at={report.lastSeenAt} shown={ago} />
+          <span safe>{description}</span> · {distance === null ? '' : <strong safe>{`${distance} away`}</strong>}
+          {distance === null ? '' : ' · '}last seen <RelativeTime at={report.lastSeenAt} shown={ago} />
         </p>
         <p class="muted" safe>
           {report.placeLabel}

@@ -10,7 +10,7 @@ import type { Config } from '@/config'
 import type { Accounts } from '@/features/accounts/service'
 import { isStaff, type Viewer } from '@/features/accounts/viewer'
 import { placesWithin } from '@/features/finder/gazetteer'
-import { townCentreAt } from '@/features/finder/place'
+import { PLACE_MESSAGES, townCentreAt } from '@/features/finder/place'
 import type { ReportErrors, ReportInput } from '@/features/finder/report-input'
 import type { PublicReport, Refusal, StatusChange } from '@/features/finder/reports'
 import { asksForSearch, readSearch, type SearchQuery } from '@/features/finder/search-input'
@@ -19,6 +19,7 @@ import type { Finder } from '@/features/finder/service'
 import type { SightingInput } from '@/features/finder/sightings'
 import { checkFileCount } from '@/features/media/intake'
 import type { Media, MediaPicture } from '@/features/media/service'
+import type { AlertAreas } from '@/features/notifications/alert-areas'
 import type { HttpContext } from '@/http/context'
 import { HttpError } from '@/http/errors'
 import { fileCount, fileField, fileFields, formText, readFormData, textField } from '@/http/form'
@@ -31,13 +32,15 @@ import { MessagesPage, ThreadView } from '@views/finder/messages'
 import type { MapSettings } from '@views/finder/place-fields'
 import { ReportForm, ReportFormPage, type ReportFormProps } from '@views/finder/report-form'
 import { ReportHead, ReportPage, type PersonName, type SightingFormState } from '@views/finder/report-page'
-import { Results, SearchArea, SearchPage, type SearchAreaProps, type SearchValues } from '@views/finder/search'
+import { LatestResults, Results, SearchArea, SearchPage, type SearchAreaProps, type SearchValues } from '@views/finder/search'
 
 export interface FinderRouteDeps {
   config: Pick<Config, 'finder' | 'publicUrl' | 'mediaMaxFiles'>
   finder: Finder
   media: Media
   accounts: Accounts
+  /** For /finder before a search: a member's alert area is where they look first. */
+  alertAreas: Pick<AlertAreas, 'alertAreaOf'>
   store: Store
   context: HttpContext
   /** Posts a reunited report's happy ending to the feed (the feed feature's post creation). */
@@ -48,6 +51,8 @@ export interface FinderRouteDeps {
 const REPORT_CACHE = { sMaxAge: 60, staleWhileRevalidate: 300 }
 /** Search results age quickly; a minute of staleness is the most a searcher should see. */
 const SEARCH_CACHE = { sMaxAge: 30, staleWhileRevalidate: 60 }
+/** The search form's fields: any of them in the query means the form was sent. */
+const SEARCH_FIELDS = ['near', 'lat', 'lng', 'radius_km', 'kind', 'colour', 'pattern', 'seen_since'] as const satisfies readonly (keyof SearchQuery)[]
 /** Labels on the static map: a few towns for orientation, not an atlas. */
 const MAP_PLACES = 6
 const MAP_PLACES_RADIUS_M = 15_000
@@ -66,7 +71,7 @@ function refuse(refusal: Refusal): never {
   throw new HttpError(status, message)
 }
 
-export function finderRoutes({ config, finder, media, accounts, store, context, postToFeed }: FinderRouteDeps) {
+export function finderRoutes({ config, finder, media, accounts, alertAreas, store, context, postToFeed }: FinderRouteDeps) {
   const map: MapSettings = { tileUrl: config.finder.mapTileUrl, attribution: config.finder.mapAttribution }
   const absolute = (path: string) => new URL(path, config.publicUrl).toString()
 
@@ -84,6 +89,18 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
     return Results({ page: found, where, radiusKm, photos, nextHref, now: new Date() })
   }
 
+  /** Before any search: the reports in the member's alert area, or else the latest reports anywhere. */
+  async function startingResults(viewer: Viewer | null): Promise<string> {
+    const area = viewer ? await alertAreas.alertAreaOf(viewer.id) : null
+    if (area) {
+      const radiusKm = area.radiusM / 1000
+      const found = await finder.search.activeNear({ center: area.home, radiusM: area.radiusM })
+      return renderResults(found, area.placeLabel, radiusKm, { lat: String(area.home.lat), lng: String(area.home.lng), radius_km: String(radiusKm) })
+    }
+    const reports = await finder.search.latestActive()
+    return LatestResults({ reports, photos: await media.urlsFor(reports.map((report) => report.photoId)), now: new Date() })
+  }
+
   async function searchPage(render: RenderContext, query: SearchQuery) {
     const values: SearchValues = definedOnly(query)
     const base: SearchAreaProps = { values, map, maxRadiusKm: config.finder.searchRadiusMaxKm, others: [], suggestions: [], errors: {}, results: '' }
@@ -97,7 +114,11 @@ export function finderRoutes({ config, finder, media, accounts, store, context, 
         status,
         publicCache: { ...SEARCH_CACHE, tags: ['finder:nearby'] },
       })
-    if (!asksForSearch(query)) return view(base)
+    if (!asksForSearch(query)) {
+      // The form sent without a place says so; /finder with nothing asked shows reports straight away.
+      if (SEARCH_FIELDS.some((field) => query[field] !== undefined)) return view({ ...base, errors: { town: PLACE_MESSAGES.missing } }, 422)
+      return view({ ...base, results: await startingResults(render.viewer) })
+    }
     const read = readSearch(query, config.finder.searchRadiusMaxKm)
     if (!read.ok) return view({ ...base, errors: read.errors, suggestions: read.suggestions }, 422)
     const renderList = () => finder.search.activeNear(read.search).then((found) => renderResults(found, read.where, read.radiusKm, query))

@@ -257,6 +257,15 @@ export function createNearbySearch({
 
   return {
     /**
+     * The active reports with the latest news (new, edited, or sighted), for /finder before a search:
+     * the newest end of the partial index `lost_cats_active_idle` the expiry job walks from the other.
+     */
+    async latestActive(limit = PAGE_SIZE): Promise<ReportCard[]> {
+      const rows = await db.selectFrom('lost_cats').select(cardColumns).where('status', '=', 'active').orderBy('last_activity_at', 'desc').limit(limit).execute()
+      return rows.map(cardOf)
+    },
+
+    /**
      * One page of active reports near a point. `via` forces a path (tests, the benchmark); `auto`
      * takes the preferred path, and PostGIS whenever Redis can't answer.
      */
