@@ -207,6 +207,41 @@ describe('reporting a cat', () => {
   })
 })
 
+describe('places by name', () => {
+  test('an ambiguous town is not chosen silently: the report form offers each, with its region and country', async () => {
+    const owner = client()
+    await owner.signUp('springfield')
+    const before = await reportCount()
+    const refused = await owner.post('/finder/new', reportForm({ town: 'Springfield' }))
+    expect(refused.status).toBe(422)
+    const html = await refused.text()
+    expect(html).toContain('There are several places called “Springfield”')
+    for (const label of ['Springfield, MO, United States', 'Springfield, MA, United States', 'Springfield, IL, United States']) {
+      expect(html).toContain(`name="town_choice" value="${label}"`)
+    }
+    expect(await reportCount()).toBe(before)
+    const chosen = await owner.post('/finder/new', reportForm({ town: 'Springfield', town_choice: 'Springfield, IL, United States' }))
+    expect(chosen.status).toBe(303)
+    const page = await (await owner.get(chosen.headers.get('location')!)).text()
+    expect(page).toContain('Springfield, IL, United States')
+  })
+
+  test('a name one place holds nearly alone (London) is taken, and a search offers the others', async () => {
+    const html = await (await client().get('/finder?near=London')).text()
+    expect(html).toContain('Within 5 km of London, United Kingdom')
+    expect(html).toContain('London, Canada')
+  })
+
+  test('a street name gets a message about what we know, and the hints name towns and neighbourhoods', async () => {
+    const owner = client()
+    await owner.signUp('street')
+    const html = await (await owner.post('/finder/new', reportForm({ town: 'Oxford Street' }))).text()
+    expect(html).toContain('streets and parks')
+    const id = await report(owner)
+    expect(await (await client().get(`/finder/${id}`)).text()).not.toContain('A street or neighbourhood name works')
+  })
+})
+
 describe('searching', () => {
   test('a search without a place says what is missing, with the filters kept', async () => {
     const response = await client().get('/finder?near=&lat=&lng=&radius_km=5&kind=lost&colour=&pattern=&seen_since=')

@@ -28,7 +28,7 @@ export interface PlaceFieldsProps {
  * results is one byte a character in memory (one curly quote makes JavaScriptCore hold the whole
  * page at two), which is less to copy, hash and compress on every uncached search.
  */
-const TOWN_HINT = 'For example "Kreuzberg" or "Camden, NJ".'
+const TOWN_HINT = 'A town or neighbourhood, e.g. "Kreuzberg" or "Camden, NJ"; for a street or park, the exact spot.'
 
 /**
  * The three ways to give a place: a town or neighbourhood, latitude and longitude, or (with JS,

@@ -358,7 +358,7 @@ export function SightingForm({ reportId, state, map }: { reportId: string; state
       <Choice name="kind" label="What happened" options={SIGHTING_KINDS} labels={{ seen: 'I saw this cat', not_seen: 'I searched here and did not see it' }} value={values.kind ?? 'seen'} error={errors.kind} />
       <Field name="seen_at" label="When (date and time)" type="datetime-local" value={values.seen_at} error={errors.seenAt} hint="Your local time." required />
       <input type="hidden" name="timezone_offset" value="" data-timezone-offset />
-      <PlaceFields legend="Where" values={{ town: values.town, lat: values.lat, lng: values.lng }} errors={errors} suggestions={suggestions} map={map} hint="A street or neighbourhood name works, or the exact spot below." />
+      <PlaceFields legend="Where" values={{ town: values.town, lat: values.lat, lng: values.lng }} errors={errors} suggestions={suggestions} map={map} hint="A town or neighbourhood, or for a street or park the exact spot below." />
       <TextArea name="note" label="Note" value={values.note} error={errors.note} hint="Which way was it going? Did it look hurt? Never your address or phone number." maxlength={1000} rows={3} />
       <Field name="photo" label="Photo (optional)" type="file" accept="image/*" error={errors.photo} />
       <Field name="photo_alt" label="Describe the photo" value={values.photo_alt} error={errors.photoAlt} maxlength={300} />

@@ -33,7 +33,9 @@ const TOWN_MAX = 120
 
 export const PLACE_MESSAGES = {
   missing: 'Please give a town or neighbourhood, or a latitude and longitude.',
-  unknownTown: (town: string) => `We don’t know a place called “${town}”. Check the spelling, or add the country: “Camden, United Kingdom”.`,
+  unknownTown: (town: string) =>
+    `We don’t know a place called “${town}”. We know towns and neighbourhoods (of 1,000 people or more), not streets and parks: give the nearest one or the exact spot, check the spelling, or add the country: “Camden, United Kingdom”.`,
+  ambiguousTown: (town: string) => `There are several places called “${town}”. Which one? Choose below, or add the state or country: “${town}, United Kingdom”.`,
   latitude: 'Latitude must be a number from -90 to 90.',
   longitude: 'Longitude must be a number from -180 to 180.',
   pair: 'Please give both latitude and longitude.',
@@ -64,8 +66,23 @@ function placeFromTown(town: string): PlaceResult {
   const resolved = resolvePlace(town)
   if (!resolved.ok) return { ok: false, errors: { town: PLACE_MESSAGES.unknownTown(town) }, suggestions: resolved.suggestions }
   const { place, others } = resolved
+  if (isAmbiguous(town, place, others)) return { ok: false, errors: { town: PLACE_MESSAGES.ambiguousTown(town) }, suggestions: [place, ...others] }
   return { ok: true, point: { lat: place.lat, lng: place.lng }, townLabel: place.label, others }
 }
+
+/**
+ * A bare name ("Springfield", "Portland") that a second place holds at a tenth of the first's size
+ * or more: someone typing it may mean either, so they choose (the labels carry region and country).
+ * A name one place holds nearly alone ("London", "Paris") is taken, and a search offers the others.
+ * A name with a qualifier is never asked again: some labels are shared by two places.
+ */
+function isAmbiguous(typed: string, place: Place, others: Place[]): boolean {
+  const runnerUp = others[0]
+  return !typed.includes(',') && runnerUp !== undefined && runnerUp.population >= place.population * AMBIGUOUS_SHARE
+}
+
+/** Springfield, MA is 93 % of Springfield, MO; London, Canada 5 % of London, United Kingdom. */
+const AMBIGUOUS_SHARE = 0.1
 
 /** A decimal degree within ±`limit` ("52.52", "-0.12", "52,52" from a comma-decimal keyboard), or null. */
 function coordinate(text: string, limit: number): number | null {
