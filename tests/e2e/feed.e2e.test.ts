@@ -126,6 +126,26 @@ for (const javaScriptEnabled of [true, false]) {
       if (javaScriptEnabled) expect(await pageWasKept(page)).toBe(true)
       expect(await page.getByLabel('Add a comment').inputValue()).toBe('')
       expect(new URL(page.url()).pathname).toMatch(/^\/posts\/\d+$/)
+
+      // Delete one's own post: the browser's dialog asks with JavaScript, a page asks without.
+      await page.goto('/')
+      const own = articles(page).filter({ hasText: `Hello from ${reader}` })
+      if (javaScriptEnabled) {
+        const asked: string[] = []
+        page.once('dialog', (dialog) => {
+          asked.push(dialog.message())
+          void dialog.accept()
+        })
+        await own.getByRole('button', { name: 'Delete post' }).click()
+        await page.getByText('Post deleted.').waitFor()
+        expect(asked).toEqual(['Delete this post?'])
+      } else {
+        await own.getByRole('button', { name: 'Delete post' }).click()
+        await page.getByRole('heading', { name: 'Delete this post?' }).waitFor()
+        await page.getByRole('button', { name: 'Delete this post' }).click()
+        await page.waitForURL((url) => url.pathname === '/')
+      }
+      expect(await page.getByText(`Hello from ${reader}`).count()).toBe(0)
     } finally {
       await context.close()
     }

@@ -286,6 +286,31 @@ describe('likes, comments and notifications', () => {
     expect((await reader.client.get(`/posts/${postId}`)).status).toBe(404)
   })
 
+  test('"Delete post" without JavaScript asks first: a page whose form deletes; with htmx it posts after the browser asks', async () => {
+    const author = await member('deleter')
+    const postId = await writePost(author, 'Think twice')
+    const own = await (await author.client.get(`/posts/${postId}`)).text()
+    const form = /<form class="delete"[^>]*>/.exec(own)![0]
+    expect(form).toContain('method="get"')
+    expect(form).toContain(`action="/posts/${postId}/delete"`)
+    expect(form).toContain(`hx-post="/posts/${postId}/delete"`)
+    expect(form).toContain('hx-confirm="Delete this post?"')
+
+    const ask = await author.client.get(`/posts/${postId}/delete?back=%2F%40${author.handle}`)
+    expect(ask.status).toBe(200)
+    const page = await ask.text()
+    expect(page).toContain('Think twice')
+    expect(page).toMatch(new RegExp(`<form method="post" action="/posts/${postId}/delete">`))
+    expect(page).toContain('Delete this post</button>')
+    expect(page).toContain(`href="/@${author.handle}">Keep it</a>`)
+    expect((await author.client.get(`/posts/${postId}`)).status).toBe(200)
+
+    const other = await member('notdeleter')
+    expect((await other.client.get(`/posts/${postId}/delete`)).status).toBe(404)
+    expect((await author.client.post(`/posts/${postId}/delete`, { back: `/@${author.handle}` })).status).toBe(303)
+    expect((await author.client.get(`/posts/${postId}`)).status).toBe(404)
+  })
+
   test('cards kept as rendered still show each reader their own heart and buttons, and the new counts', async () => {
     const author = await member('shown')
     const [fan, reader] = [await member('fan'), await member('reader')]

@@ -126,10 +126,14 @@ export function LikeControl({ postId, liked, likeCount, back }: LikeControlProps
   )
 }
 
+/**
+ * Without JavaScript the button opens a page that asks first (GET), whose own form deletes; with
+ * it, htmx posts straight away once the browser's dialog has asked.
+ */
 function DeletePostForm({ postId, back }: { postId: number; back: string }): JSX.Element {
   const action = `/posts/${postId}/delete`
   return (
-    <form class="delete" method="post" action={action} hx-post={action} hx-target="closest article" hx-swap="outerHTML" hx-confirm="Delete this post?">
+    <form class="delete" method="get" action={action} hx-post={action} hx-target="closest article" hx-swap="outerHTML" hx-confirm="Delete this post?">
       <input type="hidden" name="back" value={back} />
       <button type="submit" class="link-button">
         Delete post
@@ -221,4 +225,25 @@ export function PostFeed({ label, children }: { label: string; children: JSX.Ele
 /** "1 like", "3 comments". */
 export function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? '' : 's'}`
+}
+
+/** "Delete this post?" without JavaScript: what the post says, the form that deletes it, and a way back. */
+export function DeletePostPage({ postId, body, back }: { postId: number; body: string; back: string }): JSX.Element {
+  return (
+    <>
+      <h1>Delete this post?</h1>
+      <p>It goes for good, with its photos, likes and comments.</p>
+      {body ? (
+        <blockquote class="post-body" safe>
+          {body}
+        </blockquote>
+      ) : (
+        ''
+      )}
+      <form method="post" action={`/posts/${postId}/delete`}>
+        <input type="hidden" name="back" value={back} />
+        <button type="submit">Delete this post</button> <a href={back}>Keep it</a>
+      </form>
+    </>
+  )
 }

@@ -21,7 +21,7 @@ import type { Store } from '@/infra/store/store'
 import { boundedMap } from '@/shared/bounded-map'
 import { CatForm, CatFormPage, type CatFormValues } from '@views/feed/cat-form'
 import { EmptyHomeFeed, EmptyTrending, ExplorePage, HomePage, LandingPage, NewPostPage } from '@views/feed/pages'
-import { LikeControl, PostDeleted, PostFeed, PostItems } from '@views/feed/post-card'
+import { DeletePostPage, LikeControl, PostDeleted, PostFeed, PostItems } from '@views/feed/post-card'
 import { PostForm, type PostFormValues } from '@views/feed/post-form'
 import { SideContent } from '@views/layout/side-column'
 import { CommentForm, CommentsSection, CommentsUpdate, PostHead, PostPage } from '@views/feed/post-page'
@@ -259,6 +259,14 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
       .post('/posts/new', ({ render, request, meta }) => writePostFrom(render, request, meta), { parse: 'none' })
       .post('/posts', ({ render, request, meta }) => writePostFrom(render, request, meta), { parse: 'none' })
       .get('/posts/:id', ({ render, params, query }) => postPage(render, idParam(params.id), query.cursor ?? null))
+      // Without JavaScript, "Delete post" asks here first; this page's form posts the delete.
+      .get('/posts/:id/delete', async ({ render, params, query }) => {
+        const viewer = requireViewer(render)
+        const post = await feed.post(idParam(params.id), viewer)
+        if (!post?.ownedByViewer) throw new HttpError(404, 'This post doesn’t exist, or isn’t yours to delete.')
+        const back = backTo(query, `/posts/${post.id}`)
+        return page(render, { title: 'Delete this post?', main: DeletePostPage({ postId: post.id, body: post.body, back }), noindex: true })
+      })
       .post('/posts/:id/delete', async ({ render, params, body }) => {
         const postId = idParam(params.id)
         await feed.deletePost(requireViewer(render), postId)
