@@ -12,6 +12,7 @@ import { FORM_BODY_MAX, uploadRoutes } from '@/http/body-limits'
 import type { Store } from '@/infra/store/store'
 import { testContext } from '@tests/helpers/context'
 import { TestClient, uniqueHandle } from '@tests/helpers/http'
+import { makeMemorial } from '@tests/helpers/memorials'
 import { startServer, type RunningServer } from '@tests/helpers/server'
 
 // Sign-ups hash passwords with argon2: a few of them pass Bun's 5 s default on a busy 2-core box.
@@ -263,6 +264,44 @@ describe('sign-in attempts are counted per account', () => {
     expect(await (await browser.get('/settings')).text()).toContain(account.handle)
   })
 })
+
+describe('flags on tributes', () => {
+  const memorials = ctx.infra.dbs.memorials
+
+  /** A memorial with one tribute from its own member; the tribute's id and what the rows say of it. */
+  async function tributeOnMemorial(words: string) {
+    const slug = await makeMemorial(await signedIn('owner'), { name: `Flagged ${Math.random().toString(36).slice(2, 7)}` })
+    const author = await signedIn('author')
+    expect((await author.post(`/memorials/${slug}/tributes`, { body: words })).status).toBe(303)
+    const id = Number(/id="tribute-(\d+)"/.exec(await (await client().get(`/memorials/${slug}`)).text())?.[1])
+    const row = () => memorials.selectFrom('tributes').select(['status', 'flag_count']).where('id', '=', id).executeTakeFirstOrThrow()
+    const flagRows = async () => (await memorials.selectFrom('tribute_flags').select('flagger_key').where('tribute_id', '=', id).execute()).length
+    const shown = async () => (await (await client().get(`/memorials/${slug}`)).text()).includes(words)
+    return { slug, id, author, row, flagRows, shown, flag: (who: TestClient) => who.post(`/memorials/${slug}/tributes/${id}/flag`, {}) }
+  }
+
+  test('flags from signed-out visitors, from as many addresses as they like, are counted and hide nothing', async () => {
+    const tribute = await tributeOnMemorial('Words a stranger wants gone.')
+    for (let n = 0; n < 6; n++) expect((await tribute.flag(client())).status).toBe(303)
+    expect(await tribute.row()).toEqual({ status: 'shown', flag_count: 6 })
+    expect(await tribute.shown()).toBe(true)
+  })
+
+  test('a member cannot flag their own tribute', async () => {
+    const tribute = await tributeOnMemorial('My own kind words.')
+    const refused = await tribute.flag(tribute.author)
+    expect(refused.status).toBe(403)
+    expect(await refused.text()).toContain('your own tribute')
+    expect(await tribute.row()).toEqual({ status: 'shown', flag_count: 0 })
+    expect(await tribute.flagRows()).toBe(0)
+  })
+})
+
+async function signedIn(prefix: string): Promise<TestClient> {
+  const browser = client()
+  await browser.signUp(prefix)
+  return browser
+}
 
 describe('redirects go only to our own pages', () => {
   test('after sign-in, `next` as typed into the address bar never leaves the site (/%09/evil.example and friends)', async () => {

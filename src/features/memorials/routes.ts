@@ -270,9 +270,10 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
       const memorial = await viewable(params.slug, render.viewer)
       if (!TRIBUTE_ID.test(params.id)) throw new HttpError(404)
       const key = await visitorKeys.keyFor(render.viewer, meta.ip)
-      const flagged = await tributes.flagTribute(memorial.id, Number(params.id), key)
+      const flagged = await tributes.flagTribute(memorial.id, Number(params.id), { key, memberId: render.viewer?.id ?? null })
       if (!flagged) throw new HttpError(404)
-      if (flagged.held) await memorials.pageChanged(memorial, { purge: true })
+      if (!flagged.ok) throw new HttpError(403, flagged.errors.tribute)
+      if (flagged.value.held) await memorials.pageChanged(memorial, { purge: true })
       return afterPost(render, `/memorials/${memorial.slug}?flagged=1#tributes`, () => FlagThanks())
     })
     .get('/memorials/:slug/edit', async ({ params, render }) => {

@@ -1,7 +1,8 @@
 /**
  * Tributes: short messages members leave on a memorial. The owner chooses whether they show at once
- * or after approval, and may hide any; anyone may flag one, and enough flags take it off the page
- * until the owner looks at it again.
+ * or after approval, and may hide any; anyone may flag one, and enough members' flags take it off
+ * the page until the owner looks at it again. Flags from signed-out visitors are only counted: their
+ * key changes every day and with every address, so a few could otherwise hide any kind word.
  */
 import type { Kysely } from 'kysely'
 import type { Viewer } from '@/features/accounts/viewer'
@@ -9,6 +10,7 @@ import type { Result } from '@/features/accounts/service'
 import type { Memorial } from '@/features/memorials/service'
 import type { Notifications } from '@/features/notifications/service'
 import type { TributeRow, TributeStatus } from '@/features/memorials/tables'
+import { MEMBER_KEY_PREFIX } from '@/features/memorials/visitors'
 import type { MemorialsDomain } from '@/schema'
 
 /** A few warm sentences; a longer letter belongs in the owner's story. */
@@ -16,16 +18,23 @@ export const TRIBUTE_MAX = 1000
 /** The newest this many show on a page: a page must stay small on a phone however loved the cat. */
 export const TRIBUTES_ON_PAGE = 100
 /**
- * Distinct flags that take a shown tribute off the page until the owner shows it again: one person
- * can't silence a kind word, a few can hide an unkind one before the owner is even awake.
+ * Distinct members' flags that take a shown tribute off the page until the owner shows it again: one
+ * person can't silence a kind word, a few can hide an unkind one before the owner is even awake.
  */
 export const FLAGS_TO_HOLD = 3
+
+/** Who flags: the visitor's key (src/features/memorials/visitors.ts), and the member's id if signed in. */
+export interface Flagger {
+  key: string
+  memberId: string | null
+}
 
 export type TributeField = 'body'
 
 export const TRIBUTE_MESSAGES = {
   empty: 'Please write a few words.',
   tooLong: (length: number) => `A tribute can have at most ${TRIBUTE_MAX} characters; this one has ${length}.`,
+  ownFlag: 'This is your own tribute, so you cannot flag it. The memorial’s owner can hide it if it should go.',
 } as const
 
 /** A tribute as pages show it. */
@@ -128,34 +137,44 @@ export function createTributes({ db, notifications }: { db: Kysely<MemorialsDoma
     },
 
     /**
-     * Records one visitor's flag on a shown tribute (again from the same visitor: nothing new).
-     * Returns whether this flag took the tribute off the page, or null when there is no such tribute.
+     * Records one visitor's flag on a tribute (again from the same visitor: nothing new), counted for
+     * the owner. Members' flags, FLAGS_TO_HOLD of them, take a shown tribute off the page; visitors'
+     * never do. Returns whether this flag did, a refusal for the author's own tribute, or null when
+     * there is no such tribute.
      */
-    async flagTribute(memorialId: string, tributeId: number, flaggerKey: string): Promise<{ held: boolean } | null> {
+    async flagTribute(memorialId: string, tributeId: number, flagger: Flagger): Promise<Result<{ held: boolean }, 'tribute'> | null> {
       return db.transaction().execute(async (trx) => {
         const tribute = await trx
           .selectFrom('tributes')
-          .select(['id', 'status', 'flag_count'])
+          .select(['id', 'status', 'flag_count', 'author_id'])
           .where('id', '=', tributeId)
           .where('memorial_id', '=', memorialId)
           .forUpdate()
           .executeTakeFirst()
         if (!tribute) return null
+        if (flagger.memberId === tribute.author_id) return { ok: false, errors: { tribute: TRIBUTE_MESSAGES.ownFlag } }
         const added = await trx
           .insertInto('tribute_flags')
-          .values({ tribute_id: tributeId, flagger_key: flaggerKey })
+          .values({ tribute_id: tributeId, flagger_key: flagger.key })
           .onConflict((oc) => oc.doNothing())
           .returning('tribute_id')
           .executeTakeFirst()
-        if (!added) return { held: false }
-        const flags = tribute.flag_count + 1
-        const held = tribute.status === 'shown' && flags >= FLAGS_TO_HOLD
+        if (!added) return { ok: true, value: { held: false } }
+        const memberFlags = flagger.memberId
+          ? await trx
+              .selectFrom('tribute_flags')
+              .select((eb) => eb.fn.countAll<string>().as('n'))
+              .where('tribute_id', '=', tributeId)
+              .where('flagger_key', 'like', `${MEMBER_KEY_PREFIX}%`)
+              .executeTakeFirstOrThrow()
+          : null
+        const held = tribute.status === 'shown' && Number(memberFlags?.n ?? 0) >= FLAGS_TO_HOLD
         await trx
           .updateTable('tributes')
-          .set({ flag_count: flags, ...(held && { status: 'waiting' as const }) })
+          .set({ flag_count: tribute.flag_count + 1, ...(held && { status: 'waiting' as const }) })
           .where('id', '=', tributeId)
           .execute()
-        return { held }
+        return { ok: true, value: { held } }
       })
     },
   }

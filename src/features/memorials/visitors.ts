@@ -12,6 +12,9 @@ import type { Viewer } from '@/features/accounts/viewer'
 import type { Store } from '@/infra/store/store'
 import { utcDay } from '@/features/memorials/dates'
 
+/** What a member's key starts with; a signed-out visitor's is `visitor:…`. */
+export const MEMBER_KEY_PREFIX = 'user:'
+
 /** A day's key outlives its day by a day, for visitors whose requests straddle midnight UTC. */
 const DAY_KEY_TTL_SECONDS = 2 * 24 * 60 * 60
 /** 128 bits of the hash: no two visitors collide in practice, and the key stays short. */
@@ -35,7 +38,7 @@ export function createVisitorKeys(store: Store) {
   return {
     /** The key a candle or flag is stored under: the member, or the address on that day. */
     async keyFor(viewer: Viewer | null, address: string, now = new Date()): Promise<string> {
-      if (viewer) return `user:${viewer.id}`
+      if (viewer) return `${MEMBER_KEY_PREFIX}${viewer.id}`
       const day = utcDay(now)
       const hash = createHmac('sha256', await dayKey(day)).update(`${day} ${address}`).digest().subarray(0, KEY_BYTES)
       return `visitor:${hash.toString('base64url')}`
