@@ -20,7 +20,7 @@
  */
 import { spawn, spawnSync } from 'node:child_process'
 import { createWriteStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs'
-import { availableParallelism, cpus, tmpdir } from 'node:os'
+import { availableParallelism, cpus, loadavg, tmpdir } from 'node:os'
 import path from 'node:path'
 import { BENCHMARKS, benchmarkNamed, type Benchmark } from '@tests/bench/benchmarks'
 import { readFigures, RESULTS_FILE_ENV, type Figures } from '@tests/bench/figures'
@@ -63,6 +63,8 @@ if (!services.baseUrl || !services.redisUrl) {
 
 const runDir = mkdtempSync(path.join(tmpdir(), 'nl-bench-run-'))
 const startedAt = new Date()
+// How busy the machine was: on shared cores it moves every figure, so the table says it.
+const loadAtStart = loadavg()[0] ?? 0
 const here: Side = { label: sideLabel(REPO_ROOT), tree: null }
 const other: Side | null = options.tree ? { label: sideLabel(options.tree), tree: options.tree } : null
 if (other && other.label === here.label) other.label += ' (--tree)'
@@ -108,7 +110,7 @@ const totalSeconds = (Date.now() - startedAt.getTime()) / 1000
 const table = resultsTable(options.benchmarks, runs, sides.map((side) => side.label))
 const notes = [
   sides.length > 1 ? `† this checkout's code on both sides (the floor, and what runs in the benchmark's own process): its change is the machine's.` : '',
-  `Whole run ${minutes(totalSeconds)}${prepareSeconds >= 1 ? ` (data sets ${minutes(prepareSeconds)})` : ''}; ${availableParallelism()} cores.`,
+  `Whole run ${minutes(totalSeconds)}${prepareSeconds >= 1 ? ` (data sets ${minutes(prepareSeconds)})` : ''}; ${availableParallelism()} cores, ${machineLoad()}.`,
 ].filter(Boolean)
 console.log(`\n${table}\n\n${notes.join('\n')}`)
 writeFileSync(path.join(runDir, 'results.json'), JSON.stringify({ startedAt, commit: commitOf(REPO_ROOT), tree: options.tree, argv: process.argv.slice(2), runs }, null, 2))
@@ -307,9 +309,14 @@ function writeDocsTable(table: string, seconds: number): void {
   const when = startedAt.toISOString().slice(0, 16).replace('T', ' ')
   const rounds = options.rounds > 1 ? `, the median of ${options.rounds} rounds` : ''
   const machine = `${availableParallelism()} cores (${cpus()[0]?.model.trim() ?? 'unknown CPU'})`
-  const heading = `Run of ${when} UTC, commit \`${commitOf(REPO_ROOT)}\`, ${machine}, PostgreSQL and Redis on the same machine: \`npm run bench -- all\`${rounds}, ${minutes(seconds)}.`
+  const heading = `Run of ${when} UTC, commit \`${commitOf(REPO_ROOT)}\`, ${machine}, ${machineLoad()}, PostgreSQL and Redis on the same machine: \`npm run bench -- all\`${rounds}, ${minutes(seconds)}.`
   writeFileSync(DOCS_FILE, replaceTable(readFileSync(DOCS_FILE, 'utf8'), `${heading}\n\n${table}`))
   console.log(`Table written to ${path.relative(REPO_ROOT, DOCS_FILE)}`)
+}
+
+/** The one-minute load average when the run started and now. */
+function machineLoad(): string {
+  return `load average ${loadAtStart.toFixed(1)} at the start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end`
 }
 
 function sideLabel(tree: string): string {
