@@ -637,6 +637,6 @@ describe('alert areas', () => {
     const section = home.slice(home.indexOf('<section class="lost-near-you"'), home.indexOf('</section>', home.indexOf('<section class="lost-near-you"')))
     expect(section).toContain('Lost: Pictured')
     expect(section).not.toContain('Foundling')
-    expect(section).toMatch(/<picture[^>]*>.*\/media\/m\/[0-9a-f]{32}\//s)
+    expect(section).toMatch(/<picture[^>]*>.*\/m\/[0-9a-f]{32}\//s)
   })
 })
