@@ -29,6 +29,7 @@ import { notificationRoutes } from '@/features/notifications/routes'
 import { createNotifications } from '@/features/notifications/service'
 import { offlineRoutes } from '@/features/offline/routes'
 import { sitemapRoutes } from '@/features/sitemap/routes'
+import { styleguideRoutes } from '@/features/styleguide/routes'
 import { createSitemap } from '@/features/sitemap/sitemap'
 import { profileSitemapSource } from '@/features/accounts/sitemap-source'
 import { assetRoutes } from '@/http/assets'
@@ -165,6 +166,7 @@ export function createApp(infra: Infra) {
     .use(finderRoutes({ config, store, context, ...services, postToFeed: happyEndingPoster(services) }))
     .use(sitemapRoutes(services))
     .use(offlineRoutes())
+    .use(styleguideRoutes({ config, context }))
   return { app, services }
 }
 

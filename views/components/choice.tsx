@@ -44,14 +44,16 @@ export interface OptionGroupProps<T extends string> {
   type: 'radio' | 'checkbox'
   error?: string | undefined
   hint?: string
+  /** Shown as a row of pills (short options), not a column. */
+  pills?: boolean
 }
 
 /** Radio buttons or checkboxes in a fieldset whose legend names them. */
-export function OptionGroup<T extends string>({ name, legend, options, labels, checked, type, error, hint }: OptionGroupProps<T>): JSX.Element {
+export function OptionGroup<T extends string>({ name, legend, options, labels, checked, type, error, hint, pills = false }: OptionGroupProps<T>): JSX.Element {
   const id = `field-${name}`
   const described = [hint && `${id}-hint`, error && `${id}-error`].filter(Boolean).join(' ')
   return (
-    <fieldset class="field option-group" aria-describedby={described || undefined}>
+    <fieldset class={pills ? 'field option-group pills' : 'field option-group'} aria-describedby={described || undefined}>
       <legend safe>{legend}</legend>
       {hint ? (
         <span class="hint" id={`${id}-hint`} safe>

@@ -74,7 +74,7 @@ export function CommentsSection({ postId, thread, form, cursor }: CommentsProps)
         (form as 'safe')
       ) : (
         <p>
-          <a href={`/login?next=${encodeURIComponent(postUrl)}`}>Sign in to comment</a>
+          <a class="button secondary small" href={`/login?next=${encodeURIComponent(postUrl)}`}>Sign in to comment</a>
         </p>
       )}
     </section>

@@ -141,7 +141,7 @@ export function FollowerCount({ followers, signInTo }: { followers: number; sign
       </p>
       {signInTo ? (
         <p>
-          <a href={`/login?next=${encodeURIComponent(signInTo)}`}>Sign in to follow</a>
+          <a class="button secondary small" href={`/login?next=${encodeURIComponent(signInTo)}`}>Sign in to follow</a>
         </p>
       ) : (
         ''

@@ -16,6 +16,7 @@ import type { MediaPicture } from '@/features/media/service'
 import { assetUrl } from '@/http/assets'
 import { Choice, OptionGroup } from '@views/components/choice'
 import { Field } from '@views/components/field'
+import { Icon } from '@views/components/icon'
 import { PHOTO_AGAIN } from '@views/components/photo-field'
 import { Picture } from '@views/components/picture'
 import { TextArea } from '@views/components/text-area'
@@ -37,11 +38,19 @@ export interface ReportFormProps {
   photosDropped?: boolean
 }
 
+/** The fields of the optional second step: a refusal of any of them opens it. */
+const DETAIL_FIELDS = ['colours', 'pattern', 'breed', 'sex', 'neutered', 'ageBand', 'microchipped', 'microchipNumber', 'collar', 'collarNote', 'reward'] as const
+
 /**
- * The report form, new or edit: a plain multipart form (htmx boosts it like any form; without
- * JavaScript it posts and redirects). The place script fills in the numbers from the map.
+ * The report form, new or edit, in two steps on one page: the essentials (lost or found, photos,
+ * name, when, where, a line of description) and then, folded away in a <details> that opens
+ * without JavaScript, what helps people recognise the cat. Publishing needs only the first. A plain
+ * multipart form (htmx boosts it like any form; without JavaScript it posts and redirects). The
+ * place script fills in the numbers from the map.
  */
 export function ReportForm({ action, submitLabel, values, errors, suggestions, map, currentPhotos = [], maxFilesPerUpload, timesInUtc = false, photosDropped = false }: ReportFormProps): JSX.Element {
+  // Editing a report opens the details: that is where a reporter comes back to add them.
+  const detailsOpen = currentPhotos.length > 0 || Boolean(values.pattern && values.pattern !== 'unknown') || (values.colours?.length ?? 0) > 0
   return (
     <form class="stack report-form" method="post" action={action} enctype="multipart/form-data" novalidate>
       {errors.form ? (
@@ -55,10 +64,12 @@ export function ReportForm({ action, submitLabel, values, errors, suggestions, m
       ) : (
         ''
       )}
-      <OptionGroup name="kind" legend="Is the cat lost or found?" type="radio" options={REPORT_KINDS} labels={{ lost: 'Lost: my cat is missing', found: 'Found: I found or saw a cat' }} checked={[values.kind ?? '']} error={errors.kind} />
+      <ol class="steps" aria-label="Steps">
+        <li aria-current="step">The essentials</li>
+        <li>Help people recognise her (optional)</li>
+      </ol>
+      <OptionGroup name="kind" legend="Is the cat lost or found?" type="radio" options={REPORT_KINDS} labels={{ lost: 'Lost: my cat is missing', found: 'Found: I found or saw a cat' }} checked={[values.kind ?? '']} error={errors.kind} pills />
       <OptionGroup name="found_state" legend="If found: where is the cat now?" type="radio" options={FOUND_STATES} labels={LABELS.foundState} checked={[values.foundState ?? '']} error={errors.foundState} />
-      <Field name="name" label="Cat’s name" value={values.name} error={errors.name} hint="Needed for a lost cat; for a found one, if a tag says it." maxlength={LIMITS.name} />
-
       {currentPhotos.length > 0 && (
         <fieldset class="field">
           <legend>Current photos</legend>
@@ -90,25 +101,33 @@ export function ReportForm({ action, submitLabel, values, errors, suggestions, m
           ''
         )}
       </div>
-      <Field name="photo_alt" label="Describe the photos" value={values.photoAlt} error={errors.photoAlt} hint="For people who can’t see them, e.g. “Biscuit, a ginger tabby, asleep on a blue blanket”." maxlength={300} />
-
-      <OptionGroup name="colours" legend="Colours" type="checkbox" options={COLOURS} labels={LABELS.colour} checked={values.colours ?? []} error={errors.colours} hint="Tick every colour in the coat." />
-      <Choice name="pattern" label="Coat pattern" options={PATTERNS} labels={LABELS.pattern} value={values.pattern} error={errors.pattern} emptyLabel="Choose…" />
-      <Field name="breed" label="Breed" value={values.breed} error={errors.breed} hint="If known, e.g. “Maine Coon”, or “moggy”." maxlength={LIMITS.breed} />
-      <Choice name="sex" label="Sex" options={SEXES} labels={LABELS.sex} value={values.sex ?? 'unknown'} error={errors.sex} />
-      <Choice name="neutered" label="Neutered or spayed" options={YES_NO} labels={LABELS.yesNo} value={values.neutered ?? 'unknown'} error={errors.neutered} />
-      <Choice name="age_band" label="Age" options={AGE_BANDS} labels={LABELS.ageBand} value={values.ageBand ?? 'unknown'} error={errors.ageBand} />
-      <Choice name="microchipped" label="Microchipped" options={YES_NO} labels={LABELS.yesNo} value={values.microchipped ?? 'unknown'} error={errors.microchipped} />
-      <Field name="microchip_number" label="Microchip number" value={values.microchipNumber} error={errors.microchipNumber} hint="Private: only you see it. Give it to a vet or shelter, never to someone who asks for it in a message." maxlength={LIMITS.microchipNumber} autocomplete="off" />
-      <Choice name="collar" label="Collar" options={YES_NO} labels={LABELS.yesNo} value={values.collar ?? 'unknown'} error={errors.collar} />
-      <Field name="collar_note" label="About the collar" value={values.collarNote} error={errors.collarNote} hint="Colour, bell, tag…" maxlength={LIMITS.collarNote} />
-
+      <Field name="photo_alt" label="Describe the photos" value={values.photoAlt} error={errors.photoAlt} hint="For people who can’t see them, e.g. “Biscuit, a ginger tabby”." maxlength={300} />
+      <Field name="name" label="Cat’s name" value={values.name} error={errors.name} hint="Needed for a lost cat; for a found one, if a tag says it." maxlength={LIMITS.name} />
       <Field name="last_seen_at" label="Last seen (date and time)" type="datetime-local" value={values.lastSeenAt} error={errors.lastSeenAt} hint={timesInUtc ? 'In UTC (GMT).' : 'Your local time.'} required />
       <input type="hidden" name="timezone_offset" value={values.timezoneOffset ?? ''} data-timezone-offset />
-      <PlaceFields legend="Where was the cat last seen?" values={values.place ?? {}} errors={errors} suggestions={suggestions} map={map} hint="For example “Kreuzberg” or “Camden, NJ”. Only a rounded spot (about 250 m) is ever shown to others." />
+      <PlaceFields legend="Where was the cat last seen?" values={values.place ?? {}} errors={errors} suggestions={suggestions} map={map} hint="A town or neighbourhood. Only a rounded spot (about 250 m) is ever shown to others." />
+      <TextArea name="description" label="Description" value={values.description} error={errors.description} hint="A line or two: markings, temperament. Never your address or phone number." maxlength={LIMITS.description} rows={2} />
 
-      <TextArea name="description" label="Description" value={values.description} error={errors.description} hint="Markings, temperament, where it might hide. Never your address or phone number: people reach you through messages here." maxlength={LIMITS.description} rows={5} />
-      <Field name="reward" label="Reward (optional)" value={values.reward} error={errors.reward} hint="E.g. “£100”. Pay only once your cat is home." maxlength={LIMITS.reward} />
+      <details class="report-details card" id="details" open={detailsOpen || DETAIL_FIELDS.some((field) => field in errors)}>
+        <summary>
+          <Icon name="plus" />
+          Help people recognise her (optional)
+        </summary>
+        <p class="hint">Colours, pattern, age, chip and collar: a neighbour who sees a cat can tell it is yours. You can add these after publishing too.</p>
+        <OptionGroup name="colours" legend="Colours" type="checkbox" options={COLOURS} labels={LABELS.colour} checked={values.colours ?? []} error={errors.colours} hint="Tick every colour in the coat." pills />
+        <Choice name="pattern" label="Coat pattern" options={PATTERNS} labels={LABELS.pattern} value={values.pattern} error={errors.pattern} emptyLabel="Not sure" />
+        <Field name="breed" label="Breed" value={values.breed} error={errors.breed} hint="If known, e.g. “Maine Coon”, or “moggy”." maxlength={LIMITS.breed} />
+        <div class="filters">
+          <Choice name="sex" label="Sex" options={SEXES} labels={LABELS.sex} value={values.sex ?? 'unknown'} error={errors.sex} />
+          <Choice name="age_band" label="Age" options={AGE_BANDS} labels={LABELS.ageBand} value={values.ageBand ?? 'unknown'} error={errors.ageBand} />
+          <Choice name="neutered" label="Neutered or spayed" options={YES_NO} labels={LABELS.yesNo} value={values.neutered ?? 'unknown'} error={errors.neutered} />
+          <Choice name="microchipped" label="Microchipped" options={YES_NO} labels={LABELS.yesNo} value={values.microchipped ?? 'unknown'} error={errors.microchipped} />
+        </div>
+        <Field name="microchip_number" label="Microchip number" value={values.microchipNumber} error={errors.microchipNumber} hint="Private: only you see it. Give it to a vet or shelter, never to someone who asks for it in a message." maxlength={LIMITS.microchipNumber} autocomplete="off" />
+        <Choice name="collar" label="Collar" options={YES_NO} labels={LABELS.yesNo} value={values.collar ?? 'unknown'} error={errors.collar} />
+        <Field name="collar_note" label="About the collar" value={values.collarNote} error={errors.collarNote} hint="Colour, bell, tag…" maxlength={LIMITS.collarNote} />
+        <Field name="reward" label="Reward (optional)" value={values.reward} error={errors.reward} hint="E.g. “£100”. Pay only once your cat is home." maxlength={LIMITS.reward} />
+      </details>
       <button type="submit" safe>
         {submitLabel}
       </button>

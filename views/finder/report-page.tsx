@@ -8,6 +8,7 @@ import type { EditedFact } from '@/features/finder/tables'
 import type { MediaPicture } from '@/features/media/service'
 import { Choice } from '@views/components/choice'
 import { Field } from '@views/components/field'
+import { Icon } from '@views/components/icon'
 import { JsonLd } from '@views/components/json-ld'
 import { Picture } from '@views/components/picture'
 import { TextArea } from '@views/components/text-area'
@@ -76,9 +77,9 @@ export function ReportPage(props: ReportPageProps): JSX.Element {
         </section>
       )}
       {photos.length > 0 && (
-        <div class="report-photos">
+        <div class={photos.length > 1 ? 'report-photos several' : 'report-photos'}>
           {photos.map((photo, index) => (
-            <Picture picture={photo} sizes={index === 0 ? '(min-width: 42rem) 40rem, 100vw' : '(min-width: 42rem) 13rem, 33vw'} priority={index === 0} class={index === 0 ? 'main-photo' : 'thumb'} />
+            <Picture picture={photo} sizes={photos.length > 1 ? '(min-width: 48rem) 36rem, 88vw' : '(min-width: 48rem) 40rem, 100vw'} priority={index === 0} />
           ))}
         </div>
       )}
@@ -171,6 +172,16 @@ function ReporterPanel({ report, reporterOnly, statusProblem, canPostToFeed }: R
         )}
         {reporterOnly.microchipNumber ? <span safe>{` Microchip number: ${reporterOnly.microchipNumber}.`}</span> : ''}
       </p>
+      {report.status === 'active' && report.colours.length === 0 && report.pattern === 'unknown' ? (
+        <p class="flash">
+          <Icon name="sparkles" />
+          <span>
+            Published. Now <a href={`/finder/${report.id}/edit#details`}>help people recognise her</a>: her colours, pattern, age, chip and collar.
+          </span>
+        </p>
+      ) : (
+        ''
+      )}
       <p class="actions">
         <a class="button secondary" href={`/finder/${report.id}/edit`}>
           Edit the report

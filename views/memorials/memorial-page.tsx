@@ -255,7 +255,7 @@ export function TributeCompose({ memorial, visitor }: { memorial: Memorial; visi
       <>
         {notice as 'safe'}
         <p>
-          <a href={`/login?next=${back}`}>Sign in to leave a tribute</a>
+          <a class="button secondary small" href={`/login?next=${back}`}>Sign in to leave a tribute</a>
         </p>
       </>
     )

@@ -120,7 +120,8 @@ export function checkReport(input: ReportInput, { now, gridMetres }: { now: Date
   if (kind === 'lost' && !name && !errors.name) errors.name = REPORT_MESSAGES.name
   const colours = [...new Set(input.colours)]
   if (!colours.every((colour) => isOneOf(COLOURS, colour))) errors.colours = REPORT_MESSAGES.colours
-  const pattern = isOneOf(PATTERNS, input.pattern) ? input.pattern : ((errors.pattern = REPORT_MESSAGES.pattern), 'unknown' as const)
+  // Left out of the first step (the essentials), the pattern is "not sure" until the reporter says.
+  const pattern = input.pattern === '' ? ('unknown' as const) : isOneOf(PATTERNS, input.pattern) ? input.pattern : ((errors.pattern = REPORT_MESSAGES.pattern), 'unknown' as const)
 
   const place = readPlace(input.place)
   if (!place.ok) Object.assign(errors, place.errors)
