@@ -40,23 +40,54 @@ export function SettingsPage({ viewer, details, profilePhoto, more = '' }: Setti
   return (
     <>
       <h1>Settings</h1>
-      {details as 'safe'}
-      {profilePhoto as 'safe'}
-      {/* Only pages with an upload form load it; in the body, so htmx runs it after a boosted visit too. */}
-      <script src={assetUrl('upload-progress.js')} defer></script>
-      {more as 'safe'}
-      <section aria-labelledby="account-heading">
-        <h2 id="account-heading">Your account</h2>
-        <p>
-          Signed in as <strong safe>{`@${viewer.handle}`}</strong>.
-        </p>
-        <form method="post" action="/logout/everywhere">
-          <p>Lost a phone, or signed in on a shared computer? This signs you out on every device, this one included.</p>
-          <button type="submit" class="secondary">
-            Sign out everywhere
-          </button>
-        </form>
-      </section>
+      <nav aria-label="Sections of the settings">
+        <ul class="chips">
+          <li>
+            <a class="chip" href="#profile-details">
+              Profile
+            </a>
+          </li>
+          <li>
+            <a class="chip" href="#profile-photo">
+              Photo
+            </a>
+          </li>
+          <li>
+            <a class="chip" href="#alert-area">
+              Lost cats near you
+            </a>
+          </li>
+          <li>
+            <a class="chip" href="#push">
+              Notifications
+            </a>
+          </li>
+          <li>
+            <a class="chip" href="#account">
+              Account
+            </a>
+          </li>
+        </ul>
+      </nav>
+      <div class="settings">
+        {details as 'safe'}
+        {profilePhoto as 'safe'}
+        {/* Only pages with an upload form load it; in the body, so htmx runs it after a boosted visit too. */}
+        <script src={assetUrl('upload-progress.js')} defer></script>
+        {more as 'safe'}
+        <section id="account" aria-labelledby="account-heading">
+          <h2 id="account-heading">Your account</h2>
+          <p>
+            Signed in as <strong safe>{`@${viewer.handle}`}</strong>.
+          </p>
+          <form method="post" action="/logout/everywhere">
+            <p>Lost a phone, or signed in on a shared computer? This signs you out on every device, this one included.</p>
+            <button type="submit" class="secondary">
+              Sign out everywhere
+            </button>
+          </form>
+        </section>
+      </div>
     </>
   )
 }

@@ -9,6 +9,7 @@ import { assetUrl } from '@/http/assets'
 import { boundedMap } from '@/shared/bounded-map'
 import { Choice } from '@views/components/choice'
 import { Field } from '@views/components/field'
+import { Icon } from '@views/components/icon'
 import { keptFragments } from '@views/components/kept-fragments'
 import { Picture } from '@views/components/picture'
 import { RelativeTime, timeAgo } from '@views/components/time'
@@ -230,7 +231,11 @@ function ResultItem({ report, photo, distance, ago }: ResultItemProps): JSX.Elem
   return (
     <li class="result" data-lat={String(report.point.lat)} data-lng={String(report.point.lng)}>
       <a class="result-photo" href={`/finder/${report.id}`} tabindex="-1" aria-hidden="true">
-        {photo ? <Picture picture={photo} sizes="96px" class="thumb" alt="" /> : <span class="thumb no-photo">No photo</span>}
+        {photo ? <Picture picture={photo} sizes="96px" class="thumb" alt="" /> : (
+          <span class="thumb no-photo">
+            <Icon name="cat" />
+          </span>
+        )}
       </a>
       <div>
         <h3>
