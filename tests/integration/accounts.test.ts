@@ -19,12 +19,12 @@ async function usersWithEmail(email: string): Promise<number> {
 }
 
 describe('signing up', () => {
-  test('a new member is signed in with a safe session cookie and sees their home page', async () => {
+  test('a new member is signed in with a safe session cookie and sees their first steps', async () => {
     const browser = client()
     const handle = uniqueHandle('Tom')
     const response = await browser.post('/signup', { handle, email: `${handle}@example.com`, password })
     expect(response.status).toBe(303)
-    expect(response.headers.get('location')).toBe('/')
+    expect(response.headers.get('location')).toBe('/welcome')
     const cookie = response.headers.getSetCookie().find((line) => line.startsWith('nl_session='))!
     expect(cookie).toMatch(/HttpOnly/i)
     expect(cookie).toMatch(/SameSite=Lax/i)
@@ -35,6 +35,10 @@ describe('signing up', () => {
     expect(html).toContain(`Welcome, ${handle}`)
     expect(html).toContain('Sign out')
     expect(home.headers.get('cache-control')).toBe('private, no-cache')
+
+    // The first steps, each skippable: a cat, an alert area, people to follow, or on to the feed.
+    const welcome = await (await browser.get('/welcome')).text()
+    for (const step of ['Add your cat', 'Set your alert area', 'Follow a few people', 'Go to your feed']) expect(welcome).toContain(step)
   })
 
   test('the sessions table keeps only a SHA-256 of the session id', async () => {
@@ -100,7 +104,7 @@ describe('signing up', () => {
     const handle = uniqueHandle()
     const good = await browser.post('/signup', { handle, email: `${handle}@example.com`, password }, { htmx: true })
     expect(good.status).toBe(200)
-    expect(good.headers.get('hx-redirect')).toBe('/')
+    expect(good.headers.get('hx-redirect')).toBe('/welcome')
     expect(browser.hasSession()).toBe(true)
   })
 })

@@ -85,7 +85,8 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
       const result = await accounts.signUp(input)
       if (!result.ok) return signupPage(render, SignupForm({ values: input, errors: result.errors }), 422)
       set.headers['set-cookie'] = await sessions.start(result.value.id)
-      return afterPost(render, '/')
+      // The first steps (add a cat, an alert area, people to follow): /welcome, in the feed feature.
+      return afterPost(render, '/welcome')
     })
     .get('/login', ({ render, query }) =>
       loginPage(render, LoginForm({ values: {}, next: localPath(query.next, config.publicUrl) })),

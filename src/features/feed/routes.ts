@@ -24,6 +24,7 @@ import { EmptyHomeFeed, EmptyTrending, ExplorePage, HomePage, LandingPage, NewPo
 import { DeletePostPage, LikeControl, PostDeleted, PostFeed, PostItems } from '@views/feed/post-card'
 import { PostForm, type PostFormValues } from '@views/feed/post-form'
 import { SideContent } from '@views/layout/side-column'
+import { WelcomePage } from '@views/feed/welcome'
 import { CommentForm, CommentsSection, CommentsUpdate, PostHead, PostPage } from '@views/feed/post-page'
 import { FollowControl, FollowerCount, NoPostsYet, ProfilePage } from '@views/feed/profile'
 
@@ -229,6 +230,12 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
       .use(context)
       .get('/', ({ render, query }) => (render.viewer ? homePage(render, render.viewer, query.cursor) : trendingPage(render, '/', undefined)))
       .get('/explore', ({ render, query }) => trendingPage(render, '/explore', query.cursor))
+      // Where sign-up leads: the first steps, each skippable.
+      .get('/welcome', async ({ render }) => {
+        const viewer = requireViewer(render)
+        const [cats, people] = await Promise.all([feed.cats.ofOwner(viewer.id), feed.suggestedMembers(viewer)])
+        return page(render, { title: 'Welcome', main: WelcomePage({ displayName: viewer.displayName, catCount: cats.length, people }), noindex: true })
+      })
       // The layout's second column, fetched after the page: private, so shared pages stay shared.
       .get('/side', async ({ render }) => {
         const viewer = render.viewer
