@@ -36,37 +36,28 @@ export interface SettingsPageProps {
   more?: JSX.Element
 }
 
+/** The sections of /settings by their anchors, for the menu at the top. */
+const SETTINGS_SECTIONS = [
+  ['profile-details', 'Profile'],
+  ['profile-photo', 'Photo'],
+  ['alert-area', 'Lost cats near you'],
+  ['push', 'Notifications'],
+  ['account', 'Account'],
+] as const
+
 export function SettingsPage({ viewer, details, profilePhoto, more = '' }: SettingsPageProps): JSX.Element {
   return (
     <>
       <h1>Settings</h1>
       <nav aria-label="Sections of the settings">
         <ul class="chips">
-          <li>
-            <a class="chip" href="#profile-details">
-              Profile
-            </a>
-          </li>
-          <li>
-            <a class="chip" href="#profile-photo">
-              Photo
-            </a>
-          </li>
-          <li>
-            <a class="chip" href="#alert-area">
-              Lost cats near you
-            </a>
-          </li>
-          <li>
-            <a class="chip" href="#push">
-              Notifications
-            </a>
-          </li>
-          <li>
-            <a class="chip" href="#account">
-              Account
-            </a>
-          </li>
+          {SETTINGS_SECTIONS.map(([anchor, label]) => (
+            <li>
+              <a class="chip" href={`#${anchor}`}>
+                {label as 'safe'}
+              </a>
+            </li>
+          ))}
         </ul>
       </nav>
       <div class="settings">

@@ -2,6 +2,7 @@ import type { Author } from '@/features/feed/authors'
 import { Icon } from '@views/components/icon'
 import type { IconName } from '@views/components/icon-names'
 import { PeopleToFollow } from '@views/feed/suggestions'
+import { SetAlertAreaLink } from '@views/layout/side-column'
 
 export interface WelcomeProps {
   displayName: string
@@ -37,10 +38,7 @@ export function WelcomePage({ displayName, catCount, people }: WelcomeProps): JS
           <>
             <p>We’ll tell you when a cat goes missing near you. Your home is never shown to anyone.</p>
             <p>
-              <a class="button secondary" href="/settings#alert-area">
-                <Icon name="bell" />
-                Set your alert area
-              </a>
+              <SetAlertAreaLink />
             </p>
           </>
         </Step>

@@ -34,10 +34,7 @@ export function SideContent({ signedIn, nearYou, people }: { signedIn: boolean; 
             <h2>Lost cats near you</h2>
             <p>We’ll tell you when a cat goes missing near you.</p>
             <p>
-              <a class="button small secondary" href="/settings#alert-area">
-                <Icon name="map-pin" />
-                Set your alert area
-              </a>
+              <SetAlertAreaLink small />
             </p>
           </>
         )}
@@ -51,5 +48,15 @@ export function SideContent({ signedIn, nearYou, people }: { signedIn: boolean; 
         ''
       )}
     </>
+  )
+}
+
+/** The way to the alert-area part of the settings, from the second column and the welcome page. */
+export function SetAlertAreaLink({ small = false }: { small?: boolean }): JSX.Element {
+  return (
+    <a class={small ? 'button small secondary' : 'button secondary'} href="/settings#alert-area">
+      <Icon name="map-pin" />
+      Set your alert area
+    </a>
   )
 }

@@ -6,6 +6,15 @@ import { Icon } from '@views/components/icon'
 import { ICON_NAMES } from '@views/components/icon-names'
 import { TextArea } from '@views/components/text-area'
 
+const BUTTONS = [
+  ['', 'Primary'],
+  ['secondary', 'Secondary'],
+  ['ghost', 'Ghost'],
+  ['danger', 'Danger'],
+  ['small', 'Small'],
+  ['link-button', 'Link button'],
+] as const
+
 const SWATCHES = ['bg', 'surface', 'surface-2', 'ink', 'muted', 'line', 'accent', 'accent-soft', 'like', 'ok', 'warn', 'error', 'calm']
 
 /** Every component of static/app.css, in both themes (switch the system's). Nothing here is live. */
@@ -39,22 +48,11 @@ export function StyleguidePage(): JSX.Element {
 
       <h2>Buttons</h2>
       <p class="actions">
-        <button type="button">Primary</button>
-        <button type="button" class="secondary">
-          Secondary
-        </button>
-        <button type="button" class="ghost">
-          Ghost
-        </button>
-        <button type="button" class="danger">
-          Danger
-        </button>
-        <button type="button" class="small">
-          Small
-        </button>
-        <button type="button" class="link-button">
-          Link button
-        </button>
+        {BUTTONS.map(([variant, label]) => (
+          <button type="button" class={variant || undefined}>
+            {label as 'safe'}
+          </button>
+        ))}
       </p>
       <p class="actions">
         <button type="button" class="icon-button">
@@ -164,7 +162,7 @@ export function StyleguidePage(): JSX.Element {
         {ICON_NAMES.map((name) => (
           <li>
             <Icon name={name} label={name} />
-            <code safe>{name}</code>
+            <code>{name}</code>
           </li>
         ))}
       </ul>
