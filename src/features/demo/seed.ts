@@ -4,7 +4,7 @@
  */
 import type { Services } from '@/app'
 import type { Viewer } from '@/features/accounts/viewer'
-import { seedFeedDemo } from '@/features/feed/demo'
+import { demoPortrait, seedFeedDemo } from '@/features/feed/demo'
 import { seedFinderDemo } from '@/features/finder/demo'
 import { seedMemorialsDemo } from '@/features/memorials/demo'
 
@@ -21,13 +21,47 @@ export function demoHandle(index: number): string {
   return `${name.toLowerCase()}_${word}${round > 0 ? round : ''}`
 }
 
-export async function seedDemoData(services: Pick<Services, 'accounts' | 'notifications' | 'finder' | 'feed' | 'memorials'>, { users }: { users: number }): Promise<string> {
+/** Who the demo members are: a name and a line about them and their cats, in many accents. */
+const PEOPLE = [
+  ['Amara Okafor', 'Two rescue tabbies and a windowsill garden they keep trimming for me.'],
+  ['Ben Whitfield', 'Night-shift nurse. Pepper waits up; Biscuit does not.'],
+  ['Chloe Martin', 'Foster mum to whoever the shelter sends. Currently: three kittens and a grumpy senior.'],
+  ['Dmitri Volkov', 'Photographer. My best model refuses to sign a release.'],
+  ['Elif Yıldız', 'Istanbul to Berlin, with a street cat who came along and never looked back.'],
+  ['Farah Haddad', 'Vet student. Ask me about hairballs, or better, don’t.'],
+  ['Gus Andersen', 'Retired postman. The neighbourhood cats still know my route.'],
+  ['Hana Sato', 'Mochi’s assistant. Snacks on request, which is always.'],
+  ['Ivo Novak', 'Bike mechanic; Luna supervises from the toolbox.'],
+  ['Jules Moreau', 'Teacher, baker, cat bed.'],
+  ['Kofi Mensah', 'Helping find lost cats in Brooklyn since the day mine came home.'],
+  ['Lena Fischer', 'Kreuzberg. One black cat, one very patient dog.'],
+  ['Mateo García', 'Two Maine Coons, one small flat, no regrets.'],
+  ['Noor Rahman', 'Architect. Designs cat shelves for friends, ends up with their cats.'],
+  ['Otto Lindqvist', 'Grandfather of four, owner of none: the cat owns the house.'],
+  ['Priya Nair', 'Camden. Volunteer at the cat café on Saturdays.'],
+  ['Quinn Gallagher', 'Barista. Latte art, but only cats.'],
+  ['Rosa Bianchi', 'Tiger is sixteen and still the boss of the street.'],
+  ['Sami Laine', 'Software tester by day; Nala tests the keyboard by night.'],
+  ['Tess O’Brien', 'Allotment, tea and a ginger shadow.'],
+  ['Uma Patel', 'Adopted a one-eyed tom called Pirate. He sees everything.'],
+  ['Viktor Horvat', 'Cellist. Pepper sings along, badly.'],
+  ['Wren Taylor', 'Wildlife carer; the cat is strictly an indoor supervisor.'],
+  ['Xiu Chen', 'Two Siamese who talk more than I do.'],
+  ['Yara Costa', 'Walks the neighbourhood every evening looking out for lost pets.'],
+  ['Zeno Russo', 'Still looking for the owner of the grey cat who visits my balcony.'],
+] as const
+
+export async function seedDemoData(services: Pick<Services, 'accounts' | 'avatars' | 'notifications' | 'finder' | 'feed' | 'memorials'>, { users }: { users: number }): Promise<string> {
   let created = 0
   for (let index = 0; index < users; index++) {
     const handle = demoHandle(index)
     const result = await services.accounts.signUp({ handle, email: `${handle}@demo.ninelives.test`, password: DEMO_PASSWORD })
     if (!result.ok) continue
     created++
+    const [name, bio] = PEOPLE[index % PEOPLE.length]!
+    const round = Math.floor(index / PEOPLE.length)
+    await services.accounts.updateProfile(result.value.id, { displayName: round > 0 ? `${name} ${round + 1}` : name, bio })
+    await services.avatars.replace(result.value.id, { bytes: await demoPortrait(index), alt: `${name.split(' ')[0]}’s cat, drawn` })
     await services.notifications.notify(result.value.id, {
       kind: 'welcome',
       text: 'Welcome to Nine Lives! Add your cats and say hello.',

@@ -48,6 +48,9 @@ const PALETTES = [
   { sky: ['#ffecd2', '#fcb69f'], floor: '#a1887f', cat: '#8a8a8a' },
 ]
 
+/** How many palettes the drawn photos cycle through: a seed's palette is `seed % PALETTE_COUNT`. */
+export const PALETTE_COUNT = PALETTES.length
+
 /**
  * A cat sitting on a sill against a soft sky, as a JPEG: drawn as SVG, encoded by sharp. 800 × 600
  * fills the feed column on a phone and keeps seeding quick (each photo becomes nine variants).
@@ -72,6 +75,24 @@ export async function demoCatPhoto(seed: number): Promise<Uint8Array> {
     </g>
   </svg>`
   return new Uint8Array(await sharp(Buffer.from(svg)).jpeg({ quality: 82 }).toBuffer())
+}
+
+/** A member's profile photo: their cat's face close up on a colour of its own, drawn as SVG, encoded by sharp. */
+export async function demoPortrait(seed: number): Promise<Uint8Array> {
+  const { sky, cat } = PALETTES[seed % PALETTES.length]!
+  const eyes = ['#f7e27c', '#8fd0a8', '#9cc7f0'][seed % 3]!
+  const svg = `<svg xmlns="http://www.w3.org/2000/svg" width="320" height="320" viewBox="0 0 400 400">
+    <rect width="400" height="400" fill="${sky[(seed >> 1) % 2]}"/>
+    <g fill="${cat}">
+      <path d="M95 170 L110 40 L190 130 Z"/><path d="M305 170 L290 40 L210 130 Z"/>
+      <ellipse cx="200" cy="230" rx="150" ry="135"/>
+    </g>
+    <ellipse cx="145" cy="215" rx="24" ry="32" fill="${eyes}"/><ellipse cx="255" cy="215" rx="24" ry="32" fill="${eyes}"/>
+    <ellipse cx="145" cy="218" rx="7" ry="24" fill="#222"/><ellipse cx="255" cy="218" rx="7" ry="24" fill="#222"/>
+    <path d="M185 275 L215 275 L200 292 Z" fill="#e79ca0"/>
+    <g stroke="#fff" stroke-width="4" opacity="0.7"><path d="M120 290 L40 275"/><path d="M120 300 L40 310"/><path d="M280 290 L360 275"/><path d="M280 300 L360 310"/></g>
+  </svg>`
+  return new Uint8Array(await sharp(Buffer.from(svg)).jpeg({ quality: 85 }).toBuffer())
 }
 
 /**

@@ -9,6 +9,7 @@
  */
 import { sql, type Kysely } from 'kysely'
 import { biggestPlaces, resolvePlace, type Place } from '@/features/finder/gazetteer'
+import { demoCatPhoto, PALETTE_COUNT } from '@/features/feed/demo'
 import type { Finder } from '@/features/finder/service'
 import type { FinderDomain } from '@/schema'
 
@@ -19,14 +20,16 @@ interface DemoCat {
   pattern: string
   description: string
   hoursAgo: number
+  /** Which of the drawn photos' palettes matches the coat (src/features/feed/demo.ts, demoCatPhoto). */
+  palette: number
 }
 
 const DEMO_CATS: DemoCat[] = [
-  { kind: 'lost', name: 'Biscuit', colours: ['ginger', 'white'], pattern: 'tabby', description: 'Shy ginger tabby with a white chest. Hides under cars when scared.', hoursAgo: 5 },
-  { kind: 'lost', name: 'Mochi', colours: ['black', 'white'], pattern: 'tuxedo', description: 'Friendly tuxedo, white socks, loud meow. Indoor cat who slipped out of a window.', hoursAgo: 30 },
-  { kind: 'found', name: '', colours: ['grey'], pattern: 'solid', description: 'Grey cat with a blue collar, no tag, sitting by the bakery every morning.', hoursAgo: 12 },
-  { kind: 'lost', name: 'Pepper', colours: ['black', 'ginger', 'white'], pattern: 'calico', description: 'Small calico, very timid. Needs daily medication.', hoursAgo: 70 },
-  { kind: 'found', name: 'Tiger', colours: ['brown', 'black'], pattern: 'tabby', description: 'Brown tabby now safe with us; his tag says Tiger but the phone number is worn off.', hoursAgo: 3 },
+  { kind: 'lost', name: 'Biscuit', colours: ['ginger', 'white'], pattern: 'tabby', description: 'Shy ginger tabby with a white chest. Hides under cars when scared.', hoursAgo: 5, palette: 0 },
+  { kind: 'lost', name: 'Mochi', colours: ['black', 'white'], pattern: 'tuxedo', description: 'Friendly tuxedo, white socks, loud meow. Indoor cat who slipped out of a window.', hoursAgo: 30, palette: 3 },
+  { kind: 'found', name: '', colours: ['grey'], pattern: 'solid', description: 'Grey cat with a blue collar, no tag, sitting by the bakery every morning.', hoursAgo: 12, palette: 4 },
+  { kind: 'lost', name: 'Pepper', colours: ['black', 'ginger', 'white'], pattern: 'calico', description: 'Small calico, very timid. Needs daily medication.', hoursAgo: 70, palette: 2 },
+  { kind: 'found', name: 'Tiger', colours: ['brown', 'black'], pattern: 'tabby', description: 'Brown tabby now safe with us; his tag says Tiger but the phone number is worn off.', hoursAgo: 3, palette: 1 },
 ]
 
 const CITIES = ['Kreuzberg', 'Camden Town', 'Brooklyn']
@@ -44,7 +47,10 @@ export async function seedFinderDemo(finder: Finder, memberIds: string[]): Promi
     for (const [catIndex, cat] of DEMO_CATS.entries()) {
       const reporter = memberIds[(cityIndex * DEMO_CATS.length + catIndex) % memberIds.length]!
       const point = jitter(resolved.place, cityIndex * 31 + catIndex)
-      const saved = await finder.reports.create(reporter, demoInput(cat, point), { files: [], alt: '' })
+      // Drawn in the coat's palette, the cat placed differently in each city's photo.
+      const photo = await demoCatPhoto(cat.palette + PALETTE_COUNT * (cityIndex + 1))
+      const alt = `${cat.name || 'The cat'}, ${cat.colours.join(' and ')}, sitting on a sill`
+      const saved = await finder.reports.create(reporter, demoInput(cat, point), { files: [photo], alt })
       if (!saved.ok) continue
       created++
       await addDemoSightings(finder, saved.id, resolved.place, helpers.filter((id) => id !== reporter), catIndex)

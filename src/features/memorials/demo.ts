@@ -5,6 +5,7 @@
  * Safe to run twice: an owner's memorial with the same name is skipped.
  */
 import sharp from 'sharp'
+import { demoCatPhoto, PALETTE_COUNT } from '@/features/feed/demo'
 import type { Viewer } from '@/features/accounts/viewer'
 import type { MemorialsFeature } from '@/features/memorials/feature'
 import type { MemorialInput } from '@/features/memorials/service'
@@ -20,6 +21,8 @@ interface DemoMemorial {
   tributes: string[]
   candles: number
   palette: { sky: [string, string]; cat: string }
+  /** The palette of the gallery's photo from sunnier days (src/features/feed/demo.ts, demoCatPhoto), matching the coat. */
+  daylight: number
 }
 
 const DEMO_MEMORIALS: DemoMemorial[] = [
@@ -34,6 +37,7 @@ const DEMO_MEMORIALS: DemoMemorial[] = [
     tributes: ['She was the queen of our street. We will miss her greeting us from the garden wall.', 'Thinking of you all. What a beautiful, well-loved girl.'],
     candles: 6,
     palette: { sky: ['#f8c58c', '#8e5a6b'], cat: '#d9822b' },
+    daylight: 0,
   },
   {
     name: 'Smokey',
@@ -44,6 +48,7 @@ const DEMO_MEMORIALS: DemoMemorial[] = [
     tributes: ['The gentlest old man. Sending love.'],
     candles: 3,
     palette: { sky: ['#c9d6ff', '#6b7aa1'], cat: '#5b5b63' },
+    daylight: 4,
   },
   {
     name: 'Pip',
@@ -55,6 +60,7 @@ const DEMO_MEMORIALS: DemoMemorial[] = [
     tributes: ['Pip was one of a kind. Hugs to you all.'],
     candles: 4,
     palette: { sky: ['#ffd9b3', '#a46a8c'], cat: '#2e2a2a' },
+    daylight: 3,
   },
   {
     name: 'Tiger',
@@ -65,6 +71,7 @@ const DEMO_MEMORIALS: DemoMemorial[] = [
     tributes: [],
     candles: 2,
     palette: { sky: ['#fbe3a8', '#c0785a'], cat: '#b8733a' },
+    daylight: 0,
   },
   {
     name: 'Luna',
@@ -75,6 +82,7 @@ const DEMO_MEMORIALS: DemoMemorial[] = [
     tributes: [],
     candles: 0,
     palette: { sky: ['#dfe7fd', '#8c93b8'], cat: '#e9e4d8' },
+    daylight: 2,
   },
 ]
 
@@ -93,6 +101,10 @@ export async function seedMemorialsDemo(feature: MemorialsFeature, members: View
     const result = await feature.memorials.createMemorial(owner, demoInput(demo), cover)
     if (!result.ok) throw new Error(`demo memorial ${demo.name} was refused: ${JSON.stringify(result.errors)}`)
     const { memorial } = result
+    // One photo from sunnier days in the gallery under the story.
+    const daylight = { bytes: await demoCatPhoto(demo.daylight + PALETTE_COUNT * (index + 1)), alt: `${demo.name} in the sun on the windowsill` }
+    const added = await feature.memorials.addPhoto(memorial, daylight)
+    if (!added.ok) throw new Error(`demo memorial ${demo.name}'s photo was refused: ${JSON.stringify(added.errors)}`)
     const others = members.filter((member) => member.id !== owner.id)
     for (const [i, text] of demo.tributes.entries()) await feature.tributes.leaveTribute(others[i % others.length]!, memorial, text)
     for (const visitor of others.slice(0, demo.candles)) await feature.candles.lightCandle(memorial.id, `user:${visitor.id}`)
