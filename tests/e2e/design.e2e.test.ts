@@ -45,7 +45,10 @@ async function signIn(page: Page): Promise<void> {
   await page.locator('.account-menu').waitFor()
 }
 
-/** Controls smaller than 24 × 24 px, except links inside a sentence (WCAG 2.5.8's inline exception). */
+/**
+ * Controls smaller than 24 × 24 px, except links inside a sentence (WCAG 2.5.8's inline exception),
+ * and controls that stick out of the screen.
+ */
 function smallTargets(page: Page): Promise<string[]> {
   return page.evaluate((smallest) => {
     const found: string[] = []
@@ -56,6 +59,14 @@ function smallTargets(page: Page): Promise<string[]> {
       if (style.visibility === 'hidden') continue
       const inSentence = style.display === 'inline' && (element.parentElement?.textContent ?? '').trim().length > (element.textContent ?? '').trim().length
       if (inSentence) continue
+      // A control cut off at the screen's edge (a card's overflow: hidden hides it from scrollWidth).
+      const inScroller = (start: Element | null): boolean => {
+        for (let at = start; at; at = at.parentElement) if (/auto|scroll/.test(getComputedStyle(at).overflowX)) return true
+        return false
+      }
+      if ((box.right > innerWidth + 0.5 || box.left < -0.5) && !inScroller(element.parentElement)) {
+        found.push(`${element.tagName.toLowerCase()} "${(element.textContent ?? '').trim().slice(0, 40)}" cut off at ${Math.round(box.left)}–${Math.round(box.right)} px`)
+      }
       if (box.width < smallest || box.height < smallest) {
         found.push(`${element.tagName.toLowerCase()} "${(element.textContent || element.getAttribute('aria-label') || element.getAttribute('name') || '').trim().slice(0, 40)}" ${Math.round(box.width)}×${Math.round(box.height)}`)
       }

@@ -64,7 +64,8 @@ for (const javaScriptEnabled of [true, false]) {
       expect(await shown.evaluate((img: HTMLImageElement) => img.currentSrc)).toMatch(/\/media\/m\/[0-9a-f]{32}\/thumb\.(avif|webp)$/)
       // The placeholder sits under the photo, laid out by the stylesheet (the CSP allows no inline style).
       expect(await page.locator('.avatar-large .picture-placeholder').evaluate((img) => getComputedStyle(img).position)).toBe('absolute')
-      await page.locator('.site-header .avatar-small img[alt=""]').last().waitFor()
+      // The account menu's button shows it (the menu's profile link too, once opened).
+      await page.locator('.site-header summary .avatar-small img[alt=""]').waitFor()
 
       expect(uploads).toEqual(javaScriptEnabled ? ['xhr', 'xhr'] : ['document', 'document'])
       expect(blocked).toEqual([])
