@@ -55,6 +55,7 @@ function smallTargets(page: Page): Promise<string[]> {
     for (const element of document.querySelectorAll<HTMLElement>('a[href], button, input:not([type="hidden"]), select, textarea, summary')) {
       const box = element.getBoundingClientRect()
       if (box.width === 0 && box.height === 0) continue // not shown (a closed menu, a phone-hidden column)
+      if (element.classList.contains('skip-link')) continue // off-screen until focused, by design
       const style = getComputedStyle(element)
       if (style.visibility === 'hidden') continue
       const inSentence = style.display === 'inline' && (element.parentElement?.textContent ?? '').trim().length > (element.textContent ?? '').trim().length
