@@ -5,33 +5,19 @@
 import { html } from '@elysiajs/html'
 import { Elysia, type AnyElysia } from 'elysia'
 import { registerJobHandlers } from '@/background'
-import type { Config } from '@/config'
-import { createAvatars, type Avatars } from '@/features/accounts/avatars'
 import type { Viewer } from '@/features/accounts/viewer'
 import { accountRoutes } from '@/features/accounts/routes'
-import { createAccounts } from '@/features/accounts/service'
-import { createSessions, type Sessions } from '@/features/accounts/sessions'
 import { feedRoutes } from '@/features/feed/routes'
-import { createFeed } from '@/features/feed/service'
 import { finderRoutes } from '@/features/finder/routes'
 import { createLostNearYou } from '@/features/finder/near-you'
-import { createFinder, type Finder } from '@/features/finder/service'
 import { mediaRoutes } from '@/features/media/routes'
-import { createMedia, type Media } from '@/features/media/service'
-import { createMemorialsFeature } from '@/features/memorials/feature'
 import { memorialRoutes } from '@/features/memorials/routes'
 import { createAlertAreaSettings } from '@/features/notifications/alert-area-routes'
-import { createAlertAreas } from '@/features/notifications/alert-areas'
-import { createLostCatAlerts, type ReportAnnouncement } from '@/features/notifications/lost-cat-alerts'
-import { createPush } from '@/features/notifications/push'
 import { createPushSettings } from '@/features/notifications/push-routes'
 import { notificationRoutes } from '@/features/notifications/routes'
-import { createNotifications } from '@/features/notifications/service'
 import { offlineRoutes } from '@/features/offline/routes'
 import { sitemapRoutes } from '@/features/sitemap/routes'
 import { styleguideRoutes } from '@/features/styleguide/routes'
-import { createSitemap } from '@/features/sitemap/sitemap'
-import { profileSitemapSource } from '@/features/accounts/sitemap-source'
 import { assetRoutes } from '@/http/assets'
 import { createHttpContext } from '@/http/context'
 import { requestViewers } from '@/http/viewer'
@@ -39,89 +25,7 @@ import { errorHandling } from '@/http/errors'
 import { healthRoutes } from '@/http/health'
 import { loopbackRedirect } from '@/http/loopback'
 import { security } from '@/http/security'
-import type { Blobs } from '@/infra/blobs'
-import { createCdn } from '@/infra/cdn'
-import type { Databases } from '@/infra/db'
-import type { Logger } from '@/infra/log'
-import type { Store } from '@/infra/store/store'
-import type { JobQueue } from '@/jobs'
-
-/** The outside world the app talks to; main.ts builds it from config, tests from their harness. */
-export interface Infra {
-  config: Config
-  log: Logger
-  dbs: Databases
-  store: Store
-  /** Background jobs; workers run in main.ts (tests call `queue.drain()`). */
-  queue: JobQueue
-  /** Media objects: S3 or local files (src/infra/blobs.ts). */
-  blobs: Blobs
-  /** An extra certificate authority the push sender trusts (PEM): only the tests' loopback push service needs one. */
-  pushCa?: string
-}
-
-export function createServices({ config, log, dbs, store, blobs, queue, pushCa }: Infra) {
-  const media = createMedia({ db: dbs.social, blobs, store, config, log })
-  const sessions = createSessions(dbs.accounts, store, config)
-  const accounts = createAccounts(dbs.accounts, sessions.forgetViewer)
-  const push = createPush({
-    config,
-    log,
-    db: dbs.accounts,
-    store,
-    enqueue: async (memberPush) => void (await queue.enqueue('push.deliver', memberPush)),
-    ...(pushCa && { ca: pushCa }),
-  })
-  const { memberPush } = push
-  const notifications = createNotifications(dbs.accounts, store, memberPush ? { pushed: memberPush.afterNotify } : {})
-  const cdn = createCdn({ config, queue })
-  const memorials = createMemorialsFeature({ config, db: dbs.memorials, store, media, cdn, notifications, log })
-  const finder = createFinder({
-    db: dbs.finder,
-    store,
-    log,
-    config,
-    media,
-    notifications,
-    purge: (tags) => cdn.purge(tags),
-    // A new report's alert goes out from the queue (src/features/notifications/jobs.ts).
-    announce: async (reportId, news) => void (await queue.enqueue('alerts.fanOut', { reportId, news })),
-  })
-  return {
-    push,
-    alerts: createLostCatAlerts({
-      db: dbs.accounts,
-      config,
-      notifications,
-      subscriptions: push.subscriptions,
-      sender: push.sender,
-      enqueueBatches: async (batches) => void (await queue.enqueueMany('alerts.deliver', batches)),
-      log,
-    }),
-    announcementOf: reportAnnouncements({ finder, media, publicUrl: config.publicUrl }),
-    media,
-    avatars: viewerRefreshingAvatars(
-      createAvatars({
-        db: dbs.accounts,
-        media,
-        discard: async (ids, ownerId) => void (await queue.enqueue('media.remove', { ids, ownerId })),
-      }),
-      sessions,
-    ),
-    accounts,
-    sessions,
-    notifications,
-    feed: createFeed({ db: dbs.social, store, queue, config: config.feed, accounts, media, notifications, purge: (tags) => cdn.purge(tags) }),
-    cdn,
-    memorials,
-    finder,
-    alertAreas: createAlertAreas(dbs.accounts, config),
-    // Every feature with public pages adds its source here.
-    sitemap: createSitemap({ publicUrl: config.publicUrl, sources: [memorials.sitemapSource, finder.sitemapSource, profileSitemapSource(dbs.accounts)] }),
-  }
-}
-
-export type Services = ReturnType<typeof createServices>
+import { createServices, type Infra, type Services } from '@/services'
 
 export function createApp(infra: Infra) {
   const { config, log, store, blobs } = infra
@@ -174,41 +78,6 @@ export function createApp(infra: Infra) {
 async function settingsSections(viewer: Viewer, sections: { section: (viewer: Viewer) => Promise<JSX.Element> }[]): Promise<JSX.Element> {
   const parts = await Promise.all(sections.map((part) => part.section(viewer)))
   return parts.join('')
-}
-
-/** What a lost-cat alert needs from the finder and media features about a report; null unless it is active. */
-function reportAnnouncements({ finder, media, publicUrl }: { finder: Finder; media: Media; publicUrl: URL }) {
-  return async (reportId: string): Promise<ReportAnnouncement | null> => {
-    const report = await finder.reports.reporterView(reportId)
-    if (!report) return null
-    const firstPhoto = report.photoIds[0]
-    const picture = firstPhoto ? (await media.urlsFor([firstPhoto])).get(firstPhoto) : undefined
-    // The smallest JPEG: every browser's notification shows it, and it is a few kilobytes.
-    const thumbnail = picture && (picture.sources.jpeg[0] ?? picture.fallback)
-    return {
-      reportId,
-      reporterId: report.reporterId,
-      status: report.status,
-      kind: report.kind,
-      name: report.name,
-      exact: report.exact,
-      public: { lat: report.place.lat, lng: report.place.lng },
-      placeLabel: report.place.label,
-      photoUrl: thumbnail ? new URL(thumbnail.url, publicUrl).href : null,
-    }
-  }
-}
-
-/** The header shows the viewer's photo from the cached session: a new photo must drop that cache. */
-function viewerRefreshingAvatars(avatars: Avatars, sessions: Sessions): Avatars {
-  return {
-    ...avatars,
-    async replace(userId, input) {
-      const result = await avatars.replace(userId, input)
-      if (result.ok) await sessions.forgetViewer(userId)
-      return result
-    },
-  }
 }
 
 /** The finder's "post the happy ending to my feed": a text post through the feed's own post creation. */

@@ -3,15 +3,15 @@
  * drain the queue) and scheduled jobs (started by main.ts only). Features add theirs here, side by
  * side, so an operator sees every job in one place.
  */
-import type { Services } from '@/app'
-import { registerFeedJobs, scheduleFeedJobs } from '@/features/feed/jobs'
+import { feedJobs } from '@/features/feed/jobs'
 import { registerNotificationJobs } from '@/features/notifications/jobs'
 import type { Scheduler } from '@/infra/scheduler'
 import type { JobQueue } from '@/jobs'
+import type { Services } from '@/services'
 
 export function registerJobHandlers(queue: JobQueue, services: Services): void {
   // Fan-out of new posts into timelines, and removal of deleted ones.
-  registerFeedJobs(queue, services.feed)
+  feedJobs(services.feed).registerHandlers(queue)
   // Photos nothing shows any more (a replaced avatar): removed after the response, retried if storage is down.
   queue.handle('media.remove', async ({ ids, ownerId }) => void (await services.media.remove(ids, ownerId)))
   // CDN purges after an owner changes a public page (src/infra/cdn.ts): retried while the CDN is down.
@@ -28,7 +28,7 @@ export function scheduleJobs(scheduler: Scheduler, services: Services): void {
     await services.media.collectOrphans()
   })
   // Every 15 minutes: the trending_posts view (src/features/feed/jobs.ts).
-  scheduleFeedJobs(scheduler, services.feed)
+  feedJobs(services.feed).schedule(scheduler)
   // Daily at 07:05 UTC: notes to owners on their cat's anniversaries (morning in Europe, before
   // the working day in most of the world; never in the middle of a European night).
   scheduler.every('memorials.anniversaryNotes', '0 5 7 * * *', async () => {

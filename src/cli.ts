@@ -12,7 +12,6 @@
  *
  * In embedded mode these refuse to run while the server holds DATA_DIR.
  */
-import { createServices } from '@/app'
 import { registerJobHandlers } from '@/background'
 import { ConfigError, loadConfig } from '@/config'
 import { seedDemoData } from '@/features/demo/seed'
@@ -25,6 +24,7 @@ import { createLogger } from '@/infra/log'
 import { openInfra } from '@/infra/open'
 import { createQueue } from '@/infra/queue'
 import type { Jobs } from '@/jobs'
+import { createServices } from '@/services'
 
 const USAGE = `usage: bun src/cli.ts <migrate | seed [--users N] | seed --reports N | seed --feed-benchmark [--scale S] | make-admin <handle> | vapid-keys>`
 

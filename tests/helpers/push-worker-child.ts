@@ -6,7 +6,6 @@
  * Env: the app's (DATABASE_URL…, REDIS_URL, REDIS_KEY_PREFIX, VAPID_*, PUSH_*), plus PUSH_TEST_CA
  * (the loopback push service's certificate) and VISIBILITY_TIMEOUT_MS.
  */
-import { createServices } from '@/app'
 import { registerJobHandlers } from '@/background'
 import { loadConfig } from '@/config'
 import { createBlobs } from '@/infra/blobs'
@@ -15,6 +14,7 @@ import { createLogger } from '@/infra/log'
 import { createQueue } from '@/infra/queue'
 import { createStore } from '@/infra/store'
 import type { Jobs } from '@/jobs'
+import { createServices } from '@/services'
 
 const config = loadConfig(process.env)
 const log = createLogger(config)

@@ -10,7 +10,7 @@
  */
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import type { Viewer } from '@/features/accounts/viewer'
-import { registerFeedJobs, type FeedJobs } from '@/features/feed/jobs'
+import { feedJobs, type FeedJobs } from '@/features/feed/jobs'
 import { createFeed, type Feed } from '@/features/feed/service'
 import type { FeedEntry } from '@/features/feed/timeline-queries'
 import { timelineKey } from '@/features/feed/timelines'
@@ -45,7 +45,7 @@ function testFeed(): { feed: Feed; drain: () => Promise<void> } {
     notifications: ctx.services.notifications,
     timelineMaxItems: TIMELINE_ITEMS,
   })
-  registerFeedJobs(queue, feed)
+  feedJobs(feed).registerHandlers(queue)
   return { feed, drain: () => queue.drain() }
 }
 

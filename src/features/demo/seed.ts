@@ -2,7 +2,7 @@
  * Demo data for a fresh install: believable members (later issues add posts, reports, memorials).
  * Safe to run twice: existing handles are skipped.
  */
-import type { Services } from '@/app'
+import type { Services } from '@/services'
 import type { Viewer } from '@/features/accounts/viewer'
 import { demoPortrait, seedFeedDemo } from '@/features/feed/demo'
 import { seedFinderDemo } from '@/features/finder/demo'

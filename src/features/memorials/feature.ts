@@ -1,5 +1,5 @@
 /**
- * The memorials feature put together from its parts, as `services.memorials` (src/app.ts).
+ * The memorials feature put together from its parts, as `services.memorials` (src/services.ts).
  */
 import type { Kysely } from 'kysely'
 import type { Config } from '@/config'

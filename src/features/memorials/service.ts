@@ -20,7 +20,6 @@ import {
   type DateParts,
   type PartialDate,
 } from '@/features/memorials/dates'
-import type { MemorialPageCache } from '@/features/memorials/page-cache'
 import { slugCandidates, slugFromName } from '@/features/memorials/slugs'
 import type { MemorialRow, Visibility } from '@/features/memorials/tables'
 import { VISIBILITIES } from '@/features/memorials/tables'
@@ -105,7 +104,8 @@ interface Deps {
   db: Kysely<MemorialsDomain>
   media: Media
   cdn: Cdn
-  pageCache: MemorialPageCache
+  /** The rendered pages kept for memorials (page-cache.ts): dropped whenever what they show changes. */
+  pageCache: { drop(slugs: readonly string[]): Promise<void> }
 }
 
 export function createMemorials({ db, media, cdn, pageCache }: Deps) {

@@ -1,7 +1,7 @@
 /**
  * `/sitemap.xml`: a sitemap index over every public page, in chunks of at most 50,000 URLs (the
  * sitemaps.org limit), each with `lastmod`. Features add a `SitemapSource` (memorials now; lost and
- * found reports and profiles when they are public) in src/app.ts; this module never knows their tables.
+ * found reports and profiles when they are public) in src/services.ts; this module never knows their tables.
  *
  * A source is walked by a key of its own choosing (an id), never by OFFSET: the index asks each source
  * for the first key of every chunk, and a chunk's URL names its range of keys

@@ -1,0 +1,103 @@
+/**
+ * No module of src/ or views/ imports itself through others: a circle of imports (type-only ones
+ * included) means two modules that cannot be read, tested or moved apart. The graph is read from
+ * the import and export statements of the files themselves, so nothing has to be run or bundled.
+ */
+import { describe, expect, test } from 'bun:test'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+
+const ROOT = join(import.meta.dir, '../..')
+const SCANNED = ['src', 'views']
+/** How tsconfig's `paths` map our import prefixes to folders. */
+const ALIASES: Record<string, string> = { '@/': 'src/', '@views/': 'views/', '@tests/': 'tests/' }
+
+/** Every .ts and .tsx file under `dir`, as a path from the repository root. */
+function sourceFiles(dir: string): string[] {
+  return readdirSync(join(ROOT, dir), { withFileTypes: true }).flatMap((entry) => {
+    const path = `${dir}/${entry.name}`
+    if (entry.isDirectory()) return sourceFiles(path)
+    return /\.tsx?$/.test(entry.name) ? [path] : []
+  })
+}
+
+/**
+ * The module specifiers a file imports: `import … from`, `export … from` (over several lines),
+ * `import '…'` and `import('…')`. Lines inside doc comments start with `*` and are not matched.
+ */
+function importedSpecifiers(text: string): string[] {
+  const patterns = [/^\s*(?:import|export)\b[^;'"]*?\bfrom\s*['"]([^'"]+)['"]/gm, /^\s*import\s*['"]([^'"]+)['"]/gm, /\bimport\(\s*['"]([^'"]+)['"]\s*\)/g]
+  return patterns.flatMap((pattern) => [...text.matchAll(pattern)].map((match) => match[1]!))
+}
+
+/** The file a specifier names, or null for a package; throws for one of ours that names no file. */
+function resolve(from: string, specifier: string): string | null {
+  const alias = Object.keys(ALIASES).find((prefix) => specifier.startsWith(prefix))
+  let base: string
+  if (alias) base = ALIASES[alias] + specifier.slice(alias.length)
+  else if (specifier.startsWith('.')) base = join(from, '..', specifier)
+  else return null
+  const file = [base, `${base}.ts`, `${base}.tsx`, `${base}/index.ts`].find((candidate) => /\.tsx?$/.test(candidate) && existsSync(join(ROOT, candidate)))
+  if (!file) throw new Error(`${from} imports ${specifier}, which names no file`)
+  return file
+}
+
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>()
+  for (const file of SCANNED.flatMap(sourceFiles)) {
+    const imports = importedSpecifiers(readFileSync(join(ROOT, file), 'utf8')).flatMap((specifier) => resolve(file, specifier) ?? [])
+    graph.set(file, [...new Set(imports)])
+  }
+  return graph
+}
+
+/** Each circle once, as the path around it (`a → b → a`), found by a depth-first walk. */
+function importCircles(graph: ReadonlyMap<string, readonly string[]>): string[] {
+  const done = new Set<string>()
+  const path: string[] = []
+  const onPath = new Set<string>()
+  const circles: string[] = []
+  function visit(file: string): void {
+    path.push(file)
+    onPath.add(file)
+    for (const next of graph.get(file) ?? []) {
+      if (onPath.has(next)) circles.push([...path.slice(path.indexOf(next)), next].join(' → '))
+      else if (!done.has(next)) visit(next)
+    }
+    path.pop()
+    onPath.delete(file)
+    done.add(file)
+  }
+  for (const file of [...graph.keys()].sort()) if (!done.has(file)) visit(file)
+  return circles
+}
+
+describe('imports', () => {
+  test('no module of src/ or views/ imports itself through others', () => {
+    expect(importCircles(importGraph())).toEqual([])
+  })
+
+  test('the reader sees every kind of import, and the walk finds a circle of any length', () => {
+    const text = [
+      `import { a } from '@/a'`,
+      `import type { B } from '@/b'`,
+      `import {\n  c,\n  d,\n} from '@views/c'`,
+      `export { e } from '@/e'`,
+      `export type * from '@/f'`,
+      `import '@/g'`,
+      `const h = await import('@/h')`,
+      ` * import { inAComment } from '@/not-an-import'`,
+      `const text = 'import x from "@/not-an-import-either"'`,
+    ].join('\n')
+    expect(importedSpecifiers(text).sort()).toEqual(['@/a', '@/b', '@/e', '@/f', '@/g', '@/h', '@views/c'])
+
+    const graph = new Map([
+      ['a', ['b']],
+      ['b', ['c']],
+      ['c', ['a', 'd']],
+      ['d', []],
+      ['e', ['e']],
+    ])
+    expect(importCircles(graph)).toEqual(['a → b → c → a', 'e → e'])
+  })
+})
