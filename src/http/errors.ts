@@ -6,6 +6,7 @@ import { Elysia } from 'elysia'
 import type { Logger } from '@/infra/log'
 import { requestMeta } from '@/http/request-context'
 import { page, type RenderContext } from '@/http/render'
+import type { Refused } from '@/shared/result'
 import { ErrorMessage } from '@views/layout/error-page'
 
 export const ERRORS = {
@@ -16,6 +17,8 @@ export const ERRORS = {
   409: { title: 'Not possible any more', message: 'This can’t be done in the state things are in now.' },
   411: { title: 'Length required', message: 'This was sent without saying how large it is. Please send it again from its page.' },
   413: { title: 'Too large', message: 'What you sent is larger than we accept. Please send something smaller.' },
+  415: { title: 'Not a kind of file we take', message: 'What you sent is not a kind of file we accept. Please send another.' },
+  422: { title: 'That could not be saved', message: 'Something in what you sent is not right. Please go back, check it and try again.' },
   429: { title: 'Too many attempts', message: 'Please wait a little and try again.' },
   500: { title: 'Something went wrong', message: 'We could not show this page. Please try again in a moment.' },
 } as const
@@ -48,6 +51,14 @@ export class HttpError extends Error {
   ) {
     super(userMessage ?? ERRORS[status].title)
   }
+}
+
+/**
+ * Answers an action a service refused (src/shared/result.ts) with its error page: the refusal's
+ * status, and its message when it has one. For refusals that have no form to show again.
+ */
+export function refuse(refused: Pick<Refused<string>, 'status' | 'message'>): never {
+  throw new HttpError(refused.status, refused.message)
 }
 
 /**

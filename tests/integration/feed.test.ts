@@ -66,7 +66,7 @@ describe('posting and the home feed', () => {
     await fan.client.post(`/@${author.handle}/follow`, {})
     const cat = await feed.cats.add(author.id, { name: 'Biscuit', breed: '', colours: 'ginger', birthday: '', photo: null })
     expect(cat.ok).toBe(true)
-    const catId = cat.ok ? cat.cat.id : 0
+    const catId = cat.ok ? cat.value.id : 0
 
     const form = postForm('Biscuit <script>alert(1)</script> found the sunbeam', [
       { file: await jpeg(1), alt: 'Ginger cat in a sunbeam' },

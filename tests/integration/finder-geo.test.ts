@@ -238,15 +238,15 @@ describe('the Redis GEO index and the query plans', () => {
     const near = (lat: number, lng: number) => finder.search.activeNear({ center: { lat, lng }, radiusM: 1000 }, 'redis').then((page) => page.reports.map((report) => report.id))
     const saved = await finder.reports.create(reporter, input(-33.8688, 151.2093), { files: [], alt: '' })
     if (!saved.ok) throw new Error('could not publish')
-    expect(await near(-33.8688, 151.2093)).toContain(saved.id)
-    await finder.reports.update(reporter, saved.id, input(-33.9, 151.1), { files: [], alt: '' })
-    expect(await near(-33.8688, 151.2093)).not.toContain(saved.id)
-    expect(await near(-33.9, 151.1)).toContain(saved.id)
-    await finder.reports.setStatus(reporter, saved.id, { status: 'closed' })
-    expect(await near(-33.9, 151.1)).not.toContain(saved.id)
+    expect(await near(-33.8688, 151.2093)).toContain(saved.value)
+    await finder.reports.update(reporter, saved.value, input(-33.9, 151.1), { files: [], alt: '' })
+    expect(await near(-33.8688, 151.2093)).not.toContain(saved.value)
+    expect(await near(-33.9, 151.1)).toContain(saved.value)
+    await finder.reports.setStatus(reporter, saved.value, { status: 'closed' })
+    expect(await near(-33.9, 151.1)).not.toContain(saved.value)
     // Nothing of it is left in the index itself either (not only filtered out by the re-check).
     const members = await ctx.infra.store.geosearch('finder:geo:active', 151.1, -33.9, 1000)
-    expect(members.some((member) => member.startsWith(saved.id))).toBe(false)
+    expect(members.some((member) => member.startsWith(saved.value))).toBe(false)
   })
 
   test('the Redis path shows reports from their kept cards, and a change through the service shows at once', async () => {
@@ -257,17 +257,17 @@ describe('the Redis GEO index and the query plans', () => {
     if (!saved.ok) throw new Error('could not publish')
     const nameVia = async (via: NearbyPath) => {
       const page = await finder.search.activeNear({ center: { lat: -37.8136, lng: 144.9631 }, radiusM: 500 }, via)
-      return page.reports.find((report) => report.id === saved.id)?.name ?? null
+      return page.reports.find((report) => report.id === saved.value)?.name ?? null
     }
     expect(await nameVia('redis')).toBe('Pepper')
     // Written behind the service's back: PostGIS sees it, the Redis path keeps showing its card (no SQL asked).
-    await db.updateTable('lost_cats').set({ name: 'Behind' }).where('id', '=', saved.id).execute()
+    await db.updateTable('lost_cats').set({ name: 'Behind' }).where('id', '=', saved.value).execute()
     expect(await nameVia('postgis')).toBe('Behind')
     expect(await nameVia('redis')).toBe('Pepper')
     // Through the service, the card is marked changed: the very next search shows the edit, then the close.
-    await finder.reports.update(reporter, saved.id, input('Salt'), { files: [], alt: '' })
+    await finder.reports.update(reporter, saved.value, input('Salt'), { files: [], alt: '' })
     expect(await nameVia('redis')).toBe('Salt')
-    await finder.reports.setStatus(reporter, saved.id, { status: 'reunited', happyNote: '' })
+    await finder.reports.setStatus(reporter, saved.value, { status: 'reunited', happyNote: '' })
     expect(await nameVia('redis')).toBeNull()
   })
 
@@ -338,9 +338,9 @@ describe('the Redis GEO index and the query plans', () => {
     const saved = await finder.reports.create(reporter, reportInput('Kept', doorstep), { files: [], alt: '' })
     if (!saved.ok) throw new Error(`could not publish: ${JSON.stringify(saved)}`)
     const afterReport = await searched(doorstep)
-    expect(afterReport.ids).toContain(saved.id)
-    await finder.reports.setStatus(reporter, saved.id, { status: 'closed' })
-    expect((await searched(doorstep)).ids).not.toContain(saved.id)
+    expect(afterReport.ids).toContain(saved.value)
+    await finder.reports.setStatus(reporter, saved.value, { status: 'closed' })
+    expect((await searched(doorstep)).ids).not.toContain(saved.value)
     // Written behind the service's back and reindexed: what was kept from the old index is not trusted.
     const viaService = (via: NearbyPath) => finder.search.activeNear({ center: doorstep, radiusM: 5000 }, via).then((page) => page.reports.map((report) => report.id))
     await viaService('redis')

@@ -67,7 +67,7 @@ describe.skipIf(!services)('a push worker killed mid-batch (needs DATABASE_URL a
     try {
       const saved = await ctx.services.finder.reports.create(reporterId, lostCat(), { files: [], alt: '' })
       if (!saved.ok) throw new Error('could not report')
-      const topic = saved.id.replaceAll('-', '')
+      const topic = saved.value.replaceAll('-', '')
 
       // Mid-batch: some pushes answered, some on their way (the push service holds each for 300 ms).
       await waitUntil(() => push.received.length >= 10, 20_000)

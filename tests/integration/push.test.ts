@@ -69,7 +69,7 @@ async function reportLostCat(reporter: Member, at: LatLng, { photo = false } = {
   const photos = photo ? { files: [new Uint8Array(await pngPhoto())], alt: 'Pickle, a small black cat' } : { files: [], alt: '' }
   const saved = await finder.reports.create(reporter.userId, input, photos)
   if (!saved.ok) throw new Error(`could not report: ${JSON.stringify(saved.errors)}`)
-  return saved.id
+  return saved.value
 }
 
 const drain = () => ctx.infra.queue.drain({ timeoutMs: 20_000 })
@@ -167,7 +167,7 @@ describe('lost-cat alerts by push', () => {
     const newcomerBrowser = await subscribe(newcomer)
 
     const reunited = await finder.reports.setStatus(reporter.userId, reportId, { status: 'reunited', happyNote: 'Found under the shed.' })
-    expect(reunited).toHaveProperty('status', 'reunited')
+    expect(reunited).toHaveProperty('value.status', 'reunited')
     await drain()
     const [, news, ...more] = service.receivedBy(neighbourBrowser)
     expect(more).toHaveLength(0)

@@ -1,4 +1,5 @@
-import type { FieldErrors, SignupField } from '@/features/accounts/service'
+import type { SignupField } from '@/features/accounts/service'
+import type { FieldErrors } from '@/shared/result'
 import { PASSWORD_MAX, PASSWORD_MIN } from '@/features/accounts/service'
 import { Field } from '@views/components/field'
 

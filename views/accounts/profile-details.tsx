@@ -1,4 +1,5 @@
-import { BIO_MAX, DISPLAY_NAME_MAX, type FieldErrors, type ProfileDetailsInput } from '@/features/accounts/service'
+import { BIO_MAX, DISPLAY_NAME_MAX, type ProfileDetailsInput } from '@/features/accounts/service'
+import type { FieldErrors } from '@/shared/result'
 import { Field } from '@views/components/field'
 import { TextArea } from '@views/components/text-area'
 

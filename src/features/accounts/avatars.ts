@@ -45,12 +45,12 @@ export function createAvatars({ db, media, discard }: AvatarDeps) {
       if (!result.ok) return result
       let previousId: string | null
       try {
-        previousId = await swapAvatar(userId, result.media.id)
+        previousId = await swapAvatar(userId, result.value.id)
       } catch (error) {
-        await media.remove([result.media.id], userId)
+        await media.remove([result.value.id], userId)
         throw error
       }
-      if (previousId && previousId !== result.media.id) await discard([previousId], userId)
+      if (previousId && previousId !== result.value.id) await discard([previousId], userId)
       return result
     },
 

@@ -4,9 +4,7 @@ import type { Role, UserRow } from '@/features/accounts/tables'
 import { hashPassword, verifyAgainstNothing, verifyPassword } from '@/features/accounts/passwords'
 import { RESERVED_NAMES } from '@/features/accounts/reserved-names'
 import type { AccountsDomain } from '@/schema'
-
-export type FieldErrors<F extends string> = Partial<Record<F, string>>
-export type Result<T, F extends string> = { ok: true; value: T } | { ok: false; errors: FieldErrors<F> }
+import type { FieldErrors, Result } from '@/shared/result'
 
 export interface SignupInput {
   handle: string
@@ -110,7 +108,7 @@ export function createAccounts(db: Kysely<AccountsDomain>, viewerChanged: (userI
     async updateProfile(userId: string, input: ProfileDetailsInput): Promise<Result<ProfileDetailsInput, keyof ProfileDetailsInput>> {
       const details = { displayName: input.displayName.trim(), bio: input.bio.trim().replace(/\r\n?/g, '\n') }
       const errors = validateProfileDetails(details)
-      if (errors) return { ok: false, errors }
+      if (errors) return { ok: false, status: 422, errors }
       await db.updateTable('users').set({ display_name: details.displayName, bio: details.bio }).where('id', '=', userId).execute()
       await viewerChanged(userId)
       return { ok: true, value: details }
@@ -119,11 +117,11 @@ export function createAccounts(db: Kysely<AccountsDomain>, viewerChanged: (userI
     /** Creates a member account, or says which fields are wrong (taken handles and emails included). */
     async signUp(input: SignupInput): Promise<Result<UserRow, SignupField>> {
       const errors = validateSignup(input)
-      if (Object.keys(errors).length > 0) return { ok: false, errors }
+      if (Object.keys(errors).length > 0) return { ok: false, status: 422, errors }
       const [handleOwner, emailOwner] = await Promise.all([findByHandle(input.handle), findByEmail(input.email)])
       if (handleOwner) errors.handle = 'That handle is taken. Please choose another.'
       if (emailOwner) errors.email = 'An account with that email already exists. Try signing in.'
-      if (handleOwner || emailOwner) return { ok: false, errors }
+      if (handleOwner || emailOwner) return { ok: false, status: 422, errors }
       const user = await db
         .insertInto('users')
         .values({
@@ -136,7 +134,7 @@ export function createAccounts(db: Kysely<AccountsDomain>, viewerChanged: (userI
         .onConflict((conflict) => conflict.doNothing())
         .returningAll()
         .executeTakeFirst()
-      if (!user) return { ok: false, errors: { handle: 'That handle or email was just taken. Please choose another.' } }
+      if (!user) return { ok: false, status: 422, errors: { handle: 'That handle or email was just taken. Please choose another.' } }
       return { ok: true, value: user }
     },
 

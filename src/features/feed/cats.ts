@@ -13,6 +13,7 @@ import type { Media, MediaPicture, UploadInput } from '@/features/media/service'
 import { nearRecords } from '@/infra/store/near-records'
 import type { Store } from '@/infra/store/store'
 import type { SocialDomain } from '@/schema'
+import { refusal, type FieldErrors, type Result } from '@/shared/result'
 
 export const CAT_NAME_MAX = 60
 export const CAT_BREED_MAX = 60
@@ -29,7 +30,7 @@ export interface CatInput {
 }
 
 export type CatField = 'name' | 'breed' | 'colours' | 'birthday' | 'photo' | 'alt'
-export type CatErrors = Partial<Record<CatField, string>>
+export type CatErrors = FieldErrors<CatField>
 
 export interface Cat {
   id: number
@@ -42,7 +43,11 @@ export interface Cat {
   photo: MediaPicture | null
 }
 
-export type CatResult = { ok: true; cat: Cat } | { ok: false; status: 404 | 413 | 415 | 422; errors: CatErrors }
+/** The cat as saved, or why not: 422 with a message per field, 413/415 for the photo, 404 for a cat not the member's. */
+export type CatResult = Result<Cat, CatField>
+
+/** Asked for a cat that isn't theirs, a member hears no more than this (whose it is stays theirs). */
+export const NO_SUCH_CAT = 'You have no cat with that number.'
 
 const DATE = /^\d{4}-\d{2}-\d{2}$/
 /** A new cat or an edit shows at once (marked changed); this only bounds what Redis keeps. */
@@ -88,10 +93,10 @@ export function createCats({ db, media, store }: { db: Kysely<SocialDomain>; med
   }
 
   /** Uploads the new photo, if any; its id, or the refusal to show beside the photo field. */
-  async function uploadPhoto(ownerId: string, photo: UploadInput | null): Promise<{ ok: true; mediaId: string | null } | Extract<CatResult, { ok: false }>> {
-    if (!photo) return { ok: true, mediaId: null }
+  async function uploadPhoto(ownerId: string, photo: UploadInput | null): Promise<Result<string | null, CatField>> {
+    if (!photo) return { ok: true, value: null }
     const upload = await media.upload(ownerId, photo)
-    return upload.ok ? { ok: true, mediaId: upload.media.id } : { ok: false, status: upload.status, errors: upload.errors }
+    return upload.ok ? { ok: true, value: upload.value.id } : upload
   }
 
   return {
@@ -114,31 +119,31 @@ export function createCats({ db, media, store }: { db: Kysely<SocialDomain>; med
       if (!photo.ok) return photo
       const row = await db
         .insertInto('cats')
-        .values({ owner_id: ownerId, ...catValues(input), photo_media_id: photo.mediaId })
+        .values({ owner_id: ownerId, ...catValues(input), photo_media_id: photo.value })
         .returning(catColumns)
         .executeTakeFirstOrThrow()
       await catsOfOwner.changed([ownerId])
-      return { ok: true, cat: (await withPhotos([row]))[0]! }
+      return { ok: true, value: (await withPhotos([row]))[0]! }
     },
 
     /** Changes the owner's cat; a new photo replaces the old one, which is then removed. */
     async edit(ownerId: string, catId: number, input: CatInput): Promise<CatResult> {
       const current = await db.selectFrom('cats').select('photo_media_id').where('id', '=', catId).where('owner_id', '=', ownerId).executeTakeFirst()
-      if (!current) return { ok: false, status: 404, errors: {} }
+      if (!current) return refusal(404, NO_SUCH_CAT)
       const errors = validateCat(input)
       if (Object.keys(errors).length > 0) return { ok: false, status: 422, errors }
       const photo = await uploadPhoto(ownerId, input.photo)
       if (!photo.ok) return photo
       const row = await db
         .updateTable('cats')
-        .set({ ...catValues(input), ...(photo.mediaId && { photo_media_id: photo.mediaId }) })
+        .set({ ...catValues(input), ...(photo.value && { photo_media_id: photo.value }) })
         .where('id', '=', catId)
         .where('owner_id', '=', ownerId)
         .returning(catColumns)
         .executeTakeFirstOrThrow()
       await catsOfOwner.changed([ownerId])
-      if (photo.mediaId && current.photo_media_id) await media.remove([current.photo_media_id], ownerId)
-      return { ok: true, cat: (await withPhotos([row]))[0]! }
+      if (photo.value && current.photo_media_id) await media.remove([current.photo_media_id], ownerId)
+      return { ok: true, value: (await withPhotos([row]))[0]! }
     },
 
     /** Which of `catIds` belong to the owner (to tag a post with). */

@@ -6,12 +6,12 @@
 import { Elysia, t } from 'elysia'
 import type { Config } from '@/config'
 import type { Viewer } from '@/features/accounts/viewer'
-import type { CatErrors, CatInput } from '@/features/feed/cats'
+import { NO_SUCH_CAT, type CatErrors, type CatInput } from '@/features/feed/cats'
 import type { KeptFirstPage } from '@/features/feed/first-page-cache'
-import { POST_PHOTOS_MAX, type Feed, type PostErrors, type PostInput } from '@/features/feed/service'
+import { FEED_MESSAGES, POST_PHOTOS_MAX, type Feed, type PostErrors, type PostInput } from '@/features/feed/service'
 import type { MediaPicture } from '@/features/media/service'
 import type { HttpContext } from '@/http/context'
-import { HttpError } from '@/http/errors'
+import { HttpError, refuse } from '@/http/errors'
 import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
 import { localPath } from '@/http/local-path'
 import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
@@ -130,7 +130,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
 
   async function profilePage(render: RenderContext, handle: string, cursor: string | undefined) {
     const found = await feed.profile(handle, render.viewer)
-    if (!found) throw new HttpError(404, 'Nobody has that handle.')
+    if (!found) throw new HttpError(404, FEED_MESSAGES.noSuchHandle)
     const { profile, cats, viewerFollows } = found
     const path = `/@${profile.handle}`
     const list = await feed.postsBy(profile.id, render.viewer, cursor)
@@ -189,7 +189,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
 
   async function catPage(render: RenderContext, viewer: Viewer, catId: number | null, values: CatFormValues, errors: CatErrors, status = 200, photoDropped = false) {
     const cat = catId === null ? null : await feed.cats.ownedBy(viewer.id, catId)
-    if (catId !== null && !cat) throw new HttpError(404, 'You have no cat with that number.')
+    if (catId !== null && !cat) throw new HttpError(404, NO_SUCH_CAT)
     const form = CatForm({ cat, values, errors, maxBytes: config.mediaMaxBytes, photoDropped })
     const title = cat ? `Edit ${cat.name}` : 'Add a cat'
     return page(render, { title, main: CatFormPage({ title, form }), fragment: () => form, status, noindex: true })
@@ -204,11 +204,11 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
     const input: CatInput = { name: values.name!, breed: values.breed!, colours: values.colours!, birthday: values.birthday!, photo: bytes ? { bytes, alt: values.alt! } : null }
     const result = catId === null ? await feed.cats.add(viewer.id, input) : await feed.cats.edit(viewer.id, catId, input)
     if (!result.ok) {
-      if (result.status === 404) throw new HttpError(404, 'You have no cat with that number.')
+      if (result.status === 404) refuse(result)
       return catPage(render, viewer, catId, values, result.errors, result.status, bytes !== null)
     }
     await feed.firstPages.drop(viewer.id) // the composer lists the member's cats
-    return afterPost(render, `/@${viewer.handle}#cat-${result.cat.id}`)
+    return afterPost(render, `/@${viewer.handle}#cat-${result.value.id}`)
   }
 
   async function writePostFrom(render: RenderContext, request: Request, meta: { ip: string }) {
@@ -247,11 +247,15 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
       // Profiles and follows
       .get('/@:handle', ({ render, params, query }) => profilePage(render, params.handle, query.cursor), handleParam)
       .post('/@:handle/follow', async ({ render, params, body }) => {
-        const state = await feed.follow(requireViewer(render), params.handle)
+        const followed = await feed.follow(requireViewer(render), params.handle)
+        if (!followed.ok) refuse(followed)
+        const state = followed.value
         return afterPost(render, backTo(body, `/@${state.profile.handle}`), () => FollowControl({ state }))
       }, handleParam)
       .post('/@:handle/unfollow', async ({ render, params, body }) => {
-        const state = await feed.unfollow(requireViewer(render), params.handle)
+        const unfollowed = await feed.unfollow(requireViewer(render), params.handle)
+        if (!unfollowed.ok) refuse(unfollowed)
+        const state = unfollowed.value
         return afterPost(render, backTo(body, `/@${state.profile.handle}`), () => FollowControl({ state }))
       }, handleParam)
 
@@ -276,18 +280,23 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
       })
       .post('/posts/:id/delete', async ({ render, params, body }) => {
         const postId = idParam(params.id)
-        await feed.deletePost(requireViewer(render), postId)
+        const deleted = await feed.deletePost(requireViewer(render), postId)
+        if (!deleted.ok) refuse(deleted)
         const back = backTo(body, '/')
         // From the post's own page there is nothing left to show: go home.
         if (back === `/posts/${postId}`) return afterPost(render, '/')
         return afterPost(render, back, PostDeleted)
       })
       .post('/posts/:id/like', async ({ render, params, body }) => {
-        const state = await feed.like(requireViewer(render), idParam(params.id))
+        const liked = await feed.like(requireViewer(render), idParam(params.id))
+        if (!liked.ok) refuse(liked)
+        const state = liked.value
         return afterPost(render, backTo(body, `/posts/${state.postId}`), () => LikeControl({ ...state, back: backTo(body, '/') }))
       })
       .post('/posts/:id/unlike', async ({ render, params, body }) => {
-        const state = await feed.unlike(requireViewer(render), idParam(params.id))
+        const unliked = await feed.unlike(requireViewer(render), idParam(params.id))
+        if (!unliked.ok) refuse(unliked)
+        const state = unliked.value
         return afterPost(render, backTo(body, `/posts/${state.postId}`), () => LikeControl({ ...state, back: backTo(body, '/') }))
       })
 
@@ -298,14 +307,19 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
         await limitRate(store, [byAccount('comment', viewer.id)], config.feed.commentRateLimit)
         const text = textField(body, 'body')
         const result = await feed.comment(viewer, postId, text)
-        if (!result.ok) return postPage(render, postId, null, { value: text, error: result.errors.body ?? '' })
+        if (!result.ok) {
+          if (result.status !== 422) refuse(result)
+          return postPage(render, postId, null, { value: text, error: result.errors.body ?? '' })
+        }
         return afterPost(render, `/posts/${postId}#comment-${result.value.id}`, () => commentsUpdate(viewer, postId))
       })
       // A refused comment is shown on its post's page, where the comment form is.
       .get('/posts/:id/comments', ({ params }) => seeOther(`/posts/${idParam(params.id)}#comments`))
       .post('/comments/:id/delete', async ({ render, params }) => {
         const viewer = requireViewer(render)
-        const postId = await feed.deleteComment(viewer, idParam(params.id))
+        const deleted = await feed.deleteComment(viewer, idParam(params.id))
+        if (!deleted.ok) refuse(deleted)
+        const postId = deleted.value
         return afterPost(render, `/posts/${postId}#comments`, () => commentsUpdate(viewer, postId))
       })
 
@@ -317,7 +331,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
       .get('/cats/:id/edit', async ({ render, params }) => {
         const viewer = requireViewer(render)
         const cat = await feed.cats.ownedBy(viewer.id, idParam(params.id))
-        if (!cat) throw new HttpError(404, 'You have no cat with that number.')
+        if (!cat) throw new HttpError(404, NO_SUCH_CAT)
         return catPage(render, viewer, cat.id, { name: cat.name, breed: cat.breed, colours: cat.colours, birthday: cat.birthday ?? '' }, {})
       })
       .post('/cats/:id/edit', ({ render, request, params, meta }) => saveCat(render, request, idParam(params.id), meta), { parse: 'none' })

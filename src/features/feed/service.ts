@@ -30,11 +30,11 @@ import { createTrending, decodeRankCursor, encodeRankCursor } from '@/features/f
 import { checkFileCount } from '@/features/media/intake'
 import type { Media, MediaPicture, UploadInput } from '@/features/media/service'
 import type { Notifications } from '@/features/notifications/service'
-import { HttpError } from '@/http/errors'
 import type { Queue } from '@/infra/queue'
 import type { Store } from '@/infra/store/store'
 import type { SocialDomain } from '@/schema'
 import { decodeCursor, encodeCursor, pageOf } from '@/shared/cursor'
+import { refusal, type FieldErrors, type Refused, type Result } from '@/shared/result'
 
 /** Posts per page: a phone screen's worth twice over, and a compressed page well under 14 KB. */
 export const FEED_PAGE_SIZE = 20
@@ -80,7 +80,7 @@ export interface PostInput {
 
 /** `photo1`…`photo4`, `alt1`…: the slot's fields, so a message lands beside the right one. */
 export type PostField = 'body' | 'photos' | 'cats' | `photo${number}` | `alt${number}`
-export type PostErrors = Partial<Record<PostField, string>>
+export type PostErrors = FieldErrors<PostField>
 
 /** A post as every list shows it. */
 export interface PostCard {
@@ -136,8 +136,6 @@ export interface Thread {
   earlierCursor: string | null
 }
 
-export type WriteResult<T, F extends string> = { ok: true; value: T } | { ok: false; status: 404 | 413 | 415 | 422; errors: Partial<Record<F, string>> }
-
 export const FEED_MESSAGES = {
   empty: 'Write something or add a photo.',
   tooLong: (max: number, length: number) => `A post can have at most ${max} characters; this one has ${length}.`,
@@ -151,7 +149,14 @@ export const FEED_MESSAGES = {
   notYourPost: 'You can only delete your own posts.',
   notYourComment: 'You can only delete your own comments.',
   followYourself: 'You can’t follow yourself.',
+  noSuchHandle: 'Nobody has that handle.',
+  commentGone: 'This comment has been deleted.',
 } as const
+
+const DONE: Result<void> = { ok: true, value: undefined }
+const POST_GONE: Refused = refusal(404, FEED_MESSAGES.postGone)
+const NO_SUCH_HANDLE: Refused = refusal(404, FEED_MESSAGES.noSuchHandle)
+const FOLLOW_YOURSELF: Refused = refusal(400, FEED_MESSAGES.followYourself)
 
 const toEntry = (cursor: { at: Date; id: string } | null): FeedEntry | null => (cursor ? { id: Number(cursor.id), at: cursor.at } : null)
 const cursorOf = (entry: FeedEntry | null | undefined) => (entry ? encodeCursor({ at: entry.at, id: String(entry.id) }) : null)
@@ -211,12 +216,6 @@ export function createFeed(deps: FeedDeps) {
     if (await store.setIfAbsent(`feed:notified:${key}`, '1', NOTIFY_ONCE_SECONDS)) await notifications.notify(userId, { kind, text, url })
   }
 
-  async function profileOrRefuse(handle: string): Promise<PublicProfile> {
-    const profile = await accounts.profileByHandle(handle)
-    if (!profile) throw new HttpError(404, 'Nobody has that handle.')
-    return profile
-  }
-
   async function followCounts(userId: string): Promise<{ followers: number; following: number }> {
     const row = await db.selectFrom('follow_counts').select(['followers', 'following']).where('user_id', '=', userId).executeTakeFirst()
     return row ?? { followers: 0, following: 0 }
@@ -241,14 +240,13 @@ export function createFeed(deps: FeedDeps) {
       .execute()
   }
 
-  /** Moves a post's like count by `change` (0 just reads it), in the like's transaction; a deleted post is a 404. */
-  async function countLike(trx: Transaction<SocialDomain>, postId: number, change: -1 | 0 | 1): Promise<{ like_count: number }> {
+  /** Moves a post's like count by `change` (0 just reads it), in the like's transaction; null once the post is deleted. */
+  async function countLike(trx: Transaction<SocialDomain>, postId: number, change: -1 | 0 | 1): Promise<number | null> {
     const row =
       change === 0
         ? await trx.selectFrom('posts').select('like_count').where('id', '=', postId).executeTakeFirst()
         : await trx.updateTable('posts').set({ like_count: sql`like_count + ${change}` }).where('id', '=', postId).returning('like_count').executeTakeFirst()
-    if (!row) throw new HttpError(404, FEED_MESSAGES.postGone)
-    return row
+    return row?.like_count ?? null
   }
 
   /** Stores a checked post and its photos and cats in one transaction; returns the post as timelines see it. */
@@ -269,19 +267,19 @@ export function createFeed(deps: FeedDeps) {
   }
 
   /** Checks a post's text, photo count and descriptions before any photo is processed. */
-  function checkPost(input: PostInput): { status: 413 | 422; errors: PostErrors } | null {
+  function checkPost(input: PostInput): Refused<PostField> | null {
     const fileCheck = checkFileCount(input.fileCount ?? input.photos.length, { mediaMaxFiles: POST_PHOTOS_MAX })
-    if (fileCheck || input.photos.length > POST_PHOTOS_MAX) return { status: 413, errors: { photos: FEED_MESSAGES.tooManyPhotos } }
+    if (fileCheck || input.photos.length > POST_PHOTOS_MAX) return { ok: false, status: 413, errors: { photos: FEED_MESSAGES.tooManyPhotos } }
     const errors: PostErrors = {}
     const body = input.body.trim()
     if (!body && input.photos.length === 0) errors.body = FEED_MESSAGES.empty
     if (characters(body) > config.postMaxChars) errors.body = FEED_MESSAGES.tooLong(config.postMaxChars, characters(body))
     for (const photo of input.photos) if (!photo.alt.trim()) errors[`alt${photo.slot}`] = FEED_MESSAGES.noAlt
-    return Object.keys(errors).length > 0 ? { status: 422, errors } : null
+    return Object.keys(errors).length > 0 ? { ok: false, status: 422, errors } : null
   }
 
   /** Uploads every photo, or none: on the first refusal the ones already stored are removed again. */
-  async function uploadAll(ownerId: string, photos: PhotoInput[]): Promise<{ ok: true; ids: string[] } | { ok: false; status: 413 | 415 | 422; errors: PostErrors }> {
+  async function uploadAll(ownerId: string, photos: PhotoInput[]): Promise<Result<string[], PostField>> {
     const ids: string[] = []
     for (const photo of photos) {
       const result = await media.upload(ownerId, photo)
@@ -291,17 +289,17 @@ export function createFeed(deps: FeedDeps) {
         if (photos.length > 1) errors.photos = FEED_MESSAGES.choosePhotosAgain
         return { ok: false, status: result.status, errors: Object.fromEntries(Object.entries(errors).filter(([, m]) => m)) }
       }
-      ids.push(result.media.id)
+      ids.push(result.value.id)
     }
-    return { ok: true, ids }
+    return { ok: true, value: ids }
   }
 
-  async function postOrRefuse(postId: number): Promise<{ id: number; author_id: string }> {
+  /** The post's author, or null when there is no such post (any more). */
+  async function postById(postId: number): Promise<{ id: number; author_id: string } | null> {
     const post = Number.isSafeInteger(postId)
       ? await db.selectFrom('posts').select(['id', 'author_id']).where('id', '=', postId).executeTakeFirst()
       : undefined
-    if (!post) throw new HttpError(404, FEED_MESSAGES.postGone)
-    return post
+    return post ?? null
   }
 
   return {
@@ -319,9 +317,9 @@ export function createFeed(deps: FeedDeps) {
      * optionally tagging the author's cats. A refusal changes nothing (photos already stored are
      * removed). The fan-out runs as a queue job.
      */
-    async writePost(viewer: Viewer, input: PostInput): Promise<WriteResult<PostCard, PostField>> {
+    async writePost(viewer: Viewer, input: PostInput): Promise<Result<PostCard, PostField>> {
       const refused = checkPost(input)
-      if (refused) return { ok: false, ...refused }
+      if (refused) return refused
       const catIds = [...new Set(input.catIds)]
       const ownCats = await cats.ownedIds(viewer.id, catIds)
       if (ownCats.length !== catIds.length) return { ok: false, status: 422, errors: { cats: FEED_MESSAGES.notYourCat } }
@@ -329,9 +327,9 @@ export function createFeed(deps: FeedDeps) {
       if (!uploads.ok) return uploads
       let post: { id: number; created_at: Date; in_timelines: boolean }
       try {
-        post = await insertPost(viewer.id, input.body.trim(), uploads.ids, ownCats)
+        post = await insertPost(viewer.id, input.body.trim(), uploads.value, ownCats)
       } catch (error) {
-        await media.remove(uploads.ids, viewer.id)
+        await media.remove(uploads.value, viewer.id)
         throw error
       }
       // A post for timelines waits for its fan-out job; one merged at read time is merged from now on.
@@ -344,9 +342,10 @@ export function createFeed(deps: FeedDeps) {
     },
 
     /** Deletes the member's own post, its photos, and its entries in timelines. */
-    async deletePost(viewer: Viewer, postId: number): Promise<void> {
-      const post = await postOrRefuse(postId)
-      if (post.author_id !== viewer.id) throw new HttpError(403, FEED_MESSAGES.notYourPost)
+    async deletePost(viewer: Viewer, postId: number): Promise<Result<void>> {
+      const post = await postById(postId)
+      if (!post) return POST_GONE
+      if (post.author_id !== viewer.id) return refusal(403, FEED_MESSAGES.notYourPost)
       const deleted = await db.transaction().execute(async (trx) => {
         const photos = await trx.selectFrom('post_photos').select('media_id').where('post_id', '=', postId).execute()
         const row = await trx
@@ -357,7 +356,7 @@ export function createFeed(deps: FeedDeps) {
           .executeTakeFirst()
         return row && { ...row, mediaIds: photos.map((photo) => photo.media_id) }
       })
-      if (!deleted) return // deleted meanwhile, by a second click
+      if (!deleted) return DONE // deleted meanwhile, by a second click
       await postRecords.changed([deleted.id])
       await media.remove(deleted.mediaIds, viewer.id)
       // Timelines are cleaned by a job; the read-time merge only needs telling, at once.
@@ -365,6 +364,7 @@ export function createFeed(deps: FeedDeps) {
       else await timelines.unpush({ id: deleted.id, at: deleted.created_at, authorId: viewer.id, inTimelines: false })
       await firstPages.drop(viewer.id)
       await purge([`post:${deleted.id}`, `profile:${viewer.id}`, 'trending'])
+      return DONE
     },
 
     /** A post as a card, or null when it doesn't exist (any more). */
@@ -377,8 +377,9 @@ export function createFeed(deps: FeedDeps) {
     // --- Likes and comments ----------------------------------------------------------------------
 
     /** Likes a post; liking it again changes nothing. The count moves in the same transaction. */
-    async like(viewer: Viewer, postId: number): Promise<LikeState> {
-      const post = await postOrRefuse(postId)
+    async like(viewer: Viewer, postId: number): Promise<Result<LikeState>> {
+      const post = await postById(postId)
+      if (!post) return POST_GONE
       const likeCount = await db.transaction().execute(async (trx) => {
         const inserted = await trx
           .insertInto('likes')
@@ -387,40 +388,44 @@ export function createFeed(deps: FeedDeps) {
           .onConflict((conflict) => conflict.doNothing())
           .returning('post_id')
           .executeTakeFirst()
-        const row = await countLike(trx, postId, inserted ? 1 : 0)
-        return { likeCount: row.like_count, inserted: inserted !== undefined }
+        const count = await countLike(trx, postId, inserted ? 1 : 0)
+        return count === null ? null : { likeCount: count, inserted: inserted !== undefined }
       })
+      if (!likeCount) return POST_GONE
       await Promise.all([postRecords.changed([postId]), likedPosts.changed(viewer.id), firstPages.drop(viewer.id)])
       if (likeCount.inserted && post.author_id !== viewer.id) {
         await notifyOnce(`like:${postId}:${viewer.id}`, post.author_id, `@${viewer.handle} liked your post.`, `/posts/${postId}`, 'like')
       }
-      return { postId, liked: true, likeCount: likeCount.likeCount }
+      return { ok: true, value: { postId, liked: true, likeCount: likeCount.likeCount } }
     },
 
     /** Takes a like back; unliking a post one hasn't liked changes nothing. */
-    async unlike(viewer: Viewer, postId: number): Promise<LikeState> {
-      await postOrRefuse(postId)
+    async unlike(viewer: Viewer, postId: number): Promise<Result<LikeState>> {
+      if (!(await postById(postId))) return POST_GONE
       const likeCount = await db.transaction().execute(async (trx) => {
         const removed = await trx.deleteFrom('likes').where('post_id', '=', postId).where('user_id', '=', viewer.id).returning('post_id').executeTakeFirst()
-        return (await countLike(trx, postId, removed ? -1 : 0)).like_count
+        return countLike(trx, postId, removed ? -1 : 0)
       })
+      if (likeCount === null) return POST_GONE
       await Promise.all([postRecords.changed([postId]), likedPosts.changed(viewer.id), firstPages.drop(viewer.id)])
-      return { postId, liked: false, likeCount }
+      return { ok: true, value: { postId, liked: false, likeCount } }
     },
 
     /** Adds a comment at the end of a post's thread. */
-    async comment(viewer: Viewer, postId: number, text: string): Promise<WriteResult<CommentCard, 'body'>> {
+    async comment(viewer: Viewer, postId: number, text: string): Promise<Result<CommentCard, 'body'>> {
       const body = text.trim()
       if (!body) return { ok: false, status: 422, errors: { body: FEED_MESSAGES.commentEmpty } }
       if (characters(body) > config.commentMaxChars) {
         return { ok: false, status: 422, errors: { body: FEED_MESSAGES.commentTooLong(config.commentMaxChars, characters(body)) } }
       }
-      const post = await postOrRefuse(postId)
+      const post = await postById(postId)
+      if (!post) return POST_GONE
       const comment = await db.transaction().execute(async (trx) => {
         const counted = await trx.updateTable('posts').set({ comment_count: sql`comment_count + 1` }).where('id', '=', postId).returning('id').executeTakeFirst()
-        if (!counted) throw new HttpError(404, FEED_MESSAGES.postGone)
+        if (!counted) return null
         return trx.insertInto('comments').values({ post_id: postId, author_id: viewer.id, body }).returning(['id', 'created_at']).executeTakeFirstOrThrow()
       })
+      if (!comment) return POST_GONE
       await Promise.all([postRecords.changed([postId]), firstPages.drop(viewer.id)])
       if (post.author_id !== viewer.id) {
         await notifyOnce(`comment:${comment.id}`, post.author_id, `@${viewer.handle} commented on your post: “${body}”`, `/posts/${postId}#comment-${comment.id}`, 'comment')
@@ -430,20 +435,20 @@ export function createFeed(deps: FeedDeps) {
       return { ok: true, value: { id: comment.id, body, createdAt: comment.created_at, author, ownedByViewer: true } }
     },
 
-    /** Deletes the member's own comment; returns the post it was on. */
-    async deleteComment(viewer: Viewer, commentId: number): Promise<number> {
+    /** Deletes the member's own comment; the value is the post it was on. */
+    async deleteComment(viewer: Viewer, commentId: number): Promise<Result<number>> {
       const comment = Number.isSafeInteger(commentId)
         ? await db.selectFrom('comments').select(['post_id', 'author_id']).where('id', '=', commentId).executeTakeFirst()
         : undefined
-      if (!comment) throw new HttpError(404, 'This comment has been deleted.')
-      if (comment.author_id !== viewer.id) throw new HttpError(403, FEED_MESSAGES.notYourComment)
+      if (!comment) return refusal(404, FEED_MESSAGES.commentGone)
+      if (comment.author_id !== viewer.id) return refusal(403, FEED_MESSAGES.notYourComment)
       await db.transaction().execute(async (trx) => {
         const removed = await trx.deleteFrom('comments').where('id', '=', commentId).where('author_id', '=', viewer.id).returning('post_id').executeTakeFirst()
         if (removed) await trx.updateTable('posts').set({ comment_count: sql`comment_count - 1` }).where('id', '=', removed.post_id).execute()
       })
       await postRecords.changed([comment.post_id])
       await purge([`post:${comment.post_id}`])
-      return comment.post_id
+      return { ok: true, value: comment.post_id }
     },
 
     /**
@@ -509,9 +514,10 @@ export function createFeed(deps: FeedDeps) {
     },
 
     /** Follows a member by handle; following again changes nothing. Back-fills the follower's timeline. */
-    async follow(viewer: Viewer, handle: string): Promise<FollowState> {
-      const profile = await profileOrRefuse(handle)
-      if (profile.id === viewer.id) throw new HttpError(400, FEED_MESSAGES.followYourself)
+    async follow(viewer: Viewer, handle: string): Promise<Result<FollowState>> {
+      const profile = await accounts.profileByHandle(handle)
+      if (!profile) return NO_SUCH_HANDLE
+      if (profile.id === viewer.id) return FOLLOW_YOURSELF
       const followed = await db.transaction().execute(async (trx) => {
         const inserted = await trx
           .insertInto('follows')
@@ -531,13 +537,14 @@ export function createFeed(deps: FeedDeps) {
         await notifyOnce(`follow:${profile.id}:${viewer.id}`, profile.id, `@${viewer.handle} followed you.`, `/@${viewer.handle}`, 'follow')
       }
       await firstPages.drop(viewer.id)
-      return { profile, following: true, followers: (await followCounts(profile.id)).followers }
+      return { ok: true, value: { profile, following: true, followers: (await followCounts(profile.id)).followers } }
     },
 
     /** Unfollows; unfollowing someone one doesn't follow changes nothing. Their posts leave the timeline. */
-    async unfollow(viewer: Viewer, handle: string): Promise<FollowState> {
-      const profile = await profileOrRefuse(handle)
-      if (profile.id === viewer.id) throw new HttpError(400, FEED_MESSAGES.followYourself)
+    async unfollow(viewer: Viewer, handle: string): Promise<Result<FollowState>> {
+      const profile = await accounts.profileByHandle(handle)
+      if (!profile) return NO_SUCH_HANDLE
+      if (profile.id === viewer.id) return FOLLOW_YOURSELF
       const unfollowed = await db.transaction().execute(async (trx) => {
         const removed = await trx
           .deleteFrom('follows')
@@ -553,7 +560,7 @@ export function createFeed(deps: FeedDeps) {
       })
       if (unfollowed) await Promise.all([merged.followsChanged(viewer.id), timelines.removeAuthor(viewer.id, profile.id)])
       await firstPages.drop(viewer.id)
-      return { profile, following: false, followers: (await followCounts(profile.id)).followers }
+      return { ok: true, value: { profile, following: false, followers: (await followCounts(profile.id)).followers } }
     },
 
     // --- Pages ---------------------------------------------------------------------------------
@@ -598,13 +605,6 @@ export function createFeed(deps: FeedDeps) {
       })
       const { shown, next } = pageOf(entries, PROFILE_PAGE_SIZE, cursorOf)
       return { posts: await postCards(shown.map((entry) => entry.id), viewer), nextCursor: next }
-    },
-
-    /** The follow button's state for a profile. */
-    async followState(viewer: Viewer, handle: string): Promise<FollowState> {
-      const profile = await profileOrRefuse(handle)
-      const [following, counts] = await Promise.all([isFollowing(viewer.id, profile.id), followCounts(profile.id)])
-      return { profile, following, followers: counts.followers }
     },
   }
 }

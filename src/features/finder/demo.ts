@@ -53,7 +53,7 @@ export async function seedFinderDemo(finder: Finder, memberIds: string[]): Promi
       const saved = await finder.reports.create(reporter, demoInput(cat, point), { files: [photo], alt })
       if (!saved.ok) continue
       created++
-      await addDemoSightings(finder, saved.id, resolved.place, helpers.filter((id) => id !== reporter), catIndex)
+      await addDemoSightings(finder, saved.value, resolved.place, helpers.filter((id) => id !== reporter), catIndex)
     }
   }
   return created

@@ -8,8 +8,9 @@
  */
 import { sql, type Kysely } from 'kysely'
 import { scamSignals, type ScamSignal } from '@/features/finder/scam'
-import type { Refusal, Reports } from '@/features/finder/reports'
+import { REPORT_REFUSALS, type Reports } from '@/features/finder/reports'
 import type { FinderDomain } from '@/schema'
+import type { Result } from '@/shared/result'
 
 export interface Message {
   id: number
@@ -36,7 +37,8 @@ export interface ThreadSummary {
   flaggedCount: number
 }
 
-export type SendResult = { ok: true; thread: Thread } | { ok: false; error: string }
+/** The thread with the message in it, or why not: a message to write again (`body`), or a refusal. */
+export type SendResult = Result<Thread, 'body'>
 
 export const BODY_MAX = 2000
 /** A thread page shows its latest messages; a relay about one cat rarely runs longer. */
@@ -84,9 +86,9 @@ export function createMessages({ db, reports, notify }: MessagesDeps) {
 
   return {
     /** The reporter's threads for a report, liveliest first, with counts of flagged messages. */
-    async inbox(viewerId: string, reportId: string): Promise<ThreadSummary[] | Refusal> {
+    async inbox(viewerId: string, reportId: string): Promise<Result<ThreadSummary[]>> {
       const report = await reports.ownReport(viewerId, reportId)
-      if (typeof report === 'string') return report
+      if (!report.ok) return report
       const rows = await db
         .selectFrom('message_threads as t')
         .innerJoin('messages as m', 'm.thread_id', 't.id')
@@ -100,45 +102,46 @@ export function createMessages({ db, reports, notify }: MessagesDeps) {
         .orderBy('t.last_message_at', 'desc')
         .limit(INBOX_THREADS)
         .execute()
-      return rows.map((row) => ({
+      const threads = rows.map((row) => ({
         id: row.id,
         correspondentId: row.correspondent_id,
         lastMessageAt: row.last_message_at,
         messageCount: Number(row.message_count),
         flaggedCount: Number(row.flagged_count),
       }))
+      return { ok: true, value: threads }
     },
 
     /**
      * A thread for one of its two people: the reporter names it by id; anyone else has at most one,
-     * with the reporter (null before their first message). Others get 'not_yours'.
+     * with the reporter (null before their first message). A thread of another report is not found.
      */
-    async threadFor(viewerId: string, reportId: string, threadId: number | null): Promise<Thread | null | Refusal> {
+    async threadFor(viewerId: string, reportId: string, threadId: number | null): Promise<Result<Thread | null>> {
       const report = await reports.publicReport(reportId)
-      if (!report) return 'not_found'
-      if (viewerId !== report.reporterId) return threadWith(reportId, viewerId)
-      if (threadId === null) return null
+      if (!report) return REPORT_REFUSALS.notFound
+      if (viewerId !== report.reporterId) return { ok: true, value: await threadWith(reportId, viewerId) }
+      if (threadId === null) return { ok: true, value: null }
       const thread = await loadThread(threadId)
-      return thread && thread.reportId === reportId ? thread : 'not_found'
+      return thread && thread.reportId === reportId ? { ok: true, value: thread } : REPORT_REFUSALS.notFound
     },
 
     /**
      * Sends a message: a member to the reporter (starting their thread if needed), or the reporter's
      * answer in a thread. The recipient is notified; a message that follows a scam script is flagged.
      */
-    async send(viewerId: string, reportId: string, { threadId, body }: { threadId: number | null; body: string }): Promise<SendResult | Refusal> {
+    async send(viewerId: string, reportId: string, { threadId, body }: { threadId: number | null; body: string }): Promise<SendResult> {
       const report = await reports.publicReport(reportId)
-      if (!report) return 'not_found'
+      if (!report) return REPORT_REFUSALS.notFound
       const text = body.trim()
-      if (!text) return { ok: false, error: 'Please write a message.' }
-      if ([...text].length > BODY_MAX) return { ok: false, error: `A message can have at most ${BODY_MAX} characters.` }
+      if (!text) return { ok: false, status: 422, errors: { body: 'Please write a message.' } }
+      if ([...text].length > BODY_MAX) return { ok: false, status: 422, errors: { body: `A message can have at most ${BODY_MAX} characters.` } }
       const fromReporter = viewerId === report.reporterId
       let thread: Thread | null
       if (fromReporter) {
         thread = threadId === null ? null : await loadThread(threadId)
-        if (!thread || thread.reportId !== reportId) return 'not_found'
+        if (!thread || thread.reportId !== reportId) return REPORT_REFUSALS.notFound
       } else {
-        if (report.status !== 'active' && !(await threadWith(reportId, viewerId))) return 'closed'
+        if (report.status !== 'active' && !(await threadWith(reportId, viewerId))) return REPORT_REFUSALS.closed
         const created = await db
           .insertInto('message_threads')
           .values({ report_id: reportId, reporter_id: report.reporterId, correspondent_id: viewerId })
@@ -155,7 +158,7 @@ export function createMessages({ db, reports, notify }: MessagesDeps) {
       const about = report.name ?? 'the cat you reported'
       const url = fromReporter ? `/finder/${reportId}/messages` : `/finder/${reportId}/messages?thread=${thread!.id}`
       await notify(recipient, signals.length > 0 ? `A message about ${about} — careful, it looks like a scam.` : `A new message about ${about}.`, url)
-      return { ok: true, thread: (await loadThread(thread!.id))! }
+      return { ok: true, value: (await loadThread(thread!.id))! }
     },
 
     /** For moderators: flagged messages, all time and in the last 7 days, and on one report. */

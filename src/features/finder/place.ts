@@ -28,6 +28,11 @@ export type PlaceResult =
     }
   | { ok: false; errors: PlaceErrors; suggestions: Place[] }
 
+/** A form about a place, refused for its town, comes back with the places the town might have meant. */
+export interface PlaceSuggestions {
+  suggestions?: Place[]
+}
+
 /** A town name longer than this is not a town name. */
 const TOWN_MAX = 120
 

@@ -4,15 +4,17 @@
  * GEO index, what is kept about its area (nearby lists, area candidates) and the CDN through `published`.
  */
 import type { Kysely, Selectable } from 'kysely'
-import type { Media, UploadErrors } from '@/features/media/service'
+import type { Media, UploadErrors, UploadField } from '@/features/media/service'
 import { geographyPoint, latOf, lngOf, type GeoIndex, type IndexedReport, type LatLng } from '@/features/finder/geo'
 import type { AreaGenerations } from '@/features/finder/area-generations'
 import type { ReportCards } from '@/features/finder/report-cards'
-import { checkReport, type ReportErrors, type ReportFacts, type ReportInput } from '@/features/finder/report-input'
+import { checkReport, type ReportErrors, type ReportFacts, type ReportField, type ReportInput } from '@/features/finder/report-input'
 import type { EditedFact, LostCatsTable } from '@/features/finder/tables'
 import type { Place } from '@/features/finder/gazetteer'
+import type { PlaceSuggestions } from '@/features/finder/place'
 import type { Colour, ReportStatus } from '@/features/finder/vocabulary'
 import type { FinderDomain } from '@/schema'
+import { refusal, type Refused, type RefusalStatus, type Result } from '@/shared/result'
 
 /** A report as anyone may see it: the public point only, no microchip number. */
 export interface PublicReport {
@@ -58,7 +60,12 @@ export interface ReportEdit {
   at: Date
 }
 
-export type Refusal = 'not_found' | 'not_yours' | 'closed'
+/** Why an action on a report is refused, and what the person is told. */
+export const REPORT_REFUSALS = {
+  notFound: refusal(404),
+  notYours: refusal(403, 'This is someone else’s report: only the person who reported it can change it.'),
+  closed: refusal(409, 'This report is closed, so it takes no more sightings or new conversations. Its reporter can reopen it.'),
+} satisfies Record<string, Refused>
 
 export interface PhotoUpload {
   files: Uint8Array[]
@@ -67,7 +74,8 @@ export interface PhotoUpload {
   keep?: string[]
 }
 
-export type SaveResult = { ok: true; id: string } | { ok: false; errors: ReportErrors; suggestions: Place[]; status: number }
+/** The saved report's id, or why not: the form's messages (with places to choose from), or a refusal. */
+export type SaveResult = Result<string, ReportField, PlaceSuggestions>
 
 /** What the neighbours hear about a report: that it is there, and later that the cat is home. */
 export type ReportNews = 'reported' | 'reunited'
@@ -135,24 +143,24 @@ export function createReports({ db, media, geoIndex, generations, cards, gridMet
   }
 
   /** The report if `viewerId` reported it; otherwise why not. */
-  async function ownReport(viewerId: string, id: string): Promise<ReporterReport | Refusal> {
+  async function ownReport(viewerId: string, id: string): Promise<Result<ReporterReport>> {
     const report = await reporterView(id)
-    if (!report) return 'not_found'
-    return report.reporterId === viewerId ? report : 'not_yours'
+    if (!report) return REPORT_REFUSALS.notFound
+    return report.reporterId === viewerId ? { ok: true, value: report } : REPORT_REFUSALS.notYours
   }
 
   /** Uploads a form's photos; if one is refused, removes the ones already stored. */
-  async function uploadPhotos(ownerId: string, upload: PhotoUpload): Promise<{ ok: true; ids: string[] } | { ok: false; errors: UploadErrors; status: number }> {
+  async function uploadPhotos(ownerId: string, upload: PhotoUpload): Promise<Result<string[], UploadField>> {
     const ids: string[] = []
     for (const bytes of upload.files) {
       const result = await media.upload(ownerId, { bytes, alt: upload.alt })
       if (!result.ok) {
         await media.remove(ids, ownerId)
-        return { ok: false, errors: result.errors, status: result.status }
+        return result
       }
-      ids.push(result.media.id)
+      ids.push(result.value.id)
     }
-    return { ok: true, ids }
+    return { ok: true, value: ids }
   }
 
   /**
@@ -173,8 +181,8 @@ export function createReports({ db, media, geoIndex, generations, cards, gridMet
   const indexed = (report: Pick<PublicReport, 'id' | 'place' | 'status'>): IndexedReport | null =>
     report.status === 'active' ? { id: report.id, point: { lat: report.place.lat, lng: report.place.lng } } : null
 
-  function refuseForm(errors: ReportErrors, suggestions: Place[] = [], status = 422): SaveResult {
-    return { ok: false, errors, suggestions, status }
+  function refuseForm(errors: ReportErrors, suggestions: Place[] = [], status: RefusalStatus = 422): SaveResult {
+    return { ok: false, status, errors, suggestions }
   }
 
   return {
@@ -202,25 +210,26 @@ export function createReports({ db, media, geoIndex, generations, cards, gridMet
       const { facts } = checked
       const row = await db
         .insertInto('lost_cats')
-        .values({ reporter_id: reporterId, ...factColumns(facts), photo_media_ids: uploaded.ids, alerts_sent_at: now, last_activity_at: now })
+        .values({ reporter_id: reporterId, ...factColumns(facts), photo_media_ids: uploaded.value, alerts_sent_at: now, last_activity_at: now })
         .returning('id')
         .executeTakeFirstOrThrow()
         .catch(async (error: unknown) => {
-          await media.remove(uploaded.ids, reporterId)
+          await media.remove(uploaded.value, reporterId)
           throw error
         })
       await published(null, { id: row.id, point: facts.public }, { created: true })
       await announce(row.id, 'reported')
-      return { ok: true, id: row.id }
+      return { ok: true, value: row.id }
     },
 
     /**
      * Saves the reporter's changes. Once the report has been announced, changes to its photos, kind
      * or place are written to its edit history; photos it no longer shows stay stored for that history.
      */
-    async update(editorId: string, id: string, input: ReportInput, photos: PhotoUpload, now = new Date()): Promise<SaveResult | Refusal> {
-      const current = await ownReport(editorId, id)
-      if (typeof current === 'string') return current
+    async update(editorId: string, id: string, input: ReportInput, photos: PhotoUpload, now = new Date()): Promise<SaveResult> {
+      const own = await ownReport(editorId, id)
+      if (!own.ok) return own
+      const current = own.value
       const checked = checkReport(input, { now, gridMetres })
       const kept = (photos.keep ?? []).filter((photoId) => current.photoIds.includes(photoId))
       const photoErrors = photoProblems(photos, kept.length)
@@ -228,7 +237,7 @@ export function createReports({ db, media, geoIndex, generations, cards, gridMet
       const uploaded = await uploadPhotos(editorId, photos)
       if (!uploaded.ok) return refuseForm(photoFieldErrors(uploaded.errors), [], uploaded.status)
       const { facts } = checked
-      const photoIds = [...kept, ...uploaded.ids]
+      const photoIds = [...kept, ...uploaded.value]
       const edits = current.alertsSentAt ? keyFactEdits(current, facts, photoIds) : []
       await db.transaction().execute(async (trx) => {
         await trx
@@ -246,15 +255,18 @@ export function createReports({ db, media, geoIndex, generations, cards, gridMet
       const dropped = current.photoIds.filter((photoId) => !photoIds.includes(photoId))
       if (!current.alertsSentAt && dropped.length > 0) await media.remove(dropped, editorId)
       await published(indexed(current), indexed({ id, status: current.status, place: { ...facts.public, label: facts.placeLabel } }))
-      return { ok: true, id }
+      return { ok: true, value: id }
     },
 
     /** Reunited (with an optional happy note), closed, or active again; only by the reporter. */
-    async setStatus(viewerId: string, id: string, change: StatusChange, now = new Date()): Promise<PublicReport | Refusal | { problem: string }> {
-      const current = await ownReport(viewerId, id)
-      if (typeof current === 'string') return current
+    async setStatus(viewerId: string, id: string, change: StatusChange, now = new Date()): Promise<Result<PublicReport, 'happyNote'>> {
+      const own = await ownReport(viewerId, id)
+      if (!own.ok) return own
+      const current = own.value
       const happyNote = change.status === 'reunited' ? change.happyNote.trim() : ''
-      if ([...happyNote].length > HAPPY_NOTE_MAX) return { problem: `A happy ending can have at most ${HAPPY_NOTE_MAX} characters.` }
+      if ([...happyNote].length > HAPPY_NOTE_MAX) {
+        return { ok: false, status: 422, errors: { happyNote: `A happy ending can have at most ${HAPPY_NOTE_MAX} characters.` } }
+      }
       await db
         .updateTable('lost_cats')
         .set({
@@ -271,16 +283,16 @@ export function createReports({ db, media, geoIndex, generations, cards, gridMet
       await published(indexed(current), indexed(after))
       // Everyone who was told the cat is missing can stop looking.
       if (current.status === 'active' && change.status === 'reunited') await announce(id, 'reunited')
-      return after
+      return { ok: true, value: after }
     },
 
     /** "Still looking": counts as activity, so the report doesn't expire. */
-    async renew(viewerId: string, id: string, now = new Date()): Promise<true | Refusal> {
-      const current = await ownReport(viewerId, id)
-      if (typeof current === 'string') return current
-      if (current.status !== 'active') return 'closed'
+    async renew(viewerId: string, id: string, now = new Date()): Promise<Result<void>> {
+      const own = await ownReport(viewerId, id)
+      if (!own.ok) return own
+      if (own.value.status !== 'active') return REPORT_REFUSALS.closed
       await db.updateTable('lost_cats').set({ last_activity_at: now, reminder_sent_at: null }).where('id', '=', id).execute()
-      return true
+      return { ok: true, value: undefined }
     },
 
     /** Whether a member has reported anything (the demo seed runs once per member). */

@@ -12,7 +12,7 @@ import { isStaff, type Viewer } from '@/features/accounts/viewer'
 import { placesWithin } from '@/features/finder/gazetteer'
 import { PLACE_MESSAGES, townCentreAt } from '@/features/finder/place'
 import type { ReportErrors, ReportInput } from '@/features/finder/report-input'
-import type { PublicReport, Refusal, StatusChange } from '@/features/finder/reports'
+import type { PublicReport, StatusChange } from '@/features/finder/reports'
 import { asksForSearch, readSearch, type SearchQuery } from '@/features/finder/search-input'
 import { encodeNearbyCursor, type NearbyPage } from '@/features/finder/search'
 import type { Finder } from '@/features/finder/service'
@@ -21,7 +21,7 @@ import { checkFileCount } from '@/features/media/intake'
 import type { Media, MediaPicture } from '@/features/media/service'
 import type { AlertAreas } from '@/features/notifications/alert-areas'
 import type { HttpContext } from '@/http/context'
-import { HttpError } from '@/http/errors'
+import { HttpError, refuse } from '@/http/errors'
 import { fileCount, fileField, fileFields, formText, readFormData, textField } from '@/http/form'
 import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
 import { afterPost, page, seeOther, type RenderContext } from '@/http/render'
@@ -59,17 +59,6 @@ const MAP_PLACES_RADIUS_M = 15_000
 
 const NEW_REPORT_TITLE = 'Report a lost or found cat'
 const NEW_REPORT_FORM = { action: '/finder/new', submitLabel: 'Publish the report' }
-
-const REFUSALS: Record<Refusal, { status: 403 | 404 | 409; message?: string }> = {
-  not_found: { status: 404 },
-  not_yours: { status: 403, message: 'This is someone else’s report: only the person who reported it can change it.' },
-  closed: { status: 409, message: 'This report is closed, so it takes no more sightings or new conversations. Its reporter can reopen it.' },
-}
-
-function refuse(refusal: Refusal): never {
-  const { status, message } = REFUSALS[refusal]
-  throw new HttpError(status, message)
-}
 
 export function finderRoutes({ config, finder, media, accounts, alertAreas, store, context, postToFeed }: FinderRouteDeps) {
   const map: MapSettings = { tileUrl: config.finder.mapTileUrl, attribution: config.finder.mapAttribution }
@@ -233,8 +222,8 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
     const { input, photos, tooMany } = await readReportForm(request)
     if (tooMany) return formPage(render, { ...NEW_REPORT_FORM, ...refusedForm(input, photos, { photos: tooMany.message }, []) }, NEW_REPORT_TITLE, tooMany.status)
     const saved = await finder.reports.create(viewer.id, input, photos)
-    if (!saved.ok) return formPage(render, { ...NEW_REPORT_FORM, ...refusedForm(input, photos, saved.errors, saved.suggestions) }, NEW_REPORT_TITLE, saved.status)
-    return afterPost(render, `/finder/${saved.id}`)
+    if (!saved.ok) return formPage(render, { ...NEW_REPORT_FORM, ...refusedForm(input, photos, saved.errors, saved.suggestions ?? []) }, NEW_REPORT_TITLE, saved.status)
+    return afterPost(render, `/finder/${saved.value}`)
   }
 
   return new Elysia({ name: 'finder' })
@@ -254,8 +243,9 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
 
     .get('/finder/:id/edit', async ({ render, params }) => {
       const viewer = requireViewer(render)
-      const report = await finder.reports.ownReport(viewer.id, params.id)
-      if (typeof report === 'string') refuse(report)
+      const own = await finder.reports.ownReport(viewer.id, params.id)
+      if (!own.ok) refuse(own)
+      const report = own.value
       const photos = await media.urlsFor(report.photoIds)
       return formPage(
         render,
@@ -280,12 +270,12 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
         const base = { action: `/finder/${params.id}/edit`, submitLabel: 'Save the changes' }
         if (tooMany) return formPage(render, { ...base, ...refusedForm(input, photos, { photos: tooMany.message }, []) }, 'Edit the report', tooMany.status)
         const saved = await finder.reports.update(viewer.id, params.id, input, photos)
-        if (typeof saved === 'string') refuse(saved)
         if (!saved.ok) {
+          if (saved.status === 403 || saved.status === 404) refuse(saved)
           const current = await finder.reports.reporterView(params.id)
           const pictureMap = await media.urlsFor(current?.photoIds ?? [])
           const currentPhotos = (current?.photoIds ?? []).map((id) => pictureMap.get(id)).filter((photo): photo is MediaPicture => Boolean(photo))
-          return formPage(render, { ...base, ...refusedForm(input, photos, saved.errors, saved.suggestions), currentPhotos }, 'Edit the report', saved.status)
+          return formPage(render, { ...base, ...refusedForm(input, photos, saved.errors, saved.suggestions ?? []), currentPhotos }, 'Edit the report', saved.status)
         }
         return afterPost(render, `/finder/${params.id}`)
       },
@@ -297,10 +287,13 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
       const change = statusChange(textField(body, 'status'), textField(body, 'happy_note'))
       if (!change) throw new HttpError(400)
       const result = await finder.reports.setStatus(viewer.id, params.id, change)
-      if (typeof result === 'string') refuse(result)
-      if ('problem' in result) return reportPage(render, params.id, undefined, 422, result.problem)
-      if (result.status === 'reunited' && textField(body, 'post_to_feed') === 'yes' && postToFeed) {
-        await postToFeed(viewer, happyEndingPost(result, absolute(`/finder/${params.id}`)))
+      if (!result.ok) {
+        if (result.status !== 422) refuse(result)
+        return reportPage(render, params.id, undefined, 422, result.errors.happyNote)
+      }
+      const report = result.value
+      if (report.status === 'reunited' && textField(body, 'post_to_feed') === 'yes' && postToFeed) {
+        await postToFeed(viewer, happyEndingPost(report, absolute(`/finder/${params.id}`)))
       }
       return afterPost(render, `/finder/${params.id}`)
     })
@@ -311,7 +304,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
     .post('/finder/:id/renew', async ({ render, params }) => {
       const viewer = requireViewer(render)
       const result = await finder.reports.renew(viewer.id, params.id)
-      if (result !== true) refuse(result)
+      if (!result.ok) refuse(result)
       return afterPost(render, `/finder/${params.id}`)
     })
 
@@ -336,8 +329,10 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
         const values = { kind: input.kind, seen_at: input.seenAt, note: input.note, photo_alt: input.photoAlt, ...input.place }
         if (tooMany) return reportPage(render, params.id, { values, errors: { photo: tooMany.message }, suggestions: [] }, tooMany.status)
         const result = await finder.sightings.add(viewer.id, params.id, input)
-        if (typeof result === 'string') refuse(result)
-        if (!result.ok) return reportPage(render, params.id, { values, errors: result.errors, suggestions: result.suggestions }, result.status)
+        if (!result.ok) {
+          if (result.status === 404 || result.status === 409) refuse(result)
+          return reportPage(render, params.id, { values, errors: result.errors, suggestions: result.suggestions ?? [] }, result.status)
+        }
         return afterPost(render, `/finder/${params.id}#sightings`)
       },
       { parse: 'none' },
@@ -348,7 +343,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
       const sightingId = Number(params.sightingId)
       if (!Number.isSafeInteger(sightingId)) throw new HttpError(404)
       const result = await finder.sightings.confirm(viewer.id, params.id, sightingId)
-      if (result !== true) refuse(result)
+      if (!result.ok) refuse(result)
       return afterPost(render, `/finder/${params.id}#sightings`)
     })
 
@@ -363,13 +358,16 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
       const threadId = threadParam(textField(body, 'thread'))
       const draft = textField(body, 'body')
       const sent = await finder.messages.send(viewer.id, params.id, { threadId, body: draft })
-      if (typeof sent === 'string') refuse(sent)
-      if (!sent.ok) return messagesPage(render, viewer, params.id, threadId, { error: sent.error, draft }, 422)
-      const location = `/finder/${params.id}/messages${viewer.id === sent.thread.reporterId ? `?thread=${sent.thread.id}` : ''}`
+      if (!sent.ok) {
+        if (sent.status !== 422) refuse(sent)
+        return messagesPage(render, viewer, params.id, threadId, { error: sent.errors.body, draft }, 422)
+      }
+      const thread = sent.value
+      const location = `/finder/${params.id}/messages${viewer.id === thread.reporterId ? `?thread=${thread.id}` : ''}`
       return afterPost(render, location, async () => {
         const report = (await finder.reports.publicReport(params.id))!
-        const names = await people([sent.thread.reporterId, sent.thread.correspondentId])
-        return ThreadView({ report, viewerId: viewer.id, inbox: null, thread: sent.thread, people: names })
+        const names = await people([thread.reporterId, thread.correspondentId])
+        return ThreadView({ report, viewerId: viewer.id, inbox: null, thread, people: names })
       })
     })
 
@@ -391,9 +389,11 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
     const report = await finder.reports.publicReport(reportId)
     if (!report) throw new HttpError(404)
     const isReporter = viewer.id === report.reporterId
-    const [inbox, thread] = await Promise.all([isReporter ? finder.messages.inbox(viewer.id, reportId) : null, finder.messages.threadFor(viewer.id, reportId, threadId)])
-    if (typeof inbox === 'string') refuse(inbox)
-    if (typeof thread === 'string') refuse(thread)
+    const [threads, shown] = await Promise.all([isReporter ? finder.messages.inbox(viewer.id, reportId) : null, finder.messages.threadFor(viewer.id, reportId, threadId)])
+    if (threads && !threads.ok) refuse(threads)
+    if (!shown.ok) refuse(shown)
+    const inbox = threads?.value ?? null
+    const thread = shown.value
     const names = await people([report.reporterId, ...(inbox ?? []).map((summary) => summary.correspondentId), ...(thread ? [thread.correspondentId] : [])])
     const props = { report, viewerId: viewer.id, inbox, thread, people: names, ...form }
     return page(render, { title: `Messages: ${pageTitle(report)}`, noindex: true, main: MessagesPage(props), fragment: () => ThreadView(props), status })

@@ -5,13 +5,14 @@
  */
 import type { Kysely } from 'kysely'
 import type { Media, UploadErrors } from '@/features/media/service'
-import { describePoint, type Place } from '@/features/finder/gazetteer'
+import { describePoint } from '@/features/finder/gazetteer'
 import { geographyPoint, latOf, lngOf, publicPoint, type LatLng } from '@/features/finder/geo'
-import { readPlace, type PlaceErrors, type PlaceInput } from '@/features/finder/place'
+import { readPlace, type PlaceErrors, type PlaceInput, type PlaceSuggestions } from '@/features/finder/place'
 import { readPastTime } from '@/features/finder/report-input'
-import type { Refusal, ReporterReport, Reports } from '@/features/finder/reports'
+import { REPORT_REFUSALS, type ReporterReport, type Reports } from '@/features/finder/reports'
 import { SIGHTING_KINDS, isOneOf, type SightingKind } from '@/features/finder/vocabulary'
 import type { FinderDomain } from '@/schema'
+import type { FieldErrors, Result } from '@/shared/result'
 
 export interface SightingInput {
   kind: string
@@ -24,7 +25,7 @@ export interface SightingInput {
 }
 
 export type SightingField = 'kind' | 'seenAt' | 'note' | 'photo' | 'photoAlt' | keyof PlaceErrors
-export type SightingErrors = Partial<Record<SightingField, string>>
+export type SightingErrors = FieldErrors<SightingField>
 
 export interface Sighting {
   id: number
@@ -45,9 +46,8 @@ export interface ReporterSighting extends Sighting {
   exact: LatLng
 }
 
-export type SightingResult =
-  | { ok: true; sighting: Sighting; report: ReporterReport }
-  | { ok: false; errors: SightingErrors; suggestions: Place[]; status: number }
+/** The sighting and the report it was added to, or why not (the form's messages, or a refusal). */
+export type SightingResult = Result<{ sighting: Sighting; report: ReporterReport }, SightingField, PlaceSuggestions>
 
 /** The timeline shows this many, newest first; a report with more is the exception, and old entries matter least. */
 export const TIMELINE_LIMIT = 100
@@ -83,13 +83,13 @@ export function createSightings({ db, media, reports, gridMetres, notify }: Sigh
 
   return {
     /**
-     * Adds a sighting to an active report. A closed report takes none ('closed'), and nothing is
+     * Adds a sighting to an active report. A closed report takes none (409), and nothing is
      * stored; neither is anything when a field is wrong.
      */
-    async add(authorId: string, reportId: string, input: SightingInput, now = new Date()): Promise<SightingResult | Refusal> {
+    async add(authorId: string, reportId: string, input: SightingInput, now = new Date()): Promise<SightingResult> {
       const report = await reports.reporterView(reportId)
-      if (!report) return 'not_found'
-      if (report.status !== 'active') return 'closed'
+      if (!report) return REPORT_REFUSALS.notFound
+      if (report.status !== 'active') return REPORT_REFUSALS.closed
       const errors: SightingErrors = {}
       const kind = isOneOf(SIGHTING_KINDS, input.kind) ? input.kind : ((errors.kind = 'Please say whether you saw the cat.'), 'seen' as const)
       const place = readPlace(input.place)
@@ -99,13 +99,13 @@ export function createSightings({ db, media, reports, gridMetres, notify }: Sigh
       if ([...note].length > NOTE_MAX) errors.note = `At most ${NOTE_MAX} characters, please.`
       if (input.photo && !input.photoAlt.trim()) errors.photoAlt = 'Please describe the photo for people who can’t see it.'
       if (Object.keys(errors).length > 0 || !place.ok || !seenAt) {
-        return { ok: false, errors, suggestions: place.ok ? [] : place.suggestions, status: 422 }
+        return { ok: false, status: 422, errors, suggestions: place.ok ? [] : place.suggestions }
       }
       let photoId: string | null = null
       if (input.photo) {
         const uploaded = await media.upload(authorId, { bytes: input.photo, alt: input.photoAlt })
-        if (!uploaded.ok) return { ok: false, errors: photoErrors(uploaded.errors), suggestions: [], status: uploaded.status }
-        photoId = uploaded.media.id
+        if (!uploaded.ok) return { ok: false, status: uploaded.status, errors: photoErrors(uploaded.errors), suggestions: [] }
+        photoId = uploaded.value.id
       }
       const shown = publicPoint(place.point, gridMetres)
       const label = place.townLabel ?? describePoint(shown)
@@ -130,7 +130,7 @@ export function createSightings({ db, media, reports, gridMetres, notify }: Sigh
         await notify(report.reporterId, `${what} ${label.startsWith('near ') ? label : `in ${label}`}.`, `/finder/${reportId}#sightings`)
       }
       const sighting: Sighting = { id: row.id, authorId, kind, seenAt, point: shown, placeLabel: label, note, photoId, confirmedAt: null, createdAt: row.created_at }
-      return { ok: true, sighting, report }
+      return { ok: true, value: { sighting, report } }
     },
 
     /** A report's timeline, newest first: public points for everyone, exact ones for its reporter. */
@@ -152,12 +152,13 @@ export function createSightings({ db, media, reports, gridMetres, notify }: Sigh
     },
 
     /** The reporter's "Yes, that was my cat": marks the sighting and moves the last-seen place there. */
-    async confirm(viewerId: string, reportId: string, sightingId: number): Promise<true | Refusal> {
-      const report = await reports.ownReport(viewerId, reportId)
-      if (typeof report === 'string') return report
-      if (report.status !== 'active') return 'closed'
+    async confirm(viewerId: string, reportId: string, sightingId: number): Promise<Result<void>> {
+      const own = await reports.ownReport(viewerId, reportId)
+      if (!own.ok) return own
+      const report = own.value
+      if (report.status !== 'active') return REPORT_REFUSALS.closed
       const row = await selectSightings().where('id', '=', sightingId).where('report_id', '=', reportId).where('kind', '=', 'seen').executeTakeFirst()
-      if (!row) return 'not_found'
+      if (!row) return REPORT_REFUSALS.notFound
       await db.updateTable('sightings').set({ confirmed_at: new Date() }).where('id', '=', sightingId).execute()
       await reports.moveLastSeen(report, viewerId, {
         exact: { lat: row.exact_lat, lng: row.exact_lng },
@@ -165,7 +166,7 @@ export function createSightings({ db, media, reports, gridMetres, notify }: Sigh
         label: row.place_label,
         seenAt: row.seen_at,
       })
-      return true
+      return { ok: true, value: undefined }
     },
   }
 }

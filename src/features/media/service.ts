@@ -16,7 +16,7 @@
  * const media = createMedia({ db: dbs.social, blobs, store, config, log })
  * const result = await media.upload(viewer.id, { bytes, alt: 'Tabby asleep on a red blanket' })
  * if (!result.ok) return invalid(…, result.status, result.errors)
- * const pictures = await media.urlsFor([result.media.id])   // Map: id → what <Picture> needs
+ * const pictures = await media.urlsFor([result.value.id])   // Map: id → what <Picture> needs
  */
 import type { Kysely } from 'kysely'
 import type { Config } from '@/config'
@@ -37,6 +37,7 @@ import { releaseFreeMemory } from '@/infra/native-memory'
 import { nearRecords } from '@/infra/store/near-records'
 import type { Store } from '@/infra/store/store'
 import type { SocialDomain } from '@/schema'
+import type { FieldErrors, Result } from '@/shared/result'
 import { Semaphore } from '@/shared/semaphore'
 
 /** The media feature's queued job: removing photos nothing shows any more (src/background.ts). */
@@ -65,11 +66,10 @@ export interface UploadInput {
 }
 
 export type UploadField = 'photo' | 'alt'
-export type UploadErrors = Partial<Record<UploadField, string>>
+export type UploadErrors = FieldErrors<UploadField>
 
-export type UploadResult =
-  | { ok: true; media: MediaRow }
-  | { ok: false; status: IntakeRejection['status']; errors: UploadErrors }
+/** The stored photo's row, or why it was refused (413, 415, 422) with a message per field. */
+export type UploadResult = Result<MediaRow, UploadField>
 
 /** One variant as a `srcset` candidate. */
 export interface PictureSource {
@@ -279,7 +279,7 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
         },
         'photo stored',
       )
-      return { ok: true, media: row }
+      return { ok: true, value: row }
     },
 
     /**

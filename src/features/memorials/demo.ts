@@ -100,7 +100,7 @@ export async function seedMemorialsDemo(feature: MemorialsFeature, members: View
     const cover = { bytes: await duskPhoto(demo.palette), alt: `${demo.name} asleep at dusk` }
     const result = await feature.memorials.createMemorial(owner, demoInput(demo), cover)
     if (!result.ok) throw new Error(`demo memorial ${demo.name} was refused: ${JSON.stringify(result.errors)}`)
-    const { memorial } = result
+    const memorial = result.value
     // One photo from sunnier days in the gallery under the story.
     const daylight = { bytes: await demoCatPhoto(demo.daylight + PALETTE_COUNT * (index + 1)), alt: `${demo.name} in the sun on the windowsill` }
     const added = await feature.memorials.addPhoto(memorial, daylight)

@@ -22,7 +22,7 @@ import {
 import { looksLikeSlug } from '@/features/memorials/slugs'
 import type { Store } from '@/infra/store/store'
 import type { HttpContext } from '@/http/context'
-import { HttpError, Redirect } from '@/http/errors'
+import { HttpError, Redirect, refuse } from '@/http/errors'
 import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
 import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
 import { afterPost, page, renderSharedPage, seeOther, sharedPageResponse, type PageView, type PublicCache, type RenderContext } from '@/http/render'
@@ -193,7 +193,7 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
     if (cover) await limitRate(store, [byAddress('upload', meta.ip), byAccount('upload', viewer.id)], config.mediaUploadRateLimit)
     const result = await memorials.createMemorial(viewer, memorialInput(values), cover ? { bytes: cover, alt: values.coverAlt } : null)
     if (!result.ok) return formPage(render, { memorial: null, values, errors: result.errors, cover: null }, result.status)
-    return afterPost(render, `/memorials/${result.memorial.slug}`)
+    return afterPost(render, `/memorials/${result.value.slug}`)
   }
 
   return new Elysia({ name: 'memorials' })
@@ -272,7 +272,7 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
       const key = await visitorKeys.keyFor(render.viewer, meta.ip)
       const flagged = await tributes.flagTribute(memorial.id, Number(params.id), { key, memberId: render.viewer?.id ?? null })
       if (!flagged) throw new HttpError(404)
-      if (!flagged.ok) throw new HttpError(403, flagged.errors.tribute)
+      if (!flagged.ok) refuse(flagged)
       if (flagged.value.held) await memorials.pageChanged(memorial, { purge: true })
       return afterPost(render, `/memorials/${memorial.slug}?flagged=1#tributes`, () => FlagThanks())
     })
@@ -297,7 +297,7 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
           remove: formText(form, 'remove_cover') === 'on',
         })
         if (!result.ok) return refused(result.errors, result.status)
-        return afterPost(render, `/memorials/${result.memorial.slug}`)
+        return afterPost(render, `/memorials/${result.value.slug}`)
       },
       { parse: 'none' },
     )

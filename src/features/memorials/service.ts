@@ -7,11 +7,11 @@
  *
  * @example
  * const result = await memorials.createMemorial(viewer, input, { bytes, alt })
- * if (result.ok) redirect(`/memorials/${result.memorial.slug}`)
+ * if (result.ok) redirect(`/memorials/${result.value.slug}`)
  */
 import { sql, type Kysely } from 'kysely'
 import type { Viewer } from '@/features/accounts/viewer'
-import type { Media, MediaPicture, UploadErrors, UploadInput } from '@/features/media/service'
+import type { Media, MediaPicture, UploadField, UploadInput } from '@/features/media/service'
 import {
   inOrder,
   isInFuture,
@@ -26,6 +26,7 @@ import { VISIBILITIES } from '@/features/memorials/tables'
 import type { Cdn } from '@/infra/cdn'
 import type { MemorialsDomain } from '@/schema'
 import { decodeCursor, encodeCursor, pageOf } from '@/shared/cursor'
+import type { FieldErrors, Result } from '@/shared/result'
 
 /** Long enough for "Sir Reginald Fluffington III, Duke of the Sofa"; the page heading stays one or two lines. */
 export const NAME_MAX = 80
@@ -82,12 +83,7 @@ export interface CoverChange {
 }
 
 export type MemorialField = 'name' | 'born' | 'passed' | 'story' | 'visibility' | 'cover' | 'coverAlt'
-export type MemorialErrors = Partial<Record<MemorialField, string>>
-export type MemorialResult =
-  | { ok: true; memorial: Memorial }
-  | { ok: false; status: 413 | 415 | 422; errors: MemorialErrors }
-
-export type PhotoResult = { ok: true } | { ok: false; status: 413 | 415 | 422; errors: UploadErrors }
+export type MemorialErrors = FieldErrors<MemorialField>
 
 export const MEMORIAL_MESSAGES = {
   noName: 'Please give the name you called them.',
@@ -143,10 +139,10 @@ export function createMemorials({ db, media, cdn, pageCache }: Deps) {
   }
 
   /** Uploads a new cover when one was sent; its errors are the form's cover errors. */
-  async function uploadCover(ownerId: string, change: CoverChange): Promise<{ ok: true; mediaId: string | null } | Extract<MemorialResult, { ok: false }>> {
-    if (!change.upload?.bytes) return { ok: true, mediaId: null }
+  async function uploadCover(ownerId: string, change: CoverChange): Promise<Result<string | null, MemorialField>> {
+    if (!change.upload?.bytes) return { ok: true, value: null }
     const result = await media.upload(ownerId, change.upload)
-    if (result.ok) return { ok: true, mediaId: result.media.id }
+    if (result.ok) return { ok: true, value: result.value.id }
     return { ok: false, status: result.status, errors: { cover: result.errors.photo, coverAlt: result.errors.alt } }
   }
 
@@ -170,7 +166,7 @@ export function createMemorials({ db, media, cdn, pageCache }: Deps) {
     pageChanged,
 
     /** Creates an unlisted (or as chosen) memorial with a fresh slug; the cover photo is optional. */
-    async createMemorial(owner: Viewer, input: MemorialInput, cover: UploadInput | null, today = new Date()): Promise<MemorialResult> {
+    async createMemorial(owner: Viewer, input: MemorialInput, cover: UploadInput | null, today = new Date()): Promise<Result<Memorial, MemorialField>> {
       const checked = checkMemorial(input, today)
       if (!checked.ok) return checked
       const uploaded = await uploadCover(owner.id, { upload: cover, remove: false })
@@ -179,13 +175,13 @@ export function createMemorials({ db, media, cdn, pageCache }: Deps) {
         const row = await withFreeSlug(checked.value.name, null, (slug) =>
           db
             .insertInto('memorials')
-            .values({ ...columnsOf(checked.value), owner_id: owner.id, slug, cover_media_id: uploaded.mediaId })
+            .values({ ...columnsOf(checked.value), owner_id: owner.id, slug, cover_media_id: uploaded.value })
             .returningAll()
             .executeTakeFirstOrThrow(),
         )
-        return { ok: true, memorial: memorialOf(row) }
+        return { ok: true, value: memorialOf(row) }
       } catch (error) {
-        if (uploaded.mediaId) await media.remove([uploaded.mediaId], owner.id)
+        if (uploaded.value) await media.remove([uploaded.value], owner.id)
         throw error
       }
     },
@@ -194,12 +190,12 @@ export function createMemorials({ db, media, cdn, pageCache }: Deps) {
      * Saves the owner's edit. A new name that makes a different slug moves the memorial to it and
      * keeps the old one (it answers with a 301); a replaced or removed cover photo is deleted.
      */
-    async updateMemorial(memorial: Memorial, input: MemorialInput, cover: CoverChange, today = new Date()): Promise<MemorialResult> {
+    async updateMemorial(memorial: Memorial, input: MemorialInput, cover: CoverChange, today = new Date()): Promise<Result<Memorial, MemorialField>> {
       const checked = checkMemorial(input, today)
       if (!checked.ok) return checked
       const uploaded = await uploadCover(memorial.ownerId, cover)
       if (!uploaded.ok) return uploaded
-      const coverMediaId = uploaded.mediaId ?? (cover.remove ? null : memorial.coverMediaId)
+      const coverMediaId = uploaded.value ?? (cover.remove ? null : memorial.coverMediaId)
       const renamed = slugFromName(checked.value.name) !== slugFromName(memorial.name)
       let row: MemorialRow
       try {
@@ -219,13 +215,13 @@ export function createMemorials({ db, media, cdn, pageCache }: Deps) {
           }),
         )
       } catch (error) {
-        if (uploaded.mediaId) await media.remove([uploaded.mediaId], memorial.ownerId)
+        if (uploaded.value) await media.remove([uploaded.value], memorial.ownerId)
         throw error
       }
       if (memorial.coverMediaId && memorial.coverMediaId !== coverMediaId) await media.remove([memorial.coverMediaId], memorial.ownerId)
       const updated = memorialOf(row)
       await ownerChanged(updated, memorial.slug)
-      return { ok: true, memorial: updated }
+      return { ok: true, value: updated }
     },
 
     /** The memorial at `slug`, or the one that had `slug` before a rename (`moved`). */
@@ -253,8 +249,8 @@ export function createMemorials({ db, media, cdn, pageCache }: Deps) {
       return rows.map((row) => row.media_id)
     },
 
-    /** Adds one photo to the gallery (at most GALLERY_MAX). */
-    async addPhoto(memorial: Memorial, upload: UploadInput): Promise<PhotoResult> {
+    /** Adds one photo to the gallery (at most GALLERY_MAX); the value is its media id. */
+    async addPhoto(memorial: Memorial, upload: UploadInput): Promise<Result<string, UploadField>> {
       const count = await db
         .selectFrom('memorial_photos')
         .select((eb) => eb.fn.countAll<number>().as('n'))
@@ -263,9 +259,9 @@ export function createMemorials({ db, media, cdn, pageCache }: Deps) {
       if (Number(count.n) >= GALLERY_MAX) return { ok: false, status: 422, errors: { photo: MEMORIAL_MESSAGES.galleryFull } }
       const result = await media.upload(memorial.ownerId, upload)
       if (!result.ok) return result
-      await db.insertInto('memorial_photos').values({ memorial_id: memorial.id, media_id: result.media.id }).execute()
+      await db.insertInto('memorial_photos').values({ memorial_id: memorial.id, media_id: result.value.id }).execute()
       await pageChanged(memorial, { purge: true })
-      return { ok: true }
+      return { ok: true, value: result.value.id }
     },
 
     /** Takes a photo out of the gallery and deletes it; false when the gallery has no such photo. */
@@ -336,7 +332,7 @@ interface CheckedMemorial {
 }
 
 /** Checks the form: a name, sensible dates (not in the future, not died before born), a story that fits. */
-export function checkMemorial(input: MemorialInput, today: Date): { ok: true; value: CheckedMemorial } | Extract<MemorialResult, { ok: false }> {
+export function checkMemorial(input: MemorialInput, today: Date): Result<CheckedMemorial, MemorialField> {
   const errors: MemorialErrors = {}
   const name = input.name.trim().replace(/\s+/g, ' ')
   const nameLength = [...name].length

@@ -6,12 +6,12 @@
  */
 import type { Kysely } from 'kysely'
 import type { Viewer } from '@/features/accounts/viewer'
-import type { Result } from '@/features/accounts/service'
 import type { Memorial } from '@/features/memorials/service'
 import type { Notifications } from '@/features/notifications/service'
 import type { TributeRow, TributeStatus } from '@/features/memorials/tables'
 import { MEMBER_KEY_PREFIX } from '@/features/memorials/visitors'
 import type { MemorialsDomain } from '@/schema'
+import { refusal, type Result } from '@/shared/result'
 
 /** A few warm sentences; a longer letter belongs in the owner's story. */
 export const TRIBUTE_MAX = 1000
@@ -65,8 +65,8 @@ export function createTributes({ db, notifications }: { db: Kysely<MemorialsDoma
     async leaveTribute(author: Viewer, memorial: Memorial, text: string): Promise<Result<Tribute, TributeField>> {
       const body = text.trim()
       const length = [...body].length
-      if (length === 0) return { ok: false, errors: { body: TRIBUTE_MESSAGES.empty } }
-      if (length > TRIBUTE_MAX) return { ok: false, errors: { body: TRIBUTE_MESSAGES.tooLong(length) } }
+      if (length === 0) return { ok: false, status: 422, errors: { body: TRIBUTE_MESSAGES.empty } }
+      if (length > TRIBUTE_MAX) return { ok: false, status: 422, errors: { body: TRIBUTE_MESSAGES.tooLong(length) } }
       const row = await db
         .insertInto('tributes')
         .values({
@@ -142,7 +142,7 @@ export function createTributes({ db, notifications }: { db: Kysely<MemorialsDoma
      * never do. Returns whether this flag did, a refusal for the author's own tribute, or null when
      * there is no such tribute.
      */
-    async flagTribute(memorialId: string, tributeId: number, flagger: Flagger): Promise<Result<{ held: boolean }, 'tribute'> | null> {
+    async flagTribute(memorialId: string, tributeId: number, flagger: Flagger): Promise<Result<{ held: boolean }> | null> {
       return db.transaction().execute(async (trx) => {
         const tribute = await trx
           .selectFrom('tributes')
@@ -152,7 +152,7 @@ export function createTributes({ db, notifications }: { db: Kysely<MemorialsDoma
           .forUpdate()
           .executeTakeFirst()
         if (!tribute) return null
-        if (flagger.memberId === tribute.author_id) return { ok: false, errors: { tribute: TRIBUTE_MESSAGES.ownFlag } }
+        if (flagger.memberId === tribute.author_id) return refusal(403, TRIBUTE_MESSAGES.ownFlag)
         const added = await trx
           .insertInto('tribute_flags')
           .values({ tribute_id: tributeId, flagger_key: flagger.key })

@@ -53,7 +53,7 @@ export function createAlertAreaSettings({ config, alertAreas, changed }: AlertAr
           radius_km: textField(body, 'radius_km'),
         }
         const saved = await alertAreas.save(viewer.id, { place: { town: values.town, lat: values.lat, lng: values.lng }, radiusKm: values.radius_km })
-        if (!saved.ok) return sectionPage(render, viewer, { values, errors: saved.errors, suggestions: saved.suggestions }, 422)
+        if (!saved.ok) return sectionPage(render, viewer, { values, errors: saved.errors, suggestions: saved.suggestions ?? [] }, 422)
         await changed(viewer.id)
         return afterPost(render, `/settings#${ALERT_AREA_ID}`)
       })

@@ -6,11 +6,11 @@
  */
 import { sql, type Kysely } from 'kysely'
 import type { Config } from '@/config'
-import type { Place } from '@/features/finder/gazetteer'
 import { describePoint } from '@/features/finder/gazetteer'
 import { geographyPoint, latOf, lngOf, type LatLng } from '@/features/finder/geo'
-import { readPlace, type PlaceErrors, type PlaceInput } from '@/features/finder/place'
+import { readPlace, type PlaceErrors, type PlaceField, type PlaceInput, type PlaceSuggestions } from '@/features/finder/place'
 import type { AccountsDomain } from '@/schema'
+import type { Result } from '@/shared/result'
 
 export interface AlertArea {
   home: LatLng
@@ -24,7 +24,8 @@ export interface AlertAreaInput {
 }
 
 export type AlertAreaErrors = PlaceErrors & { radiusKm?: string }
-export type AlertAreaResult = { ok: true; area: AlertArea } | { ok: false; errors: AlertAreaErrors; suggestions: Place[] }
+/** The area as saved, or the form's messages (with places the town might have meant). */
+export type AlertAreaResult = Result<AlertArea, PlaceField | 'radiusKm', PlaceSuggestions>
 
 /** A walk around the block and a bit: where neighbours would notice a strange cat. */
 export const DEFAULT_ALERT_RADIUS_KM = 5
@@ -54,7 +55,7 @@ export function createAlertAreas(db: Kysely<AccountsDomain>, config: Pick<Config
       if (!Number.isFinite(radiusKm) || radiusKm < MIN_ALERT_RADIUS_KM || radiusKm > maxKm) {
         errors.radiusKm = `The radius must be from ${MIN_ALERT_RADIUS_KM} to ${maxKm} km.`
       }
-      if (!place.ok || Object.keys(errors).length > 0) return { ok: false, errors, suggestions: place.ok ? [] : place.suggestions }
+      if (!place.ok || Object.keys(errors).length > 0) return { ok: false, status: 422, errors, suggestions: place.ok ? [] : place.suggestions }
       const area: AlertArea = { home: place.point, radiusM: Math.round(radiusKm * 1000), placeLabel: place.townLabel ?? describePoint(place.point) }
       const values = { home_point: geographyPoint(area.home), radius_m: area.radiusM, place_label: area.placeLabel, updated_at: new Date() }
       await db
@@ -62,7 +63,7 @@ export function createAlertAreas(db: Kysely<AccountsDomain>, config: Pick<Config
         .values({ user_id: userId, ...values })
         .onConflict((conflict) => conflict.column('user_id').doUpdateSet(values))
         .execute()
-      return { ok: true, area }
+      return { ok: true, value: area }
     },
 
     async remove(userId: string): Promise<void> {

@@ -40,8 +40,8 @@ export function createPushSettings({ push, store }: { push: Push; store: Store }
         if (!body || typeof body !== 'object') return json(400, { error: 'Send the subscription as JSON.' })
         const { endpoint, keys } = body as Record<string, unknown>
         const saved = await push.subscriptions.subscribe(viewer.id, { endpoint, keys }, browserLabel(request.headers.get('user-agent')))
-        if (!saved.ok) return json(422, { error: saved.problem })
-        return json(201, { id: saved.browser.id, label: saved.browser.label })
+        if (!saved.ok) return json(422, { error: saved.errors.subscription })
+        return json(201, { id: saved.value.id, label: saved.value.label })
       })
       .post('/settings/notifications', async ({ render, body }) => {
         const viewer = requireViewer(render)

@@ -168,7 +168,7 @@ export function createPushSender({ vapid, store, log, config, ca }: PushSenderDe
   async function sendOne(event: PushEvent, target: PushTarget, message: PushMessage, mark: string): Promise<keyof BatchOutcome> {
     const allowed = checkEndpoint(target.endpoint, { serviceHosts: config.push.serviceHosts, production: config.production })
     if (!allowed.ok) return 'gone'
-    const gate = gateFor(allowed.url.host)
+    const gate = gateFor(allowed.value.host)
     const waitUntil = Date.now() + MAX_WAIT_IN_BATCH_MS
     let claimed = false
     // Ours to settle: "done" after a final answer; dropped when nothing reached the browser, so the retry is no duplicate.
@@ -186,7 +186,7 @@ export function createPushSender({ vapid, store, log, config, ca }: PushSenderDe
         // Claimed right before the request, so a worker dying now leaves at most its requests in flight to send again.
         if (claimed) await store.set(mark, SENDING, CLAIM_SECONDS)
         else claimed = await store.setIfAbsent(mark, SENDING, CLAIM_SECONDS)
-        return claimed ? post(event, target, message, allowed.url) : null
+        return claimed ? post(event, target, message, allowed.value) : null
       })
       if (answer === null) {
         // Another run holds the claim: it finishes ("done"), or its claim expires with it.

@@ -8,6 +8,7 @@ import { sql, type Kysely } from 'kysely'
 import type { Config } from '@/config'
 import { checkEndpoint } from '@/features/notifications/push-endpoint'
 import type { AccountsDomain } from '@/schema'
+import type { Refused, Result } from '@/shared/result'
 
 export interface SubscriptionInput {
   endpoint: unknown
@@ -30,7 +31,8 @@ export interface SubscribedBrowser {
   lastSuccessAt: Date | null
 }
 
-export type SubscribeResult = { ok: true; browser: SubscribedBrowser } | { ok: false; problem: string }
+/** The browser as subscribed, or why not: one message about the subscription the script sent. */
+export type SubscribeResult = Result<SubscribedBrowser, 'subscription'>
 
 /** The kinds of notification a member can have pushed; each maps to a column of notification_preferences. */
 export const PUSH_PREFERENCES = ['alerts', 'reports', 'social', 'memorials'] as const
@@ -71,21 +73,22 @@ export function createPushSubscriptions(db: Kysely<AccountsDomain>, config: Pick
     async subscribe(userId: string, input: SubscriptionInput, label: string): Promise<SubscribeResult> {
       const checked = checkSubscription(input, config)
       if (!checked.ok) return checked
+      const { endpoint, p256dh, auth } = checked.value
       const count = await db
         .selectFrom('push_subscriptions')
         .select((eb) => eb.fn.countAll<number>().as('count'))
         .where('user_id', '=', userId)
-        .where('endpoint', '<>', checked.endpoint)
+        .where('endpoint', '<>', endpoint)
         .executeTakeFirstOrThrow()
-      if (Number(count.count) >= MAX_BROWSERS) return { ok: false, problem: `You have push turned on in ${MAX_BROWSERS} browsers; turn it off in one first.` }
-      const values = { user_id: userId, p256dh: checked.p256dh, auth: checked.auth, label: label.slice(0, 100) || 'A browser', failure_count: 0 }
+      if (Number(count.count) >= MAX_BROWSERS) return refusedSubscription(`You have push turned on in ${MAX_BROWSERS} browsers; turn it off in one first.`)
+      const values = { user_id: userId, p256dh, auth, label: label.slice(0, 100) || 'A browser', failure_count: 0 }
       const row = await db
         .insertInto('push_subscriptions')
-        .values({ endpoint: checked.endpoint, ...values })
+        .values({ endpoint, ...values })
         .onConflict((conflict) => conflict.column('endpoint').doUpdateSet({ ...values, created_at: new Date(), last_success_at: null }))
         .returning(['id', 'label', 'created_at', 'last_success_at'])
         .executeTakeFirstOrThrow()
-      return { ok: true, browser: { id: row.id, label: row.label, createdAt: row.created_at, lastSuccessAt: row.last_success_at } }
+      return { ok: true, value: { id: row.id, label: row.label, createdAt: row.created_at, lastSuccessAt: row.last_success_at } }
     },
 
     async browsersOf(userId: string): Promise<SubscribedBrowser[]> {
@@ -172,21 +175,25 @@ export function createPushSubscriptions(db: Kysely<AccountsDomain>, config: Pick
 
 export type PushSubscriptions = ReturnType<typeof createPushSubscriptions>
 
-type CheckedSubscription = { ok: true; endpoint: string; p256dh: string; auth: string } | { ok: false; problem: string }
+type CheckedSubscription = Result<{ endpoint: string; p256dh: string; auth: string }, 'subscription'>
+
+function refusedSubscription(message: string): Refused<'subscription'> {
+  return { ok: false, status: 422, errors: { subscription: message } }
+}
 
 /** A subscription as the browser's `PushSubscription.toJSON()` gives it: endpoint allowed, keys the right size. */
 export function checkSubscription(input: SubscriptionInput, config: Pick<Config, 'push' | 'production'>): CheckedSubscription {
-  if (typeof input.endpoint !== 'string') return { ok: false, problem: 'The subscription has no endpoint.' }
+  if (typeof input.endpoint !== 'string') return refusedSubscription('The subscription has no endpoint.')
   const endpoint = checkEndpoint(input.endpoint, { serviceHosts: config.push.serviceHosts, production: config.production })
   if (!endpoint.ok) return endpoint
   const keys = (input.keys ?? {}) as Record<string, unknown>
   const p256dh = base64urlBytes(keys.p256dh)
   if (!p256dh || p256dh.length !== P256DH_BYTES || !isP256Point(p256dh)) {
-    return { ok: false, problem: `The subscription's p256dh key must be a ${P256DH_BYTES}-byte P-256 public key in base64url.` }
+    return refusedSubscription(`The subscription's p256dh key must be a ${P256DH_BYTES}-byte P-256 public key in base64url.`)
   }
   const auth = base64urlBytes(keys.auth)
-  if (!auth || auth.length !== AUTH_BYTES) return { ok: false, problem: `The subscription's auth secret must be ${AUTH_BYTES} bytes in base64url.` }
-  return { ok: true, endpoint: endpoint.url.href, p256dh: p256dh.toString('base64url'), auth: auth.toString('base64url') }
+  if (!auth || auth.length !== AUTH_BYTES) return refusedSubscription(`The subscription's auth secret must be ${AUTH_BYTES} bytes in base64url.`)
+  return { ok: true, value: { endpoint: endpoint.value.href, p256dh: p256dh.toString('base64url'), auth: auth.toString('base64url') } }
 }
 
 function base64urlBytes(value: unknown): Buffer | null {
