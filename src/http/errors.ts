@@ -5,7 +5,7 @@
 import { Elysia } from 'elysia'
 import type { Logger } from '@/infra/log'
 import { requestMeta } from '@/http/request-context'
-import { page, type RenderContext } from '@/http/render'
+import { page, type RenderContext } from '@/http/page'
 import type { Refused } from '@/shared/result'
 import { ErrorMessage } from '@views/layout/error-page'
 

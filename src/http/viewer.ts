@@ -8,7 +8,7 @@ import type { Sessions } from '@/features/accounts/sessions'
 import type { Viewer } from '@/features/accounts/viewer'
 import type { Notifications } from '@/features/notifications/service'
 import { HttpError, Redirect } from '@/http/errors'
-import type { RenderContext } from '@/http/render'
+import type { RenderContext } from '@/http/page'
 
 export interface ResumedRequest {
   render: RenderContext

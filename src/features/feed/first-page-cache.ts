@@ -4,7 +4,7 @@
  * own actions never do: posting, following, unfollowing, liking and commenting drop it.
  *
  * Each kept page has a version, under a key of its own: a reload asks for the few bytes of the
- * version and, when this instance still holds the finished page of that version (render.ts,
+ * version and, when this instance still holds the finished page of that version (src/http/versioned-page.ts,
  * `versionedPage`), never fetches the page itself.
  *
  * @example

@@ -12,13 +12,13 @@
  * | `memorial:shared-html:<etag>`    | that page's HTML; content-addressed, so never dropped, only expired |
  *
  * The hot path, a signed-out visit to a public memorial, reads only the small `shared` entry: each
- * instance keeps the compressed bytes of every ETag it has sent (src/http/render.ts), and reads the
+ * instance keeps the compressed bytes of every ETag it has sent (src/http/shared-page.ts), and reads the
  * HTML only for an ETag it hasn't. The `page` and `shared` entries are dropped on every owner change
  * and every tribute that appears (src/features/memorials/service.ts), never on a candle.
  */
 import type { Store } from '@/infra/store/store'
 import type { Memorial } from '@/features/memorials/service'
-import type { SharedPage } from '@/http/render'
+import type { SharedPage } from '@/http/shared-page'
 import { singleFlight } from '@/shared/single-flight'
 import type { ShareImage } from '@views/components/share-tags'
 

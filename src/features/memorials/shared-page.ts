@@ -9,7 +9,7 @@ import type { Memorial, Memorials } from '@/features/memorials/service'
 import { renderStory } from '@/features/memorials/story'
 import type { Tributes } from '@/features/memorials/tributes'
 import { formatPartialDate } from '@/features/memorials/dates'
-import type { SharedPage } from '@/http/render'
+import type { SharedPage } from '@/http/shared-page'
 import { MemorialContent, MemorialHero, TributeList } from '@views/memorials/memorial-page'
 
 /** Search engines show about 155 characters of a description; longer is cut there anyway. */

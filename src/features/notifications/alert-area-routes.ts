@@ -10,7 +10,7 @@ import type { AlertAreaErrors, AlertAreas } from '@/features/notifications/alert
 import type { Place } from '@/features/finder/gazetteer'
 import type { HttpContext } from '@/http/context'
 import { textField } from '@/http/form'
-import { afterPost, page, type RenderContext } from '@/http/render'
+import { afterPost, page, type RenderContext } from '@/http/page'
 import { requireViewer } from '@/http/viewer'
 import { ALERT_AREA_ID, AlertAreaSection } from '@views/notifications/alert-area'
 

@@ -2,7 +2,7 @@
 import { Elysia } from 'elysia'
 import type { Notifications } from '@/features/notifications/service'
 import type { HttpContext } from '@/http/context'
-import { afterPost, page } from '@/http/render'
+import { afterPost, page } from '@/http/page'
 import { requireViewer } from '@/http/viewer'
 import { NotificationList, NotificationsPage } from '@views/notifications/notifications'
 

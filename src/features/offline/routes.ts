@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs'
 import path from 'node:path'
 import { Elysia } from 'elysia'
 import { assetUrl } from '@/http/assets'
-import { page } from '@/http/render'
+import { page } from '@/http/page'
 import { OfflinePage } from '@views/offline/offline'
 
 const OFFLINE_URL = '/offline'

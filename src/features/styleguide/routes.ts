@@ -5,7 +5,7 @@
 import { Elysia } from 'elysia'
 import type { Config } from '@/config'
 import type { HttpContext } from '@/http/context'
-import { page } from '@/http/render'
+import { page } from '@/http/page'
 import { StyleguidePage } from '@views/styleguide/styleguide'
 
 export function styleguideRoutes({ config, context }: { config: Config; context: HttpContext }) {
