@@ -4,7 +4,7 @@
  * feature declares its own jobs beside their handlers; a new feature's jobs are added here.
  */
 import type { FeedJobs } from '@/features/feed/jobs'
-import type { MediaJobs } from '@/features/media/service'
+import type { MediaJobs } from '@/features/media/jobs'
 import type { NotificationJobs } from '@/features/notifications/jobs'
 import type { CdnJobs } from '@/infra/cdn'
 import type { Queue } from '@/infra/queue'

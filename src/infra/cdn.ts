@@ -11,7 +11,7 @@
 import type { Config } from '@/config'
 import type { Queue } from '@/infra/queue'
 
-/** The purge job (handled in src/background.ts). */
+/** The purge job (its handler is registered in src/background.ts). */
 export interface CdnJobs {
   'cdn.purge': { tags: string[] }
 }

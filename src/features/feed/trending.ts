@@ -1,7 +1,7 @@
 /**
  * Trending: the seed's `trending_posts` view (top 100 of the last 7 days by
  * `like_count * 2 + comment_count * 3`), refreshed every 15 minutes by a scheduled job that runs on
- * one instance (src/background.ts), and read a page at a time, keyset by (score, id).
+ * one instance (src/features/feed/jobs.ts), and read a page at a time, keyset by (score, id).
  */
 import { sql, type Kysely } from 'kysely'
 import type { SocialDomain } from '@/schema'

@@ -1,89 +1,25 @@
 /**
- * Daily upkeep of reports (run by the scheduler, src/background.ts): a report with no activity for
- * 30 days gets a reminder to its reporter, and one still quiet a week after the reminder expires, so
- * search shows cats that are still being looked for. Any activity (a sighting, a message, an edit,
- * "still looking") starts the 30 days again.
+ * CatFinder's scheduled work, listed in src/background.ts: reminders and expiry of idle reports
+ * (src/features/finder/upkeep.ts), and the Redis GEO index kept whole.
  */
-import { sql, type Kysely } from 'kysely'
-import { latOf, lngOf } from '@/features/finder/geo'
-import type { Reports } from '@/features/finder/reports'
-import type { FinderDomain } from '@/schema'
+import type { Finder } from '@/features/finder/service'
+import type { Scheduler } from '@/infra/scheduler'
 
-/** A month: long enough that an active search always shows some activity in it. */
-export const IDLE_DAYS_BEFORE_REMINDER = 30
-/** A week to answer the reminder before the report leaves search. */
-export const DAYS_FROM_REMINDER_TO_EXPIRY = 7
-/** Rows per statement: keeps each transaction short on a large table. */
-const BATCH = 500
-const DAY_MS = 86_400_000
-
-export interface UpkeepDeps {
-  db: Kysely<FinderDomain>
-  reports: Reports
-  notify: (userId: string, text: string, url: string) => Promise<void>
-}
-
-export function createUpkeep({ db, reports, notify }: UpkeepDeps) {
+export function finderJobs(finder: Pick<Finder, 'upkeep' | 'rebuildGeoIndex' | 'rebuildGeoIndexSoon'>) {
   return {
-    /** Sends each report idle for 30 days one reminder; returns how many were sent. */
-    async remindIdle(now = new Date()): Promise<number> {
-      const idleSince = new Date(now.getTime() - IDLE_DAYS_BEFORE_REMINDER * DAY_MS)
-      let sent = 0
-      while (true) {
-        const due = await db
-          .updateTable('lost_cats')
-          .set({ reminder_sent_at: now })
-          .where('id', 'in', (eb) =>
-            eb
-              .selectFrom('lost_cats')
-              .select('id')
-              .where('status', '=', 'active')
-              .where('last_activity_at', '<', idleSince)
-              .where('reminder_sent_at', 'is', null)
-              .limit(BATCH),
-          )
-          .returning(['id', 'reporter_id', 'name'])
-          .execute()
-        for (const report of due) {
-          await notify(
-            report.reporter_id,
-            `Is ${report.name ?? 'the cat you reported'} still missing? Nothing has happened on the report for ${IDLE_DAYS_BEFORE_REMINDER} days. Keep it active, or it leaves search in ${DAYS_FROM_REMINDER_TO_EXPIRY} days.`,
-            `/finder/${report.id}`,
-          )
-        }
-        sent += due.length
-        if (due.length < BATCH) return sent
-      }
-    },
-
-    /** Expires reports still idle a week after their reminder; returns how many expired. */
-    async expireIdle(now = new Date()): Promise<number> {
-      const remindedBefore = new Date(now.getTime() - DAYS_FROM_REMINDER_TO_EXPIRY * DAY_MS)
-      let expired = 0
-      while (true) {
-        const due = await db
-          .updateTable('lost_cats')
-          .set({ status: 'expired', closed_at: now, updated_at: now })
-          .where('id', 'in', (eb) =>
-            eb
-              .selectFrom('lost_cats')
-              .select('id')
-              .where('status', '=', 'active')
-              .where('reminder_sent_at', '<', remindedBefore)
-              .where(sql<boolean>`last_activity_at <= reminder_sent_at`)
-              .limit(BATCH),
-          )
-          .returning(['id', 'reporter_id', 'name', latOf('public_point').as('lat'), lngOf('public_point').as('lng')])
-          .execute()
-        for (const report of due) {
-          await reports.published({ id: report.id, point: { lat: report.lat, lng: report.lng } }, null)
-          await notify(report.reporter_id, `The report for ${report.name ?? 'the cat you reported'} has expired. You can reopen it from its page.`, `/finder/${report.id}`)
-        }
-        expired += due.length
-        if (due.length < BATCH) return expired
-      }
+    schedule(scheduler: Scheduler): void {
+      // Daily at 09:13 UTC: reminders for reports idle 30 days, then expiry a week later. Morning in
+      // Europe and Africa: a reminder people read and act on.
+      scheduler.every('finder.remindAndExpire', '0 13 9 * * *', async () => {
+        await finder.upkeep.remindIdle()
+        await finder.upkeep.expireIdle()
+      })
+      // At start and every 5 minutes: rebuild the Redis GEO index of active reports if Redis lost it
+      // (a fresh or restarted Redis; the in-process store at every start). Cheap when it is there.
+      scheduler.every('finder.rebuildGeoIndex', '0 */5 * * * *', async () => {
+        await finder.rebuildGeoIndex()
+      })
+      finder.rebuildGeoIndexSoon()
     },
   }
 }
-
-export type Upkeep = ReturnType<typeof createUpkeep>

@@ -40,11 +40,6 @@ import type { SocialDomain } from '@/schema'
 import type { FieldErrors, Result } from '@/shared/result'
 import { Semaphore } from '@/shared/semaphore'
 
-/** The media feature's queued job: removing photos nothing shows any more (src/background.ts). */
-export interface MediaJobs {
-  'media.remove': { ids: string[]; ownerId: string }
-}
-
 export type MediaConfig = Pick<Config, 'mediaMaxBytes' | 'mediaMaxPixels' | 'mediaProcessingConcurrency'>
 
 export interface MediaDeps {

@@ -2,7 +2,7 @@
  * Anniversaries: on the day a cat died, and on its birthday, its owner gets a gentle in-app note,
  * and the memorial page shows a candle lit for the day (views/memorials/memorial-page.tsx).
  *
- * Run daily by the scheduler (src/background.ts). Each note is sent once per memorial and day, even
+ * Run daily by the scheduler (src/features/memorials/jobs.ts). Each note is sent once per memorial and day, even
  * if the job runs twice (a retry after a crash): a Store mark says it went.
  */
 import { sql, type Kysely } from 'kysely'

@@ -1,5 +1,5 @@
 /**
- * The notifications feature's queued work, registered in src/background.ts: the fan-out of a
+ * The notifications feature's queued work, listed in src/background.ts: the fan-out of a
  * lost-cat alert, its batches, and the pushes of ordinary notifications. All run at least once, so
  * each is safe to run again (dedupe keys in the in-app list, once-per-browser marks for pushes).
  */
@@ -32,17 +32,21 @@ export interface NotificationJobDeps {
   announcementOf: (reportId: string) => Promise<ReportAnnouncement | null>
 }
 
-export function registerNotificationJobs(queue: Queue<NotificationJobs>, { alerts, push, announcementOf }: NotificationJobDeps): void {
-  queue.handle('alerts.fanOut', async ({ reportId, reachM, news = 'reported' }) => {
-    const announcement = await announcementOf(reportId)
-    // News that is no longer true by the time the job runs (closed meanwhile, or lost again) is not sent.
-    if (announcement?.status !== NEWS_STATUS[news]) return
-    if (news === 'reunited') await alerts.fanOutReunion(announcement)
-    else await alerts.fanOut(announcement, { reachM: reachM ?? 0 })
-  })
-  queue.handle('alerts.deliver', (batch) => alerts.deliver(batch))
-  queue.handle('push.deliver', async (memberPush) => {
-    // Push turned off since the job was queued (keys removed): the in-app list has the notification.
-    await push.memberPush?.deliver(memberPush)
-  })
+export function notificationJobs({ alerts, push, announcementOf }: NotificationJobDeps) {
+  return {
+    registerHandlers(queue: Queue<NotificationJobs>): void {
+      queue.handle('alerts.fanOut', async ({ reportId, reachM, news = 'reported' }) => {
+        const announcement = await announcementOf(reportId)
+        // News that is no longer true by the time the job runs (closed meanwhile, or lost again) is not sent.
+        if (announcement?.status !== NEWS_STATUS[news]) return
+        if (news === 'reunited') await alerts.fanOutReunion(announcement)
+        else await alerts.fanOut(announcement, { reachM: reachM ?? 0 })
+      })
+      queue.handle('alerts.deliver', (batch) => alerts.deliver(batch))
+      queue.handle('push.deliver', async (memberPush) => {
+        // Push turned off since the job was queued (keys removed): the in-app list has the notification.
+        await push.memberPush?.deliver(memberPush)
+      })
+    },
+  }
 }

@@ -1,0 +1,12 @@
+/** The accounts feature's scheduled work, listed in src/background.ts: expired sessions removed. */
+import type { Sessions } from '@/features/accounts/sessions'
+import type { Scheduler } from '@/infra/scheduler'
+
+export function accountJobs(sessions: Pick<Sessions, 'purgeExpired'>) {
+  return {
+    schedule(scheduler: Scheduler): void {
+      // Daily at 03:17, off the full hour when cron jobs everywhere pile up.
+      scheduler.every('sessions.purgeExpired', '0 17 3 * * *', () => sessions.purgeExpired())
+    },
+  }
+}
