@@ -12,8 +12,6 @@ import { finderRoutes } from '@/features/finder/routes'
 import { createLostNearYou } from '@/features/finder/near-you'
 import { mediaRoutes } from '@/features/media/routes'
 import { memorialRoutes } from '@/features/memorials/routes'
-import { createAlertAreaSettings } from '@/features/notifications/alert-area-routes'
-import { createPushSettings } from '@/features/notifications/push-routes'
 import { notificationRoutes } from '@/features/notifications/routes'
 import { offlineRoutes } from '@/features/offline/routes'
 import { sitemapRoutes } from '@/features/sitemap/routes'
@@ -33,13 +31,14 @@ export function createApp(infra: Infra) {
   registerJobHandlers(infra.queue, services)
   const viewers = requestViewers(services.sessions, services.notifications, services.avatars)
   const context = createHttpContext({ config, log, viewers })
-  const alertAreaSettings = createAlertAreaSettings({
+  const notificationPages = notificationRoutes({
     config,
-    alertAreas: services.alertAreas,
+    store,
+    context,
+    ...services,
     // The home page lists "lost near you" from the area, and the feed keeps it for a minute.
-    changed: (userId) => services.feed.firstPages.drop(userId),
+    alertAreaChanged: (userId) => services.feed.firstPages.drop(userId),
   })
-  const pushSettings = createPushSettings({ push: services.push, store })
   const app = new Elysia({ serve: { maxRequestBodySize: config.bodyLimitBytes } })
     .use(html({ autoDoctype: false }))
     .use(errorHandling(log, async (request) => (await viewers(request)).render))
@@ -55,7 +54,7 @@ export function createApp(infra: Infra) {
         store,
         context,
         ...services,
-        settingsSections: (viewer) => settingsSections(viewer, [alertAreaSettings, pushSettings]),
+        settingsSections: notificationPages.settingsSections,
         // The profile page and the home feed's first page show the name and bio.
         profileChanged: async (userId) => {
           await services.feed.firstPages.drop(userId)
@@ -63,21 +62,13 @@ export function createApp(infra: Infra) {
         },
       }),
     )
-    .use(notificationRoutes({ context, ...services }))
+    .use(notificationPages.routes)
     .use(memorialRoutes({ config, store, context, memorials: services.memorials }))
-    .use(alertAreaSettings.routes(context))
-    .use(pushSettings.routes(context))
     .use(finderRoutes({ config, store, context, ...services, postToFeed: happyEndingPoster(services) }))
     .use(sitemapRoutes(services))
     .use(offlineRoutes())
     .use(styleguideRoutes({ config, context }))
   return { app, services }
-}
-
-/** The notifications feature's sections of /settings, in order: the alert area, then push. */
-async function settingsSections(viewer: Viewer, sections: { section: (viewer: Viewer) => Promise<JSX.Element> }[]): Promise<JSX.Element> {
-  const parts = await Promise.all(sections.map((part) => part.section(viewer)))
-  return parts.join('')
 }
 
 /** The finder's "post the happy ending to my feed": a text post through the feed's own post creation. */
