@@ -8,8 +8,7 @@ import { registerJobHandlers } from '@/background'
 import type { Viewer } from '@/features/accounts/viewer'
 import { accountRoutes } from '@/features/accounts/routes'
 import { feedRoutes } from '@/features/feed/routes'
-import { finderRoutes } from '@/features/finder/routes'
-import { createLostNearYou } from '@/features/finder/near-you'
+import { finderRoutes, lostNearYou } from '@/features/finder/routes'
 import { mediaRoutes } from '@/features/media/routes'
 import { memorialRoutes } from '@/features/memorials/routes'
 import { notificationRoutes } from '@/features/notifications/routes'
@@ -47,7 +46,7 @@ export function createApp(infra: Infra) {
     .use(assetRoutes)
     .use(mediaRoutes({ blobs }))
     .use(healthRoutes(infra))
-    .use(feedRoutes({ config, store, context, ...services, homeSections: createLostNearYou(services) }))
+    .use(feedRoutes({ config, store, context, ...services, homeSections: lostNearYou(services) }))
     .use(
       accountRoutes({
         config,

@@ -1,7 +1,11 @@
 /**
- * No module of src/ or views/ imports itself through others: a circle of imports (type-only ones
- * included) means two modules that cannot be read, tested or moved apart. The graph is read from
- * the import and export statements of the files themselves, so nothing has to be run or bundled.
+ * The layering of src/ and views/, read from the import and export statements of the files
+ * themselves (type-only ones included), so nothing has to be run or bundled:
+ * - no module imports itself through others: a circle means modules that cannot be read, tested or
+ *   moved apart;
+ * - a feature's rules (its services, jobs, tables, wiring) import nothing from views/ or src/http/:
+ *   only its routes speak HTTP and render;
+ * - src/infra/ and src/shared/ import nothing of the features, src/http/ or views/.
  */
 import { describe, expect, test } from 'bun:test'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -72,9 +76,31 @@ function importCircles(graph: ReadonlyMap<string, readonly string[]>): string[] 
   return circles
 }
 
+/** Modules of a feature that may render and answer HTTP: its routes, and the memorial page it keeps rendered. */
+const HTTP_SIDE = [/^src\/features\/[^/]+\/(?:[a-z-]+-)?routes\.ts$/, /^src\/features\/memorials\/(?:shared-page|page-cache)\.ts$/]
+
+/** `from → to` for every import of `from` that starts with one of `forbidden`. */
+function importsInto(graph: ReadonlyMap<string, readonly string[]>, from: (file: string) => boolean, forbidden: string[]): string[] {
+  return [...graph].flatMap(([file, imports]) =>
+    from(file) ? imports.filter((target) => forbidden.some((prefix) => target.startsWith(prefix))).map((target) => `${file} → ${target}`) : [],
+  )
+}
+
 describe('imports', () => {
+  const graph = importGraph()
+
   test('no module of src/ or views/ imports itself through others', () => {
-    expect(importCircles(importGraph())).toEqual([])
+    expect(importCircles(graph)).toEqual([])
+  })
+
+  test('only routes render or speak HTTP: services, jobs, tables and wiring import nothing from views/ or src/http/', () => {
+    const rules = (file: string) => file.startsWith('src/features/') && !HTTP_SIDE.some((pattern) => pattern.test(file))
+    expect(importsInto(graph, rules, ['views/', 'src/http/'])).toEqual([])
+  })
+
+  test('src/infra/ and src/shared/ know nothing of features, HTTP or views', () => {
+    const lower = (file: string) => file.startsWith('src/infra/') || file.startsWith('src/shared/')
+    expect(importsInto(graph, lower, ['src/features/', 'src/http/', 'views/', 'src/app.ts', 'src/services.ts'])).toEqual([])
   })
 
   test('the reader sees every kind of import, and the walk finds a circle of any length', () => {

@@ -1,6 +1,6 @@
 /** Members' profiles (`/@handle`) in /sitemap.xml: every profile is public. */
 import type { Kysely } from 'kysely'
-import { chunksById, type SitemapSource } from '@/features/sitemap/sitemap'
+import { chunksById, type SitemapSource } from '@/features/sitemap/service'
 import type { AccountsDomain } from '@/schema'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

@@ -10,7 +10,7 @@
 import { sql, type Kysely } from 'kysely'
 import { biggestPlaces, resolvePlace, type Place } from '@/features/finder/gazetteer'
 import { demoCatPhoto, PALETTE_COUNT } from '@/features/feed/demo'
-import type { Finder } from '@/features/finder/service'
+import type { Finder } from '@/features/finder/feature'
 import type { FinderDomain } from '@/schema'
 
 interface DemoCat {

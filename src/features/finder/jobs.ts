@@ -2,7 +2,7 @@
  * CatFinder's scheduled work, listed in src/background.ts: reminders and expiry of idle reports
  * (src/features/finder/upkeep.ts), and the Redis GEO index kept whole.
  */
-import type { Finder } from '@/features/finder/service'
+import type { Finder } from '@/features/finder/feature'
 import type { Scheduler } from '@/infra/scheduler'
 
 export function finderJobs(finder: Pick<Finder, 'upkeep' | 'rebuildGeoIndex' | 'rebuildGeoIndexSoon'>) {

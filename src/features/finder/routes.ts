@@ -15,7 +15,7 @@ import type { ReportErrors, ReportInput } from '@/features/finder/report-input'
 import type { PublicReport, StatusChange } from '@/features/finder/reports'
 import { asksForSearch, readSearch, type SearchQuery } from '@/features/finder/search-input'
 import { encodeNearbyCursor, type NearbyPage } from '@/features/finder/search'
-import type { Finder } from '@/features/finder/service'
+import type { Finder } from '@/features/finder/feature'
 import type { SightingInput } from '@/features/finder/sightings'
 import { checkFileCount } from '@/features/media/intake'
 import type { Media, MediaPicture } from '@/features/media/service'
@@ -29,6 +29,7 @@ import { requireViewer } from '@/http/viewer'
 import type { Store } from '@/infra/store/store'
 import { Flyer } from '@views/finder/flyer'
 import { MessagesPage, ThreadView } from '@views/finder/messages'
+import { LostNearYou, NEAR_YOU_LIMIT } from '@views/finder/near-you'
 import type { MapSettings } from '@views/finder/place-fields'
 import { ReportForm, ReportFormPage, type ReportFormProps } from '@views/finder/report-form'
 import { ReportHead, ReportPage, type PersonName, type SightingFormState } from '@views/finder/report-page'
@@ -397,6 +398,22 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
     const names = await people([report.reporterId, ...(inbox ?? []).map((summary) => summary.correspondentId), ...(thread ? [thread.correspondentId] : [])])
     const props = { report, viewerId: viewer.id, inbox, thread, people: names, ...form }
     return page(render, { title: `Messages: ${pageTitle(report)}`, noindex: true, main: MessagesPage(props), fragment: () => ThreadView(props), status })
+  }
+}
+
+/**
+ * "Lost near you" for the home page: the nearest cats reported lost in a member's alert area, with
+ * their photos, as a self-contained section the home page includes (empty for a member without an
+ * alert area). Found cats are left out: the member is asked to look out for lost ones.
+ */
+export function lostNearYou({ finder, alertAreas, media }: { finder: Finder; alertAreas: AlertAreas; media: Media }) {
+  return async (viewer: Viewer): Promise<JSX.Element> => {
+    const area = await alertAreas.alertAreaOf(viewer.id)
+    if (!area) return ''
+    const nearby = await finder.search.activeNear({ center: area.home, radiusM: area.radiusM, kind: 'lost' })
+    const reports = nearby.reports.slice(0, NEAR_YOU_LIMIT)
+    const photos = await media.urlsFor(reports.map((report) => report.photoId))
+    return LostNearYou({ area, reports, photos, now: new Date() })
   }
 }
 

@@ -1,6 +1,6 @@
 /** Active lost and found reports in /sitemap.xml, so a search engine finds them while they matter. */
 import type { Kysely } from 'kysely'
-import { chunksById, type SitemapSource } from '@/features/sitemap/sitemap'
+import { chunksById, type SitemapSource } from '@/features/sitemap/service'
 import type { FinderDomain } from '@/schema'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i

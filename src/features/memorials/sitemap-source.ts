@@ -1,6 +1,6 @@
-/** Public memorials in the sitemap (src/features/sitemap/sitemap.ts), walked by id (`memorials_public_id`). */
+/** Public memorials in the sitemap (src/features/sitemap/service.ts), walked by id (`memorials_public_id`). */
 import type { Kysely } from 'kysely'
-import { chunksById, type SitemapSource } from '@/features/sitemap/sitemap'
+import { chunksById, type SitemapSource } from '@/features/sitemap/service'
 import type { MemorialsDomain } from '@/schema'
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/

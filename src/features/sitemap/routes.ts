@@ -1,6 +1,6 @@
-/** `/sitemap.xml`, its chunks under `/sitemaps/`, and `/robots.txt` (src/features/sitemap/sitemap.ts). */
+/** `/sitemap.xml`, its chunks under `/sitemaps/`, and `/robots.txt` (src/features/sitemap/service.ts). */
 import { Elysia, NotFoundError } from 'elysia'
-import type { Sitemap } from '@/features/sitemap/sitemap'
+import type { Sitemap } from '@/features/sitemap/service'
 
 /** Crawlers come back daily at most; an hour at the CDN keeps the index query rare. */
 const SITEMAP_CACHE = 'public, max-age=3600'
