@@ -6,7 +6,7 @@ import { Elysia } from 'elysia'
 import type { Logger } from '@/infra/log'
 import { requestMeta } from '@/http/request-context'
 import { page, type RenderContext } from '@/http/page'
-import type { Refused } from '@/shared/result'
+import type { Done, Refused } from '@/shared/result'
 import { ErrorMessage } from '@views/layout/error-page'
 
 export const ERRORS = {
@@ -59,6 +59,12 @@ export class HttpError extends Error {
  */
 export function refuse(refused: Pick<Refused<string>, 'status' | 'message'>): never {
   throw new HttpError(refused.status, refused.message)
+}
+
+/** What a done action gave; a refused one answers with its error page, as `refuse`. */
+export function doneOrRefuse<T>(result: Done<T> | Pick<Refused<string>, 'ok' | 'status' | 'message'>): T {
+  if (!result.ok) refuse(result)
+  return result.value
 }
 
 /**

@@ -16,12 +16,12 @@ export function encodeCursor(cursor: Cursor): string {
   return Buffer.from(`${cursor.at.toISOString()}|${cursor.id}`).toString('base64url')
 }
 
-/** The cursor in `raw`, or null when it is missing or not one of ours; `idPattern` checks the id part. */
-export function decodeCursor(raw: string | null | undefined, idPattern = /^\d+$/): Cursor | null {
+/** The cursor in `raw`, or null when it is missing or not one of ours; `isId` checks the id part (digits unless told). */
+export function decodeCursor(raw: string | null | undefined, isId: (id: string) => boolean = isDigits): Cursor | null {
   if (!raw || raw.length > 200) return null
   const [iso, id] = Buffer.from(raw, 'base64url').toString().split('|')
   const at = new Date(iso ?? '')
-  if (!id || !idPattern.test(id) || Number.isNaN(at.getTime())) return null
+  if (!id || !isId(id) || Number.isNaN(at.getTime())) return null
   return { at, id }
 }
 
@@ -37,3 +37,6 @@ export function pageOf<Row, Key>(rows: readonly Row[], size: number, keyOf: (las
   const last = shown.at(-1)
   return { shown, next: rows.length > size && last !== undefined ? keyOf(last) : null }
 }
+
+const DIGITS = /^\d+$/
+const isDigits = (id: string) => DIGITS.test(id)

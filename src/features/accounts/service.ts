@@ -4,6 +4,7 @@ import type { Role, UserRow } from '@/features/accounts/tables'
 import { hashPassword, verifyAgainstNothing, verifyPassword } from '@/features/accounts/passwords'
 import { RESERVED_NAMES } from '@/features/accounts/reserved-names'
 import type { AccountsDomain } from '@/schema'
+import { isUuid } from '@/shared/ids'
 import type { FieldErrors, Result } from '@/shared/result'
 
 export interface SignupInput {
@@ -39,8 +40,6 @@ const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/
 const EMAIL_MAX = 254
 /** argon2 hashes any length, but a megabyte password would be a cheap way to burn our CPU. */
 export const PASSWORD_MIN = 8
-/** A malformed id would make PostgreSQL refuse the whole uuid query: such ids name nobody. */
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 export const PASSWORD_MAX = 200
 
 /**
@@ -98,7 +97,7 @@ export function createAccounts(db: Kysely<AccountsDomain>, viewerChanged: (userI
      * const authors = await accounts.profilesByIds(posts.map((post) => post.author_id))
      */
     async profilesByIds(ids: readonly string[]): Promise<Map<string, PublicProfile>> {
-      const wanted = [...new Set(ids)].filter((id) => UUID.test(id))
+      const wanted = [...new Set(ids)].filter(isUuid)
       if (wanted.length === 0) return new Map()
       const profiles = await publicProfiles().where('id', 'in', wanted).execute()
       return new Map(profiles.map((profile) => [profile.id, profile]))

@@ -11,9 +11,10 @@ import type { KeptFirstPage } from '@/features/feed/first-page-cache'
 import { FEED_MESSAGES, POST_PHOTOS_MAX, type Feed, type PostErrors, type PostInput } from '@/features/feed/service'
 import type { MediaPicture } from '@/features/media/service'
 import type { HttpContext } from '@/http/context'
-import { HttpError, refuse } from '@/http/errors'
+import { doneOrRefuse, HttpError, refuse } from '@/http/errors'
 import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
 import { localPath } from '@/http/local-path'
+import { integerIdParam } from '@/http/params'
 import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
 import { afterPost, invalid, isPartial, page, seeOther, type RenderContext } from '@/http/page'
 import type { PublicCache } from '@/http/shared-page'
@@ -21,6 +22,7 @@ import { versionedPage } from '@/http/versioned-page'
 import { requireViewer } from '@/http/viewer'
 import type { Store } from '@/infra/store/store'
 import { boundedMap } from '@/shared/bounded-map'
+import { integerId } from '@/shared/ids'
 import { CatForm, CatFormPage, type CatFormValues } from '@views/feed/cat-form'
 import { EmptyHomeFeed, EmptyTrending, ExplorePage, HomePage, LandingPage, NewPostPage } from '@views/feed/pages'
 import { DeletePostPage, LikeControl, PostDeleted, PostFeed, PostItems } from '@views/feed/post-card'
@@ -47,13 +49,6 @@ const LANDING_TRENDING = 10
 const DESCRIPTION_MAX = 200
 /** Empty composers by the cats they offer to tag: a few KB each. */
 const EMPTY_COMPOSERS_KEPT = 2000
-
-/** A numeric id from the path; anything else names nothing. */
-function idParam(raw: string): number {
-  const id = /^\d{1,15}$/.test(raw) ? Number(raw) : NaN
-  if (!Number.isSafeInteger(id)) throw new HttpError(404)
-  return id
-}
 
 /** `path?cursor=…`, or null at the end of a list. */
 function pageUrl(path: string, cursor: string | null): string | null {
@@ -249,15 +244,11 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
       // Profiles and follows
       .get('/@:handle', ({ render, params, query }) => profilePage(render, params.handle, query.cursor), handleParam)
       .post('/@:handle/follow', async ({ render, params, body }) => {
-        const followed = await feed.follow(requireViewer(render), params.handle)
-        if (!followed.ok) refuse(followed)
-        const state = followed.value
+        const state = doneOrRefuse(await feed.follow(requireViewer(render), params.handle))
         return afterPost(render, backTo(body, `/@${state.profile.handle}`), () => FollowControl({ state }))
       }, handleParam)
       .post('/@:handle/unfollow', async ({ render, params, body }) => {
-        const unfollowed = await feed.unfollow(requireViewer(render), params.handle)
-        if (!unfollowed.ok) refuse(unfollowed)
-        const state = unfollowed.value
+        const state = doneOrRefuse(await feed.unfollow(requireViewer(render), params.handle))
         return afterPost(render, backTo(body, `/@${state.profile.handle}`), () => FollowControl({ state }))
       }, handleParam)
 
@@ -271,41 +262,36 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
       // Read as FormData in writePostFrom, after the sign-in and rate checks (as the avatar upload does).
       .post('/posts/new', ({ render, request, meta }) => writePostFrom(render, request, meta), { parse: 'none' })
       .post('/posts', ({ render, request, meta }) => writePostFrom(render, request, meta), { parse: 'none' })
-      .get('/posts/:id', ({ render, params, query }) => postPage(render, idParam(params.id), query.cursor ?? null))
+      .get('/posts/:id', ({ render, params, query }) => postPage(render, integerIdParam(params.id), query.cursor ?? null))
       // Without JavaScript, "Delete post" asks here first; this page's form posts the delete.
       .get('/posts/:id/delete', async ({ render, params, query }) => {
         const viewer = requireViewer(render)
-        const post = await feed.post(idParam(params.id), viewer)
+        const post = await feed.post(integerIdParam(params.id), viewer)
         if (!post?.ownedByViewer) throw new HttpError(404, 'This post doesn’t exist, or isn’t yours to delete.')
         const back = backTo(query, `/posts/${post.id}`)
         return page(render, { title: 'Delete this post?', main: DeletePostPage({ postId: post.id, body: post.body, back }), noindex: true })
       })
       .post('/posts/:id/delete', async ({ render, params, body }) => {
-        const postId = idParam(params.id)
-        const deleted = await feed.deletePost(requireViewer(render), postId)
-        if (!deleted.ok) refuse(deleted)
+        const postId = integerIdParam(params.id)
+        doneOrRefuse(await feed.deletePost(requireViewer(render), postId))
         const back = backTo(body, '/')
         // From the post's own page there is nothing left to show: go home.
         if (back === `/posts/${postId}`) return afterPost(render, '/')
         return afterPost(render, back, PostDeleted)
       })
       .post('/posts/:id/like', async ({ render, params, body }) => {
-        const liked = await feed.like(requireViewer(render), idParam(params.id))
-        if (!liked.ok) refuse(liked)
-        const state = liked.value
+        const state = doneOrRefuse(await feed.like(requireViewer(render), integerIdParam(params.id)))
         return afterPost(render, backTo(body, `/posts/${state.postId}`), () => LikeControl({ ...state, back: backTo(body, '/') }))
       })
       .post('/posts/:id/unlike', async ({ render, params, body }) => {
-        const unliked = await feed.unlike(requireViewer(render), idParam(params.id))
-        if (!unliked.ok) refuse(unliked)
-        const state = unliked.value
+        const state = doneOrRefuse(await feed.unlike(requireViewer(render), integerIdParam(params.id)))
         return afterPost(render, backTo(body, `/posts/${state.postId}`), () => LikeControl({ ...state, back: backTo(body, '/') }))
       })
 
       // Comments
       .post('/posts/:id/comments', async ({ render, params, body }) => {
         const viewer = requireViewer(render)
-        const postId = idParam(params.id)
+        const postId = integerIdParam(params.id)
         await limitRate(store, [byAccount('comment', viewer.id)], config.feed.commentRateLimit)
         const text = textField(body, 'body')
         const result = await feed.comment(viewer, postId, text)
@@ -316,12 +302,10 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
         return afterPost(render, `/posts/${postId}#comment-${result.value.id}`, () => commentsUpdate(viewer, postId))
       })
       // A refused comment is shown on its post's page, where the comment form is.
-      .get('/posts/:id/comments', ({ params }) => seeOther(`/posts/${idParam(params.id)}#comments`))
+      .get('/posts/:id/comments', ({ params }) => seeOther(`/posts/${integerIdParam(params.id)}#comments`))
       .post('/comments/:id/delete', async ({ render, params }) => {
         const viewer = requireViewer(render)
-        const deleted = await feed.deleteComment(viewer, idParam(params.id))
-        if (!deleted.ok) refuse(deleted)
-        const postId = deleted.value
+        const postId = doneOrRefuse(await feed.deleteComment(viewer, integerIdParam(params.id)))
         return afterPost(render, `/posts/${postId}#comments`, () => commentsUpdate(viewer, postId))
       })
 
@@ -332,12 +316,12 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
       .post('/cats', ({ render, request, meta }) => saveCat(render, request, null, meta), { parse: 'none' })
       .get('/cats/:id/edit', async ({ render, params }) => {
         const viewer = requireViewer(render)
-        const cat = await feed.cats.ownedBy(viewer.id, idParam(params.id))
+        const cat = await feed.cats.ownedBy(viewer.id, integerIdParam(params.id))
         if (!cat) throw new HttpError(404, NO_SUCH_CAT)
         return catPage(render, viewer, cat.id, { name: cat.name, breed: cat.breed, colours: cat.colours, birthday: cat.birthday ?? '' }, {})
       })
-      .post('/cats/:id/edit', ({ render, request, params, meta }) => saveCat(render, request, idParam(params.id), meta), { parse: 'none' })
-      .post('/cats/:id', ({ render, request, params, meta }) => saveCat(render, request, idParam(params.id), meta), { parse: 'none' })
+      .post('/cats/:id/edit', ({ render, request, params, meta }) => saveCat(render, request, integerIdParam(params.id), meta), { parse: 'none' })
+      .post('/cats/:id', ({ render, request, params, meta }) => saveCat(render, request, integerIdParam(params.id), meta), { parse: 'none' })
   )
 }
 
@@ -347,7 +331,7 @@ async function postInput(form: FormData): Promise<{ input: PostInput; values: Po
   const alts = slots.map((slot) => formText(form, `alt${slot}`))
   const files = await Promise.all(slots.map((slot) => fileField(form, `photo${slot}`)))
   const photos = files.flatMap((bytes, i) => (bytes ? [{ bytes, alt: alts[i]!, slot: i + 1 }] : []))
-  const catIds = form.getAll('cats').flatMap((value) => (typeof value === 'string' && /^\d{1,15}$/.test(value) ? [Number(value)] : []))
+  const catIds = form.getAll('cats').flatMap((value) => integerId(value) ?? [])
   const body = formText(form, 'body')
   return { input: { body, photos, catIds, fileCount: fileCount(form) }, values: { body, alts, catIds } }
 }

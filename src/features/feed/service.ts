@@ -28,7 +28,7 @@ import { createTimelineQueries, type FeedEntry } from '@/features/feed/timeline-
 import { createTimelines } from '@/features/feed/timelines'
 import { createTrending, decodeRankCursor, encodeRankCursor } from '@/features/feed/trending'
 import { checkFileCount } from '@/features/media/intake'
-import type { Media, MediaPicture, UploadInput } from '@/features/media/service'
+import { picturesInOrder, type Media, type MediaPicture, type UploadInput } from '@/features/media/service'
 import type { Notifications } from '@/features/notifications/service'
 import type { Queue } from '@/infra/queue'
 import type { Store } from '@/infra/store/store'
@@ -202,7 +202,7 @@ export function createFeed(deps: FeedDeps) {
           likeCount: record.likeCount,
           commentCount: record.commentCount,
           author,
-          photos: record.photoIds.flatMap((photoId) => pictures.get(photoId) ?? []),
+          photos: picturesInOrder(record.photoIds, pictures),
           cats: record.cats,
           likedByViewer: liked && liked.has(id),
           ownedByViewer: viewer?.id === record.authorId,

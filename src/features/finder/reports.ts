@@ -14,6 +14,7 @@ import type { Place } from '@/features/finder/gazetteer'
 import type { PlaceSuggestions } from '@/features/finder/place'
 import type { Colour, ReportStatus } from '@/features/finder/vocabulary'
 import type { FinderDomain } from '@/schema'
+import { isUuid } from '@/shared/ids'
 import { refusal, type Refused, type RefusalStatus, type Result } from '@/shared/result'
 
 /** A report as anyone may see it: the public point only, no microchip number. */
@@ -133,7 +134,7 @@ export function createReports({ db, media, geoIndex, generations, cards, gridMet
     db.selectFrom('lost_cats').select([...publicColumns, latOf('public_point').as('lat'), lngOf('public_point').as('lng')])
 
   async function reporterView(id: string): Promise<ReporterReport | null> {
-    if (!UUID.test(id)) return null
+    if (!isUuid(id)) return null
     const row = await selectPublic()
       .select(['microchip_number', latOf('exact_point').as('exact_lat'), lngOf('exact_point').as('exact_lng')])
       .where('id', '=', id)
@@ -191,7 +192,7 @@ export function createReports({ db, media, geoIndex, generations, cards, gridMet
 
     /** A report as anyone sees it (any status), or null. */
     async publicReport(id: string): Promise<PublicReport | null> {
-      if (!UUID.test(id)) return null
+      if (!isUuid(id)) return null
       const row = await selectPublic().where('id', '=', id).executeTakeFirst()
       return row ? toPublic(row) : null
     },
@@ -367,7 +368,6 @@ export function createReports({ db, media, geoIndex, generations, cards, gridMet
 
 export type Reports = ReturnType<typeof createReports>
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 type PublicRow = Pick<
   Selectable<LostCatsTable>,

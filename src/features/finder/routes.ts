@@ -18,15 +18,17 @@ import { encodeNearbyCursor, type NearbyPage } from '@/features/finder/search'
 import type { Finder } from '@/features/finder/feature'
 import type { SightingInput } from '@/features/finder/sightings'
 import { checkFileCount } from '@/features/media/intake'
-import type { Media, MediaPicture } from '@/features/media/service'
+import { picturesInOrder, type Media, type MediaPicture } from '@/features/media/service'
 import type { AlertAreas } from '@/features/notifications/alert-areas'
 import type { HttpContext } from '@/http/context'
-import { HttpError, refuse } from '@/http/errors'
+import { doneOrRefuse, HttpError, refuse } from '@/http/errors'
 import { fileCount, fileField, fileFields, formText, readFormData, textField } from '@/http/form'
+import { integerIdParam } from '@/http/params'
 import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
 import { afterPost, page, seeOther, type RenderContext } from '@/http/page'
 import { requireViewer } from '@/http/viewer'
 import type { Store } from '@/infra/store/store'
+import { integerId } from '@/shared/ids'
 import { Flyer } from '@views/finder/flyer'
 import { MessagesPage, ThreadView } from '@views/finder/messages'
 import { LostNearYou, NEAR_YOU_LIMIT } from '@views/finder/near-you'
@@ -139,7 +141,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
       media.urlsFor([...report.photoIds, ...sightings.map((sighting) => sighting.photoId), ...historyPhotoIds]),
       people([...sightings.map((sighting) => sighting.authorId), ...edits.map((edit) => edit.editorId)]),
     ])
-    const photos = report.photoIds.map((photoId) => photoMap.get(photoId)).filter((photo): photo is MediaPicture => Boolean(photo))
+    const photos = picturesInOrder(report.photoIds, photoMap)
     const url = absolute(`/finder/${id}`)
     const description = shareDescription(report)
     return page(render, {
@@ -244,9 +246,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
 
     .get('/finder/:id/edit', async ({ render, params }) => {
       const viewer = requireViewer(render)
-      const own = await finder.reports.ownReport(viewer.id, params.id)
-      if (!own.ok) refuse(own)
-      const report = own.value
+      const report = doneOrRefuse(await finder.reports.ownReport(viewer.id, params.id))
       const photos = await media.urlsFor(report.photoIds)
       return formPage(
         render,
@@ -256,7 +256,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
           values: formValuesOf(report),
           errors: {},
           suggestions: [],
-          currentPhotos: report.photoIds.map((id) => photos.get(id)).filter((photo): photo is MediaPicture => Boolean(photo)),
+          currentPhotos: picturesInOrder(report.photoIds, photos),
           timesInUtc: true,
         },
         'Edit the report',
@@ -275,7 +275,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
           if (saved.status === 403 || saved.status === 404) refuse(saved)
           const current = await finder.reports.reporterView(params.id)
           const pictureMap = await media.urlsFor(current?.photoIds ?? [])
-          const currentPhotos = (current?.photoIds ?? []).map((id) => pictureMap.get(id)).filter((photo): photo is MediaPicture => Boolean(photo))
+          const currentPhotos = picturesInOrder(current?.photoIds ?? [], pictureMap)
           return formPage(render, { ...base, ...refusedForm(input, photos, saved.errors, saved.suggestions ?? []), currentPhotos }, 'Edit the report', saved.status)
         }
         return afterPost(render, `/finder/${params.id}`)
@@ -304,8 +304,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
 
     .post('/finder/:id/renew', async ({ render, params }) => {
       const viewer = requireViewer(render)
-      const result = await finder.reports.renew(viewer.id, params.id)
-      if (!result.ok) refuse(result)
+      doneOrRefuse(await finder.reports.renew(viewer.id, params.id))
       return afterPost(render, `/finder/${params.id}`)
     })
 
@@ -341,10 +340,8 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
 
     .post('/finder/:id/sightings/:sightingId/confirm', async ({ render, params }) => {
       const viewer = requireViewer(render)
-      const sightingId = Number(params.sightingId)
-      if (!Number.isSafeInteger(sightingId)) throw new HttpError(404)
-      const result = await finder.sightings.confirm(viewer.id, params.id, sightingId)
-      if (!result.ok) refuse(result)
+      const sightingId = integerIdParam(params.sightingId)
+      doneOrRefuse(await finder.sightings.confirm(viewer.id, params.id, sightingId))
       return afterPost(render, `/finder/${params.id}#sightings`)
     })
 
@@ -391,10 +388,8 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
     if (!report) throw new HttpError(404)
     const isReporter = viewer.id === report.reporterId
     const [threads, shown] = await Promise.all([isReporter ? finder.messages.inbox(viewer.id, reportId) : null, finder.messages.threadFor(viewer.id, reportId, threadId)])
-    if (threads && !threads.ok) refuse(threads)
-    if (!shown.ok) refuse(shown)
-    const inbox = threads?.value ?? null
-    const thread = shown.value
+    const inbox = threads && doneOrRefuse(threads)
+    const thread = doneOrRefuse(shown)
     const names = await people([report.reporterId, ...(inbox ?? []).map((summary) => summary.correspondentId), ...(thread ? [thread.correspondentId] : [])])
     const props = { report, viewerId: viewer.id, inbox, thread, people: names, ...form }
     return page(render, { title: `Messages: ${pageTitle(report)}`, noindex: true, main: MessagesPage(props), fragment: () => ThreadView(props), status })
@@ -422,9 +417,10 @@ function statusChange(status: string, happyNote: string): StatusChange | null {
   return status === 'closed' || status === 'active' ? { status } : null
 }
 
+/** The thread a reporter asks for; none (their inbox alone) when it names no thread. */
 function threadParam(raw: unknown): number | null {
-  const id = Number(typeof raw === 'string' ? raw : '')
-  return Number.isSafeInteger(id) && id > 0 ? id : null
+  const id = integerId(raw)
+  return id !== null && id > 0 ? id : null
 }
 
 function definedOnly<T extends object>(values: T): Record<string, string> {

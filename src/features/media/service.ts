@@ -38,6 +38,7 @@ import { nearRecords } from '@/infra/store/near-records'
 import type { Store } from '@/infra/store/store'
 import type { SocialDomain } from '@/schema'
 import type { FieldErrors, Result } from '@/shared/result'
+import { isUuid } from '@/shared/ids'
 import { Semaphore } from '@/shared/semaphore'
 
 export type MediaConfig = Pick<Config, 'mediaMaxBytes' | 'mediaMaxPixels' | 'mediaProcessingConcurrency'>
@@ -106,8 +107,6 @@ const CONTENT_LOCK_POLL_MS = 25
 const ORPHAN_GRACE_MS = 24 * 60 * 60 * 1000
 // Content hashes checked against the table per query during a sweep.
 const ORPHAN_BATCH = 500
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
   configureSharp()
@@ -282,7 +281,7 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
      * out of the map (a caller shows nothing, or a default, for them).
      */
     async urlsFor(ids: readonly (string | null | undefined)[]): Promise<Map<string, MediaPicture>> {
-      const wanted = [...new Set(ids)].filter((id): id is string => typeof id === 'string' && UUID.test(id))
+      const wanted = [...new Set(ids)].filter(isUuid)
       if (wanted.length === 0) return new Map()
       const rows = await pictureRows.byIds(wanted)
       return new Map([...rows.values()].map((row) => [row.id, pictureOf(row, blobs)]))
@@ -294,7 +293,7 @@ export function createMedia({ db, blobs, store, config, log }: MediaDeps) {
      * sweep: the person's action has already succeeded.
      */
     async remove(ids: readonly string[], ownerId: string): Promise<number> {
-      const wanted = [...new Set(ids)].filter((id) => UUID.test(id))
+      const wanted = [...new Set(ids)].filter(isUuid)
       if (wanted.length === 0) return 0
       // Marked before the rows go: a reader between the two cannot keep a photo that is gone.
       await pictureRows.changed(wanted)
@@ -393,6 +392,19 @@ function altProblem(alt: string): string | undefined {
 function refuse(status: IntakeRejection['status'], errors: UploadErrors): UploadResult {
   const present = Object.fromEntries(Object.entries(errors).filter(([, message]) => message)) as UploadErrors
   return { ok: false, status, errors: present }
+}
+
+/**
+ * The pictures of `ids`, in that order, from a map `urlsFor` gave: ids that name no photo (any more)
+ * are left out. A post's, report's or gallery's photos, as its page shows them.
+ */
+export function picturesInOrder(ids: readonly string[], pictures: ReadonlyMap<string, MediaPicture>): MediaPicture[] {
+  const inOrder: MediaPicture[] = []
+  for (const id of ids) {
+    const picture = pictures.get(id)
+    if (picture) inOrder.push(picture)
+  }
+  return inOrder
 }
 
 /** Pages show the same photos again and again; ten minutes keeps the popular ones near. */

@@ -6,7 +6,7 @@ import { Elysia } from 'elysia'
 import type { Config } from '@/config'
 import type { Viewer } from '@/features/accounts/viewer'
 import { checkFileCount } from '@/features/media/intake'
-import type { MediaPicture, UploadErrors } from '@/features/media/service'
+import { picturesInOrder, type MediaPicture, type UploadErrors } from '@/features/media/service'
 import { anniversaryOn, dateParts, type DateParts } from '@/features/memorials/dates'
 import type { MemorialsFeature } from '@/features/memorials/feature'
 import type { CachedMemorialPage } from '@/features/memorials/page-cache'
@@ -24,6 +24,7 @@ import type { Store } from '@/infra/store/store'
 import type { HttpContext } from '@/http/context'
 import { HttpError, Redirect, refuse } from '@/http/errors'
 import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
+import { integerIdParam } from '@/http/params'
 import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
 import { afterPost, page, renderSharedPage, seeOther, type PageView, type RenderContext } from '@/http/page'
 import { sharedPageResponse, type PublicCache } from '@/http/shared-page'
@@ -55,7 +56,6 @@ interface MemorialRouteDeps {
 const STALE_WHILE_REVALIDATE_SECONDS = 86_400
 /** Each memorial form takes one photo: a request with more is refused before any is read. */
 const ONE_PHOTO = { mediaMaxFiles: 1 }
-const TRIBUTE_ID = /^\d{1,15}$/
 /**
  * Browsers keep a 301 with no caching headers for good; a memorial renamed back to an old name would
  * then loop between its two slugs. An hour is plenty for a redirect to do its work.
@@ -174,7 +174,7 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
   async function galleryEditor(memorial: Memorial, form: { values: { alt?: string }; errors: UploadErrors }): Promise<JSX.Element> {
     const ids = await memorials.galleryIds(memorial.id)
     const pictures = await memorials.pictures(ids)
-    const photos = ids.map((id) => pictures.get(id)).filter((photo): photo is MediaPicture => Boolean(photo))
+    const photos = picturesInOrder(ids, pictures)
     return GalleryEditor({ memorial, photos, ...form, maxBytes: config.mediaMaxBytes })
   }
 
@@ -269,9 +269,9 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
     .post('/memorials/:slug/tributes/:id/flag', async ({ params, render, meta }) => {
       await limitRate(store, [byAddress('flag', meta.ip)], config.memorials.flagRateLimit)
       const memorial = await viewable(params.slug, render.viewer)
-      if (!TRIBUTE_ID.test(params.id)) throw new HttpError(404)
+      const tributeId = integerIdParam(params.id)
       const key = await visitorKeys.keyFor(render.viewer, meta.ip)
-      const flagged = await tributes.flagTribute(memorial.id, Number(params.id), { key, memberId: render.viewer?.id ?? null })
+      const flagged = await tributes.flagTribute(memorial.id, tributeId, { key, memberId: render.viewer?.id ?? null })
       if (!flagged) throw new HttpError(404)
       if (!flagged.ok) refuse(flagged)
       if (flagged.value.held) await memorials.pageChanged(memorial, { purge: true })
@@ -338,12 +338,13 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
     .post('/memorials/:slug/tributes/:id/:action', async ({ params, render }) => {
       const { memorial } = await owned(params.slug, render)
       const status = params.action === 'hide' ? 'hidden' : params.action === 'show' ? 'shown' : null
-      if (!status || !TRIBUTE_ID.test(params.id)) throw new HttpError(404)
-      const previous = await tributes.setTributeStatus(memorial.id, Number(params.id), status)
+      if (!status) throw new HttpError(404)
+      const tributeId = integerIdParam(params.id)
+      const previous = await tributes.setTributeStatus(memorial.id, tributeId, status)
       if (previous === null) throw new HttpError(404)
       if (previous !== status) await memorials.pageChanged(memorial, { purge: true })
       return afterPost(render, `/memorials/${memorial.slug}/tributes`, async () => {
-        const tribute = (await tributes.tributesForOwner(memorial.id)).find((candidate) => candidate.id === Number(params.id))!
+        const tribute = (await tributes.tributesForOwner(memorial.id)).find((candidate) => candidate.id === tributeId)!
         return OwnerTributeItem({ memorial, tribute })
       })
     })

@@ -26,6 +26,7 @@ import { VISIBILITIES } from '@/features/memorials/tables'
 import type { Cdn } from '@/infra/cdn'
 import type { MemorialsDomain } from '@/schema'
 import { decodeCursor, encodeCursor, pageOf } from '@/shared/cursor'
+import { isUuid } from '@/shared/ids'
 import type { FieldErrors, Result } from '@/shared/result'
 
 /** Long enough for "Sir Reginald Fluffington III, Duke of the Sofa"; the page heading stays one or two lines. */
@@ -42,7 +43,6 @@ export const WALL_CACHE_TAG = 'memorials:wall'
 /** CDN cache tag of a memorial's page. */
 export const memorialCacheTag = (memorial: { id: string }) => `memorial:${memorial.id}`
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 /** Slug candidates tried before giving up: the taken ones are read in one query first, so this only covers races. */
 const SLUG_ATTEMPTS = 5
 const UNIQUE_VIOLATION = '23505'
@@ -266,7 +266,7 @@ export function createMemorials({ db, media, cdn, pageCache }: Deps) {
 
     /** Takes a photo out of the gallery and deletes it; false when the gallery has no such photo. */
     async removePhoto(memorial: Memorial, mediaId: string): Promise<boolean> {
-      if (!UUID.test(mediaId)) return false
+      if (!isUuid(mediaId)) return false
       const removed = await db
         .deleteFrom('memorial_photos')
         .where('memorial_id', '=', memorial.id)
@@ -281,7 +281,7 @@ export function createMemorials({ db, media, cdn, pageCache }: Deps) {
 
     /** Public memorials that chose the wall, newest first, from the cursor on (`idx_memorials_wall`). */
     async wallPage(rawCursor: string | null | undefined): Promise<{ memorials: Memorial[]; nextCursor: string | null }> {
-      const cursor = decodeCursor(rawCursor, UUID)
+      const cursor = decodeCursor(rawCursor, isUuid)
       const rows = await db
         .selectFrom('memorials')
         .selectAll()

@@ -3,7 +3,7 @@
  * the memorial views and kept in the page cache (page-cache.ts). Routes ask here for a slug's page;
  * the visitor's own parts are added per request (views/memorials/memorial-page.tsx).
  */
-import type { MediaPicture } from '@/features/media/service'
+import { picturesInOrder, type MediaPicture } from '@/features/media/service'
 import type { CachedMemorialPage, KeptShared, MemorialPageCache, RenderedHtml, ShareImage } from '@/features/memorials/page-cache'
 import type { Memorial, Memorials } from '@/features/memorials/service'
 import { renderStory } from '@/features/memorials/story'
@@ -47,7 +47,7 @@ export function createSharedPages({ memorials, tributes, pageCache, publicUrl }:
     const [galleryIds, shown] = await Promise.all([memorials.galleryIds(memorial.id), tributes.shownTributes(memorial.id)])
     const pictures = await memorials.pictures([memorial.coverMediaId, ...galleryIds])
     const cover = memorial.coverMediaId ? (pictures.get(memorial.coverMediaId) ?? null) : null
-    const gallery = galleryIds.map((id) => pictures.get(id)).filter((picture): picture is MediaPicture => Boolean(picture))
+    const gallery = picturesInOrder(galleryIds, pictures)
     const story = renderStory(memorial.story)
     return {
       memorial,

@@ -10,6 +10,7 @@ import { browserLabel } from '@/features/notifications/push-subscriptions'
 import type { HttpContext } from '@/http/context'
 import { HttpError } from '@/http/errors'
 import { textFields } from '@/http/form'
+import { integerIdParam } from '@/http/params'
 import { byAccount, limitRate } from '@/http/rate-limit'
 import { afterPost } from '@/http/page'
 import { requireViewer } from '@/http/viewer'
@@ -50,7 +51,7 @@ export function createPushSettings({ push, store }: { push: Push; store: Store }
       })
       .post('/settings/push/:id/remove', async ({ render, params }) => {
         const viewer = requireViewer(render)
-        if (!(await push.subscriptions.revoke(viewer.id, Number(params.id)))) throw new HttpError(404)
+        if (!(await push.subscriptions.revoke(viewer.id, integerIdParam(params.id)))) throw new HttpError(404)
         return afterPost(render, `/settings#${PUSH_SECTION_ID}`)
       })
 

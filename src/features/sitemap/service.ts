@@ -13,6 +13,7 @@
  */
 
 import { sql, type Kysely, type SelectQueryBuilder } from 'kysely'
+import { isUuid } from '@/shared/ids'
 
 /** The sitemaps.org limit of URLs in one sitemap file. */
 export const SITEMAP_MAX_URLS = 50_000
@@ -84,24 +85,47 @@ export function createSitemap({ publicUrl, sources, chunkSize = SITEMAP_MAX_URLS
 export type Sitemap = ReturnType<typeof createSitemap>
 
 /**
- * `chunks` for a source keyed by a uuid `id`: `entries` selects the `id` and `updated_at` of what
- * the sitemap lists. Numbers them by id once and groups them by chunk; text in "C" order sorts like
- * the uuids themselves, so a chunk's smallest id is where it starts.
+ * A source keyed by a uuid `id`: `listed` selects the `id` and `updated_at` of what the sitemap
+ * lists, with whatever `path` needs. Chunks number the rows by id once and group them; text in "C"
+ * order sorts like the uuids themselves, so a chunk's smallest id is where it starts. A chunk's
+ * entries are the listed rows in its range of ids.
  *
  * @example
- * chunks: (size) => chunksById(db, db.selectFrom('memorials').select(['id', 'updated_at']).where('visibility', '=', 'public'), size)
+ * sourceById({ name: 'memorials', db, listed: db.selectFrom('memorials').select(['id', 'slug', 'updated_at']).where('visibility', '=', 'public'), path: (row) => `/memorials/${row.slug}` })
  */
-export async function chunksById<DB, TB extends keyof DB>(
-  db: Kysely<DB>,
-  entries: SelectQueryBuilder<DB, TB, { id: string; updated_at: Date }>,
-  size: number,
-): Promise<SitemapChunk[]> {
-  const { rows } = await sql<{ first: string; lastmod: Date }>`
-    select min(id::text collate "C") as first, max(updated_at) as lastmod
-    from (select id, updated_at, (row_number() over (order by id) - 1) / ${size} as chunk from (${entries}) as listed) numbered
-    group by chunk
-    order by chunk`.execute(db)
-  return rows.map((row, i) => ({ from: row.first, to: rows[i + 1]?.first ?? null, lastmod: new Date(row.lastmod) }))
+export function sourceById<DB, TB extends keyof DB, Row extends { id: string; updated_at: Date }>({
+  name,
+  db,
+  listed,
+  path,
+}: {
+  name: string
+  db: Kysely<DB>
+  listed: SelectQueryBuilder<DB, TB, Row>
+  path: (row: Row) => string
+}): SitemapSource {
+  return {
+    name,
+    isKey: isUuid,
+
+    async chunks(size) {
+      const { rows } = await sql<{ first: string; lastmod: Date }>`
+        select min(id::text collate "C") as first, max(updated_at) as lastmod
+        from (select id, updated_at, (row_number() over (order by id) - 1) / ${size} as chunk from (${listed}) as listed) numbered
+        group by chunk
+        order by chunk`.execute(db)
+      return rows.map((row, i) => ({ from: row.first, to: rows[i + 1]?.first ?? null, lastmod: new Date(row.lastmod) }))
+    },
+
+    async entries({ from, to }, limit) {
+      const { rows } = await sql<Row>`
+        select * from (${listed}) as listed
+        where id >= ${from}::uuid ${to === null ? sql`` : sql`and id < ${to}::uuid`}
+        order by id
+        limit ${limit}`.execute(db)
+      return rows.map((row) => ({ path: path(row), lastmod: new Date(row.updated_at) }))
+    },
+  }
 }
 
 function chunkPath(name: string, range: SitemapRange): string {
