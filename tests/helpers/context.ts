@@ -1,7 +1,7 @@
 /**
  * One test context per `bun test` run: its own databases (PostgreSQL when DATABASE_URL is set,
  * else an in-memory PGlite with PostGIS), its own Redis key prefix (or the in-process store), and the
- * app built on them. Runs never see each other's data (DESIGN.md, Testing); tests never depend on
+ * app built on them. Runs never see each other's data (docs/architecture.md, Testing); tests never depend on
  * each other's rows, because each makes its own users with unique handles.
  */
 import pg from 'pg'

@@ -20,7 +20,7 @@ export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url
 export const BUN = path.join(REPO_ROOT, 'node_modules/.bin/bun')
 /**
  * The variables `npm start` gives the server unless already set (`NAME=${NAME:-value}` in the
- * checkout's package.json: the allocator's MIMALLOC_PURGE_DELAY, README Configuration), so tests and
+ * checkout's package.json: the allocator's MIMALLOC_PURGE_DELAY, docs/configuration.md), so tests and
  * benchmarks run it as production does.
  */
 function npmStartDefaults(tree: string): Record<string, string> {
@@ -29,7 +29,7 @@ function npmStartDefaults(tree: string): Record<string, string> {
   return Object.fromEntries([...defaults].map(([, name, value]) => [name!, value!]))
 }
 
-/** Variables that switch an adapter out of embedded mode (DESIGN.md, "Runs in two modes"). */
+/** Variables that switch an adapter out of embedded mode (docs/architecture.md, "Two run modes"). */
 const SERVICE_VARS = [
   /^DATABASE_URL$/,
   /^(ACCOUNTS|SOCIAL|FINDER|MEMORIALS)_DATABASE_URL$/,
