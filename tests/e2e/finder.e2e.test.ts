@@ -51,7 +51,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByLabel('Lost: my cat is missing').check()
       await page.getByLabel('Cat’s name').fill(name)
       // The details are the form's optional second step, folded away until asked for.
-      await page.getByText('Help people recognise her (optional)').click()
+      await page.locator('summary', { hasText: 'Help people recognise her' }).click()
       await page.getByLabel('Ginger').check()
       await page.getByLabel('Coat pattern').selectOption('tabby')
       await page.getByLabel('Last seen (date and time)').fill(anHourAgo())

@@ -53,7 +53,7 @@ test('without JavaScript: choose what to push, get a lost-cat alert in the list,
     await reporter.getByLabel('Lost: my cat is missing').check()
     await reporter.getByLabel('Cat’s name').fill(`Strudel ${suffix}`)
     // The details are the report form's optional second step, folded away until asked for.
-    await reporter.getByText('Help people recognise her (optional)').click()
+    await reporter.locator('summary', { hasText: 'Help people recognise her' }).click()
     await reporter.getByLabel('Black', { exact: true }).check()
     await reporter.getByLabel('Coat pattern').selectOption('solid')
     await reporter.getByLabel('Last seen (date and time)').fill(new Date(Date.now() - 3600_000).toISOString().slice(0, 16))

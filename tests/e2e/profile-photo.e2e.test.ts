@@ -65,7 +65,7 @@ for (const javaScriptEnabled of [true, false]) {
       // The placeholder sits under the photo, laid out by the stylesheet (the CSP allows no inline style).
       expect(await page.locator('.avatar-large .picture-placeholder').evaluate((img) => getComputedStyle(img).position)).toBe('absolute')
       // The account menu's button shows it (the menu's profile link too, once opened).
-      await page.locator('.site-header summary .avatar-small img[alt=""]').waitFor()
+      await page.locator('.site-header summary .avatar-small picture img[alt=""]').waitFor()
 
       expect(uploads).toEqual(javaScriptEnabled ? ['xhr', 'xhr'] : ['document', 'document'])
       expect(blocked).toEqual([])
