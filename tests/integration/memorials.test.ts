@@ -248,6 +248,12 @@ describe('what crawlers and sharing see', () => {
     expect(typeof data.dateModified).toBe('string')
     expect((data.about as { name: string }).name).toBe(name)
 
+    // Share links like a post's and a report's, with the page's own address.
+    const address = encodeURIComponent(`http://localhost:3000/memorials/${slug}`)
+    expect(page).toContain('<h2 id="share-heading">Share their memorial</h2>')
+    expect(page).toContain(`href="https://www.facebook.com/sharer/sharer.php?u=${address}"`)
+    expect(page).toContain(`<code>http://localhost:3000/memorials/${slug}</code>`)
+
     const report = await validator.validateString(page)
     const problems = report.results.flatMap((result) => result.messages.map((m) => `${m.ruleId}: ${m.message} (${m.selector})`))
     expect(problems).toEqual([])
@@ -271,9 +277,13 @@ describe('what crawlers and sharing see', () => {
 
     const unlistedPage = await client().get(`/memorials/${unlisted}`)
     expect(unlistedPage.status).toBe(200)
-    expect(await html(unlistedPage)).toContain('<meta name="robots" content="noindex"/>')
+    const unlistedHtml = await html(unlistedPage)
+    expect(unlistedHtml).toContain('<meta name="robots" content="noindex"/>')
+    expect(unlistedHtml).toContain('Share their memorial') // its link is for sharing
     expect((await client().get(`/memorials/${hidden}`)).status).toBe(404)
-    expect(await html(await owner.get(`/memorials/${hidden}`))).toContain('<meta name="robots" content="noindex"/>')
+    const hiddenHtml = await html(await owner.get(`/memorials/${hidden}`))
+    expect(hiddenHtml).toContain('<meta name="robots" content="noindex"/>')
+    expect(hiddenHtml).not.toContain('Share their memorial') // only its owner sees it: nothing to share
 
     const urls = await sitemapUrls()
     expect(urls).toContain(`http://localhost:3000/memorials/${publicSlug}`)

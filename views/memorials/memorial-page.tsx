@@ -13,6 +13,7 @@ import type { MediaPicture } from '@/features/media/service'
 import type { CandleState } from '@/features/memorials/candles'
 import { formatPartialDate, partialDateAttribute, type AnniversaryKind, type PartialDate } from '@/features/memorials/dates'
 import type { CachedMemorialPage } from '@/features/memorials/page-cache'
+import { ShareLinks } from '@views/components/share-links'
 import { ShareTags } from '@views/components/share-tags'
 import type { Memorial } from '@/features/memorials/service'
 import type { TrustedHtml } from '@/features/memorials/story'
@@ -42,9 +43,11 @@ export interface MemorialPageProps {
   /** null: the shared rendering for signed-out visitors (cacheable by a CDN). */
   visitor: VisitorState | null
   anniversary: { kind: AnniversaryKind; years: number } | null
+  /** The page's address, for the share links (public and unlisted memorials: their link is for sharing). */
+  url: string
 }
 
-export function MemorialPage({ page, visitor, anniversary }: MemorialPageProps): JSX.Element {
+export function MemorialPage({ page, visitor, anniversary, url }: MemorialPageProps): JSX.Element {
   const { memorial } = page
   return (
     <article class="memorial" aria-labelledby="memorial-name">
@@ -60,6 +63,7 @@ export function MemorialPage({ page, visitor, anniversary }: MemorialPageProps):
         </div>
         {page.tributes as 'safe'}
       </section>
+      {memorial.visibility === 'private' ? '' : <ShareLinks url={url} text={memorialTitle(memorial)} heading="Share their memorial" />}
     </article>
   )
 }

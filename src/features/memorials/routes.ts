@@ -117,7 +117,7 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
       canonical: url,
       noindex: memorial.visibility !== 'public',
       head: MemorialHead({ page: shared, url, siteUrl: config.publicUrl.origin }),
-      main: MemorialPage({ page: shared, visitor, anniversary: anniversaryOn(memorial, new Date()) }),
+      main: MemorialPage({ page: shared, visitor, anniversary: anniversaryOn(memorial, new Date()), url }),
       status,
       ...(fragment && { fragment }),
       ...(shareable && { publicCache: memorialCache(memorial.id, memorial.updatedAt) }),
