@@ -61,7 +61,17 @@ for (const javaScriptEnabled of [true, false]) {
         expect(await page.getByLabel('Latitude').inputValue()).toMatch(/^-?\d+\.\d{5}$/)
       }
       await page.getByLabel('Town or neighbourhood').fill('Kreuzbergg')
-      await page.getByLabel('Photos', { exact: true }).setInputFiles(catPhotoFile)
+      await page.getByLabel('Photos', { exact: true }).setInputFiles([catPhotoFile, { ...catPhotoFile, name: 'whiskers-side.jpg' }])
+      // With JavaScript both chosen photos show before anything is sent (static/photo-preview.js).
+      if (javaScriptEnabled) {
+        await page.waitForFunction(() => {
+          const shown = [...document.querySelectorAll<HTMLImageElement>('#field-photos-preview img')]
+          return shown.length === 2 && shown.every((img) => img.complete && img.naturalWidth > 0)
+        })
+        expect(await page.locator('#field-photos-preview img').last().getAttribute('alt')).toBe('Chosen: whiskers-side.jpg')
+      } else {
+        expect(await page.locator('#field-photos-preview').count()).toBe(0)
+      }
       await page.getByLabel('Describe the photos').fill('A ginger tabby on a garden wall')
       await page.getByLabel('Description', { exact: true }).fill(DESCRIPTION)
       await page.getByRole('button', { name: 'Publish the report' }).click()

@@ -1,5 +1,6 @@
-// A profile photo, added in Chromium as a person would, once with JavaScript (the upload goes through
-// static/upload-progress.js) and once without (a plain multipart form, 303, full page).
+// A profile photo, added in Chromium as a person would, once with JavaScript (the chosen photo shows
+// at once, static/photo-preview.js, and the upload goes through static/upload-progress.js) and once
+// without (a plain multipart form, 303, full page).
 import { afterAll, beforeAll, expect, test } from 'bun:test'
 import type { Browser } from 'playwright-core'
 import { photoLike, svgWithScript } from '@tests/helpers/images'
@@ -52,6 +53,17 @@ for (const javaScriptEnabled of [true, false]) {
       if (javaScriptEnabled) expect(await page.evaluate(() => 'sameDocument' in window)).toBe(true)
 
       await page.getByLabel('Photo', { exact: true }).setInputFiles({ name: 'IMG_0001.jpg', mimeType: 'image/jpeg', buffer: photo })
+      // With JavaScript the chosen photo shows before it is sent (static/photo-preview.js); without, nothing changes.
+      const preview = page.locator('#field-photo-preview img')
+      if (javaScriptEnabled) {
+        await page.waitForFunction(() => {
+          const img = document.querySelector<HTMLImageElement>('#field-photo-preview img')
+          return Boolean(img?.src.startsWith('blob:') && img.complete && img.naturalWidth > 0)
+        })
+        expect(await preview.getAttribute('alt')).toBe('Chosen: IMG_0001.jpg')
+      } else {
+        expect(await preview.count()).toBe(0)
+      }
       await page.getByRole('button', { name: 'Save photo' }).click()
       const shown = page.locator('.avatar-large picture img')
       await shown.waitFor()

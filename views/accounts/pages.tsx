@@ -1,5 +1,5 @@
+import { UploadScripts } from '@views/components/upload-scripts'
 import type { Viewer } from '@/features/accounts/viewer'
-import { assetUrl } from '@/http/assets'
 
 export function SignupPage({ form }: { form: JSX.Element }): JSX.Element {
   return (
@@ -63,8 +63,7 @@ export function SettingsPage({ viewer, details, profilePhoto, more = '' }: Setti
       <div class="settings">
         {details as 'safe'}
         {profilePhoto as 'safe'}
-        {/* Only pages with an upload form load it; in the body, so htmx runs it after a boosted visit too. */}
-        <script src={assetUrl('upload-progress.js')} defer></script>
+        <UploadScripts />
         {more as 'safe'}
         <section id="account" aria-labelledby="account-heading">
           <h2 id="account-heading">Your account</h2>

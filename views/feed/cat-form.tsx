@@ -2,7 +2,7 @@ import { CAT_BREED_MAX, CAT_COLOURS_MAX, CAT_NAME_MAX, type Cat, type CatErrors 
 import { ALT_MAX } from '@/features/media/service'
 import { Field } from '@views/components/field'
 import { Picture } from '@views/components/picture'
-import { UploadProgressScript } from '@views/feed/pages'
+import { UploadScripts } from '@views/components/upload-scripts'
 import { PhotoField } from '@views/components/photo-field'
 
 /** The id of the form's section: what static/upload-progress.js swaps when the form is refused. */
@@ -52,7 +52,7 @@ export function CatFormPage({ title, form }: { title: string; form: JSX.Element 
     <>
       <h1 safe>{title}</h1>
       {form as 'safe'}
-      <UploadProgressScript />
+      <UploadScripts />
     </>
   )
 }

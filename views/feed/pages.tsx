@@ -1,13 +1,9 @@
 import { assetUrl } from '@/http/assets'
+import { UploadScripts } from '@views/components/upload-scripts'
 import { EmptyState } from '@views/components/empty-state'
 import { Icon } from '@views/components/icon'
 import type { IconName } from '@views/components/icon-names'
 import { WayInButtons } from '@views/layout/layout'
-
-/** Only pages with an upload form load it; in the body, so htmx runs it after a boosted visit too. */
-export function UploadProgressScript(): JSX.Element {
-  return <script src={assetUrl('upload-progress.js')} defer></script>
-}
 
 /** `/` for a member: a greeting, the composer, then their feed (the cached first page, or a later one). */
 /** `more`: other features' sections for members (CatFinder's "lost near you"), above the composer. */
@@ -17,7 +13,7 @@ export function HomePage({ displayName, composer, feed, more = '' }: { displayNa
       <h1 class="greeting" safe>{`Welcome, ${displayName}`}</h1>
       {more as 'safe'}
       {composer as 'safe'}
-      <UploadProgressScript />
+      <UploadScripts />
       {feed as 'safe'}
     </>
   )
@@ -117,7 +113,7 @@ export function NewPostPage({ composer }: { composer: JSX.Element }): JSX.Elemen
     <>
       <h1>New post</h1>
       {composer as 'safe'}
-      <UploadProgressScript />
+      <UploadScripts />
     </>
   )
 }

@@ -1,3 +1,4 @@
+import { UploadScripts } from '@views/components/upload-scripts'
 import type { Place } from '@/features/finder/gazetteer'
 import type { ReportErrors, ReportInput } from '@/features/finder/report-input'
 import { LIMITS } from '@/features/finder/report-input'
@@ -132,6 +133,7 @@ export function ReportForm({ action, submitLabel, values, errors, suggestions, m
         {submitLabel}
       </button>
       <script src={assetUrl('finder-place.js')} defer></script>
+      <UploadScripts progress={false} />
     </form>
   )
 }

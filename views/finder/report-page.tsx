@@ -1,3 +1,4 @@
+import { UploadScripts } from '@views/components/upload-scripts'
 import type { Viewer } from '@/features/accounts/viewer'
 import type { Place } from '@/features/finder/gazetteer'
 import type { LatLng } from '@/features/finder/geo'
@@ -374,6 +375,7 @@ export function SightingForm({ reportId, state, map }: { reportId: string; state
       <Field name="photo" label="Photo (optional)" type="file" accept="image/*" error={errors.photo} />
       <Field name="photo_alt" label="Describe the photo" value={values.photo_alt} error={errors.photoAlt} maxlength={300} />
       <button type="submit">Add the sighting</button>
+      <UploadScripts progress={false} />
     </form>
   )
 }

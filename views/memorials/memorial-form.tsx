@@ -4,13 +4,13 @@
  * static/upload-progress.js sends them and shows the upload's progress (htmx sends with fetch, which
  * reports none), swapping in the form region again when the server refuses it.
  */
+import { UploadScripts } from '@views/components/upload-scripts'
 import type { MediaPicture, UploadErrors } from '@/features/media/service'
 import { ALT_MAX } from '@/features/media/service'
 import { MONTH_NAMES, type DateParts } from '@/features/memorials/dates'
 import type { Memorial, MemorialErrors } from '@/features/memorials/service'
 import { GALLERY_MAX, NAME_MAX, STORY_MAX } from '@/features/memorials/service'
 import type { Visibility } from '@/features/memorials/tables'
-import { assetUrl } from '@/http/assets'
 import { Field } from '@views/components/field'
 import { Picture } from '@views/components/picture'
 import { PhotoField } from '@views/components/photo-field'
@@ -59,8 +59,7 @@ export function MemorialFormPage(props: MemorialFormProps & { gallery?: JSX.Elem
       )}
       <MemorialForm {...props} />
       {(props.gallery ?? '') as 'safe'}
-      {/* In the body, so htmx runs it after a boosted visit too. */}
-      <script src={assetUrl('upload-progress.js')} defer></script>
+      <UploadScripts />
     </>
   )
 }
