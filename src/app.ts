@@ -7,6 +7,7 @@ import { Elysia, type AnyElysia } from 'elysia'
 import { registerJobHandlers } from '@/background'
 import type { Viewer } from '@/features/accounts/viewer'
 import { accountRoutes } from '@/features/accounts/routes'
+import { adminRoutes } from '@/features/admin/routes'
 import { feedRoutes } from '@/features/feed/routes'
 import { finderRoutes, lostNearYou } from '@/features/finder/routes'
 import { mediaRoutes } from '@/features/media/routes'
@@ -64,6 +65,7 @@ export function createApp(infra: Infra) {
     .use(notificationPages.routes)
     .use(memorialRoutes({ config, store, context, memorials: services.memorials }))
     .use(finderRoutes({ config, store, context, ...services, postToFeed: happyEndingPoster(services) }))
+    .use(adminRoutes({ context, backOffice: services.backOffice, accounts: services.accounts }))
     .use(sitemapRoutes(services))
     .use(offlineRoutes())
     .use(styleguideRoutes({ config, context }))

@@ -75,11 +75,13 @@ async function run(args: string[]): Promise<number> {
         console.error(USAGE)
         return 2
       }
+      const before = await services.accounts.accountNamed(handle)
       const user = await services.accounts.setRole(handle, 'admin')
       if (!user) {
         console.error(`No account has the handle "${handle}".`)
         return 1
       }
+      await services.backOffice.audit.record({ actorId: null, action: 'role.change', subjectKind: 'member', subjectId: user.id, before: before?.role ?? null, after: 'admin', reason: 'npm run make-admin' })
       console.log(`@${user.handle} is now an admin.`)
     }
     // On Redis a running server's workers take the jobs; draining here would work off its backlog too.

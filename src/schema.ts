@@ -3,6 +3,7 @@
  * A feature reads and writes only its own tables; this file only says which database they live in.
  */
 import type { AccountsTables } from '@/features/accounts/tables'
+import type { AdminTables } from '@/features/admin/tables'
 import type { FeedTables } from '@/features/feed/tables'
 import type { FinderTables } from '@/features/finder/tables'
 import type { MediaTables } from '@/features/media/tables'
@@ -15,7 +16,7 @@ export type FinderDomain = DomainSchemas['finder']
 export type MemorialsDomain = DomainSchemas['memorials']
 
 export interface DomainSchemas {
-  accounts: AccountsTables & NotificationTables
+  accounts: AccountsTables & NotificationTables & AdminTables
   social: MediaTables & FeedTables
   finder: FinderTables
   memorials: MemorialTables

@@ -7,6 +7,7 @@ import { createAvatars, type Avatars } from '@/features/accounts/avatars'
 import { createAccounts } from '@/features/accounts/service'
 import { createSessions, type Sessions } from '@/features/accounts/sessions'
 import { profileSitemapSource } from '@/features/accounts/sitemap-source'
+import { createBackOffice } from '@/features/admin/feature'
 import { createFeed } from '@/features/feed/service'
 import { createFinder, type Finder } from '@/features/finder/feature'
 import { createMedia, type Media } from '@/features/media/service'
@@ -87,6 +88,7 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
     ),
     accounts,
     sessions,
+    backOffice: createBackOffice({ db: dbs.accounts }),
     notifications,
     feed: createFeed({ db: dbs.social, store, queue, config: config.feed, accounts, media, notifications, purge: (tags) => cdn.purge(tags) }),
     cdn,
