@@ -10,8 +10,9 @@
  * cell is narrower than that): whatever is kept about a circle of up to that reach around a point
  * is stale from the moment a report in it changes.
  *
- * Nearly every search reads its cell's generation, so generations are near keys (`Store.getNear`):
- * a busy instance reads them from memory, kept exact by Redis. A new generation is written with `set`
+ * Nearly every search reads its cell's generation, so generations are near keys (`Store.getNear`)
+ * under NEAR_RECORD_PREFIX, as they change only by writes: a busy instance reads them from memory,
+ * kept exact by Redis, as long as it keeps a record. A new generation is written with `set`
  * (a fresh token, not INCR), which drops this instance's copy before the command leaves, so whoever
  * changed a report sees the change at once.
  *
@@ -21,7 +22,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { geohash, geohashNeighbourhood, type LatLng } from '@/features/finder/geo'
-import { NEAR_GENERATION_PREFIX, type Store } from '@/infra/store/store'
+import { NEAR_RECORD_PREFIX, type Store } from '@/infra/store/store'
 
 const CELL_PRECISION = 4
 /** The 3 × 3 block of ~39 × 20 km cells around a report reaches at least 10 km from it up to 60° N/S. */
@@ -32,7 +33,7 @@ const GENERATION_TTL_SECONDS = 86_400
 /** What a cell no report has changed in since the generations were lost (or ever) reads as. */
 const FIRST_GENERATION = '0'
 
-const generationKey = (cell: string) => `${NEAR_GENERATION_PREFIX}finder:area:${cell}`
+const generationKey = (cell: string) => `${NEAR_RECORD_PREFIX}finder:area-generation:${cell}`
 
 export function createAreaGenerations(store: Store) {
   return {

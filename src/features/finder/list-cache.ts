@@ -15,6 +15,19 @@
  * visits before it is kept, or read. A first ask doesn't even read the generation: at 1M reports,
  * the one search in twenty whose copy of it had aged out waited a round trip longer for it.
  *
+ * CatFinder's freshness promise (docs/caching.md points here): how old a search
+ * page (/finder with a place, first page) can be, and what drops it.
+ *
+ * - From the app, signed in or out: a report that appears, moves, changes or closes shows on the
+ *   next search whose circle holds it. `published` (reports.ts) drops its card, tells the GEO index
+ *   and gives the 3 × 3 generation cells around it new generations (every list kept there is never
+ *   read again). Only a drop that went missing (an instance dying between the write and the drop)
+ *   leaves an old list for LIST_TTL_SECONDS (30 s) at most, an old card for ten minutes.
+ * - Signed in, and every htmx fragment: `private, no-cache`, so always the app's answer above.
+ * - Signed out, at the CDN: `s-maxage=30, stale-while-revalidate=60` (routes.ts SEARCH_CACHE, tag
+ *   `finder:nearby`), and no change purges it: up to 30 s old, up to 90 s while the CDN revalidates
+ *   in the background. Browsers keep nothing (`max-age=0`) and revalidate with the ETag.
+ *
  * @example
  * const html = await listCache.cached(search, () => renderResults(search))
  * await generations.bump(report.publicPoint)   // the kept list goes stale

@@ -52,7 +52,7 @@ export interface FinderRouteDeps {
 
 /** Signed-out visitors share these pages through the CDN; every change to a report purges its tag. */
 const REPORT_CACHE = { sMaxAge: 60, staleWhileRevalidate: 300 }
-/** Search results age quickly; a minute of staleness is the most a searcher should see. */
+/** Search results age quickly: the freshness promise is in src/features/finder/list-cache.ts. */
 const SEARCH_CACHE = { sMaxAge: 30, staleWhileRevalidate: 60 }
 /** The search form's fields: any of them in the query means the form was sent. */
 const SEARCH_FIELDS = ['near', 'lat', 'lng', 'radius_km', 'kind', 'colour', 'pattern', 'seen_since'] as const satisfies readonly (keyof SearchQuery)[]

@@ -11,11 +11,12 @@
  *
  * A read that races a change (the invalidation arrives before the reply of a read sent earlier) is
  * not copied, so an old value never outlives its invalidation. Copies also go after NEAR_MAX_AGE_MS
- * (ten minutes for records and generations, RECORD_MAX_AGE_MS), which bounds the unexpected and expiries Redis reports late.
+ * (ten minutes for keys under NEAR_RECORD_PREFIX, RECORD_MAX_AGE_MS), which bounds the unexpected and
+ * expiries Redis reports late.
  */
 import { Redis } from 'ioredis'
 import type { Logger } from '@/infra/log'
-import { checkNearKey, NEAR_GENERATION_PREFIX, NEAR_PREFIX, NEAR_RECORD_PREFIX, parsedOnce, type ParsedOnce } from '@/infra/store/store'
+import { checkNearKey, NEAR_PREFIX, NEAR_RECORD_PREFIX, parsedOnce, type ParsedOnce } from '@/infra/store/store'
 import { boundedMap } from '@/shared/bounded-map'
 
 /** Redis's channel for invalidation messages sent to a RESP2 connection (CLIENT TRACKING … REDIRECT). */
@@ -23,13 +24,12 @@ const INVALIDATE_CHANNEL = '__redis__:invalidate'
 /** Seconds are plenty for a page that is reloaded, and short enough that nothing can surprise for long. */
 const NEAR_MAX_AGE_MS = 5_000
 /**
- * Records (NEAR_RECORD_PREFIX) change only by marks, which Redis reports like any write, and their
- * expiry only frees Redis's memory; yet Redis may report an expiry late (it deletes expired keys it
+ * Keys under NEAR_RECORD_PREFIX change only by writes (a record's marks, a feature's fresh tokens),
+ * which Redis reports at once, and their expiry only frees Redis's memory; yet Redis may report an expiry late (it deletes expired keys it
  * is not asked for in sampled sweeps), which is what NEAR_MAX_AGE_MS bounds for other keys. A
  * record's copy is kept up to ten minutes (while Redis keeps the record: its expiry drops the copy
  * too). Kept 5 s, a third of the record reads of a search at 1M reports went to Redis; kept a
  * minute, one search in twenty still waited a round trip for a card whose copy had aged out.
- * Generations (NEAR_GENERATION_PREFIX) are kept as long, for the same reasons.
  */
 const RECORD_MAX_AGE_MS = 10 * 60_000
 /**
@@ -115,10 +115,8 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
     tracking = true
   }
 
-  const maxAgeOf = (key: string) => (key.startsWith(NEAR_RECORD_PREFIX) || key.startsWith(NEAR_GENERATION_PREFIX) ? RECORD_MAX_AGE_MS : NEAR_MAX_AGE_MS)
-
   function keep(key: string, value: string | null): void {
-    copies.set(key, { value, until: Date.now() + maxAgeOf(key) })
+    copies.set(key, { value, until: Date.now() + (key.startsWith(NEAR_RECORD_PREFIX) ? RECORD_MAX_AGE_MS : NEAR_MAX_AGE_MS) })
   }
 
   /** The copy of `key` while it may still be trusted. */

@@ -87,18 +87,12 @@ export const NEAR_PREFIX = 'near:'
 export const nearKey = (key: string) => `${NEAR_PREFIX}${key}`
 
 /**
- * Where near records live (src/infra/store/near-records.ts). A record changes only through
- * `markChanged`, a write Redis reports like any other; its TTL only frees memory, so a copy may
+ * Near keys whose values change only by writes, which Redis reports at once: near records
+ * (src/infra/store/near-records.ts, changed through `markChanged`) and any token a feature rewrites
+ * with a fresh value when what it stands for changes. Their TTL only frees memory, so a copy may
  * outlive it (near-cache.ts keeps such copies longer).
  */
 export const NEAR_RECORD_PREFIX = `${NEAR_PREFIX}record:`
-
-/**
- * Where generations live: tokens rewritten with a fresh value whenever what they stand for changes
- * (src/features/finder/area-generations.ts). Like records they change only by writes, which Redis
- * reports at once, and their TTL only frees memory, so copies of them are kept as long.
- */
-export const NEAR_GENERATION_PREFIX = `${NEAR_PREFIX}gen:`
 
 /** A held value that keeps what a reader's `parse` made of it (`peekNear`); replaced with the value. */
 export interface ParsedOnce {
