@@ -30,7 +30,8 @@ import { Kysely, PostgresDialect, sql } from 'kysely'
 import { loadConfig } from '@/config'
 import { generateReports } from '@/features/finder/demo'
 import { createAreaGenerations } from '@/features/finder/area-generations'
-import { createGeoIndex, type LatLng } from '@/features/finder/geo'
+import type { LatLng } from '@/features/finder/geodesy'
+import { createGeoIndex } from '@/features/finder/geo-index'
 import { createReportCards } from '@/features/finder/report-cards'
 import { createNearbySearch, nearestReportsQuery, type NearbyPath } from '@/features/finder/search'
 import { createLogger } from '@/infra/log'
@@ -123,7 +124,7 @@ async function benchmarkSize(size: number): Promise<Row> {
   await explain(db, points[0]!)
 
   // The very SQL the app's PostGIS path sends, with its parameters, straight through `pg`.
-  const baseline = await closedLoop(points, (point) => nearestReportsQuery(db, { center: point, radiusM: RADIUS_KM * 1000 }).execute())
+  const baseline = await closedLoop(points, (point) => nearestReportsQuery(db, { centre: point, radiusM: RADIUS_KM * 1000 }).execute())
   recordFigures({ [`${size}.direct-pg-p50`]: baseline.p50, [`${size}.direct-pg-p99`]: baseline.p99, [`${size}.direct-pg-per-s`]: baseline.rps })
   console.log(`direct pg (ST_DWithin + <->, a page): p50 ${baseline.p50.toFixed(2)} ms, p99 ${baseline.p99.toFixed(2)} ms, ${baseline.rps} q/s`)
 
@@ -188,7 +189,7 @@ async function benchmarkSize(size: number): Promise<Row> {
     }
 
     const search = createNearbySearch({ db, geoIndex: createGeoIndex(store, log), generations: createAreaGenerations(store), cards: createReportCards(db, store) })
-    const viaPath = (via: NearbyPath) => closedLoop(points, (point) => search.activeNear({ center: point, radiusM: RADIUS_KM * 1000 }, via))
+    const viaPath = (via: NearbyPath) => closedLoop(points, (point) => search.activeNear({ centre: point, radiusM: RADIUS_KM * 1000 }, via))
     const redis = await viaPath('redis')
     const postgis = await viaPath('postgis')
     recordFigures({ [`${size}.search-redis-per-s`]: redis.rps, [`${size}.search-postgis-per-s`]: postgis.rps })
@@ -242,7 +243,7 @@ async function searchPoints(db: Kysely<FinderDomain>, count = POINTS): Promise<L
 }
 
 async function explain(db: Kysely<FinderDomain>, point: LatLng): Promise<void> {
-  const rows = await nearestReportsQuery(db, { center: point, radiusM: RADIUS_KM * 1000 }).explain(undefined, sql`analyze, buffers`)
+  const rows = await nearestReportsQuery(db, { centre: point, radiusM: RADIUS_KM * 1000 }).explain(undefined, sql`analyze, buffers`)
   console.log(rows.map((row) => `  ${String(row['QUERY PLAN'])}`).join('\n'))
 }
 

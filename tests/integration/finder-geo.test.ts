@@ -7,7 +7,9 @@
 import { describe, expect, test } from 'bun:test'
 import { Geodesic } from 'geographiclib-geodesic'
 import { sql } from 'kysely'
-import { createGeoIndex, geographyPoint, geohash, geohashCentre, sphereDistanceM, type GeoIndex, type LatLng } from '@/features/finder/geo'
+import { geographyPoint, sphereDistanceM, type LatLng } from '@/features/finder/geodesy'
+import { geohash, geohashCentre } from '@/features/finder/geohash'
+import { createGeoIndex, type GeoIndex } from '@/features/finder/geo-index'
 import { createAreaGenerations } from '@/features/finder/area-generations'
 import { createNearbyListCache } from '@/features/finder/list-cache'
 import { createReportCards } from '@/features/finder/report-cards'
@@ -41,9 +43,9 @@ function wrapLng(lng: number): number {
 }
 
 /** Active reports at random points, inserted directly (the privacy grid is tested elsewhere). */
-async function seedCluster(center: LatLng, next: () => number, count = POINTS_PER_CLUSTER, spreadDegrees = SPREAD_DEGREES): Promise<void> {
+async function seedCluster(centre: LatLng, next: () => number, count = POINTS_PER_CLUSTER, spreadDegrees = SPREAD_DEGREES): Promise<void> {
   const rows = Array.from({ length: count }, () => {
-    const point = { lat: center.lat + (next() - 0.5) * spreadDegrees, lng: wrapLng(center.lng + (next() - 0.5) * spreadDegrees * 2) }
+    const point = { lat: centre.lat + (next() - 0.5) * spreadDegrees, lng: wrapLng(centre.lng + (next() - 0.5) * spreadDegrees * 2) }
     return {
       reporter_id: '00000000-0000-4000-8000-000000000001',
       kind: next() < 0.7 ? ('lost' as const) : ('found' as const),
@@ -122,7 +124,7 @@ describe('nearby search against GeographicLib', () => {
   test('both paths return exactly the reports within the radius, nearest first, for random points and radii', async () => {
     const seed = 20_251_125
     const next = seededRandom(seed)
-    for (const center of CLUSTERS) await seedCluster(center, next)
+    for (const centre of CLUSTERS) await seedCluster(centre, next)
     // The index learns of every active report, as the start-up rebuild would.
     await ctx.infra.store.del('finder:geo:ready')
     await finder.rebuildGeoIndex()
@@ -130,15 +132,15 @@ describe('nearby search against GeographicLib', () => {
 
     for (let trial = 0; trial < 16; trial++) {
       const cluster = CLUSTERS[trial % CLUSTERS.length]!
-      const center = { lat: cluster.lat + (next() - 0.5) * SPREAD_DEGREES * 0.8, lng: wrapLng(cluster.lng + (next() - 0.5) * SPREAD_DEGREES * 1.6) }
+      const centre = { lat: cluster.lat + (next() - 0.5) * SPREAD_DEGREES * 0.8, lng: wrapLng(cluster.lng + (next() - 0.5) * SPREAD_DEGREES * 1.6) }
       const radiusM = 300 + next() * 25_000
-      const geodesic = new Map(active.map((report) => [report.id, wgs84.Inverse(center.lat, center.lng, report.point.lat, report.point.lng).s12!]))
+      const geodesic = new Map(active.map((report) => [report.id, wgs84.Inverse(centre.lat, centre.lng, report.point.lat, report.point.lng).s12!]))
       const surelyIn = [...geodesic].filter(([, metres]) => metres < radiusM - EDGE_TOLERANCE_M).map(([id]) => id)
       const mayBeIn = new Set([...geodesic].filter(([, metres]) => metres <= radiusM + EDGE_TOLERANCE_M).map(([id]) => id))
-      const context = `seed ${seed}, trial ${trial}, centre ${center.lat},${center.lng}, radius ${radiusM.toFixed(1)} m`
+      const context = `seed ${seed}, trial ${trial}, centre ${centre.lat},${centre.lng}, radius ${radiusM.toFixed(1)} m`
 
       for (const via of ['postgis', 'redis'] as const) {
-        const found = await everyPage({ center, radiusM }, via)
+        const found = await everyPage({ centre, radiusM }, via)
         const ids = new Set(found.map((report) => report.id))
         expect({ context, via, missing: surelyIn.filter((id) => !ids.has(id)) }).toEqual({ context, via, missing: [] })
         expect({ context, via, extra: [...ids].filter((id) => !mayBeIn.has(id)) }).toEqual({ context, via, extra: [] })
@@ -146,8 +148,8 @@ describe('nearby search against GeographicLib', () => {
         for (let i = 1; i < found.length; i++) expect(found[i]!.distanceM).toBeGreaterThanOrEqual(found[i - 1]!.distanceM)
       }
       const [viaPostgis, viaRedis] = await Promise.all([
-        finder.search.activeNear({ center, radiusM }, 'postgis'),
-        finder.search.activeNear({ center, radiusM }, 'redis'),
+        finder.search.activeNear({ centre, radiusM }, 'postgis'),
+        finder.search.activeNear({ centre, radiusM }, 'redis'),
       ])
       expect(viaRedis.reports.map((report) => report.id)).toEqual(viaPostgis.reports.map((report) => report.id))
     }
@@ -174,8 +176,8 @@ describe('one reckoning of distance for both paths', () => {
 
   test('a list paged by one path and continued by the other neither repeats nor skips reports that share a point', async () => {
     // Three public points with twenty reports each: a page boundary falls inside a group of equal distances.
-    const center = { lat: -41.2865, lng: 174.7762 }
-    const points = [0.004, 0.009, 0.013].map((dLat) => ({ lat: center.lat + dLat, lng: center.lng + dLat / 2 }))
+    const centre = { lat: -41.2865, lng: 174.7762 }
+    const points = [0.004, 0.009, 0.013].map((dLat) => ({ lat: centre.lat + dLat, lng: centre.lng + dLat / 2 }))
     const reporter = '00000000-0000-4000-8000-000000000003'
     await db
       .insertInto('lost_cats')
@@ -190,7 +192,7 @@ describe('one reckoning of distance for both paths', () => {
       )
       .execute()
     await finder.reindexGeo()
-    const search = { center, radiusM: 3000 }
+    const search = { centre, radiusM: 3000 }
     const straight = (await everyPage(search, 'redis')).map((report) => report.id)
     expect(straight).toHaveLength(60)
     expect((await everyPage(search, 'postgis')).map((report) => report.id)).toEqual(straight)
@@ -211,8 +213,8 @@ describe('one reckoning of distance for both paths', () => {
   test('a point shared by more reports than Redis is first asked for still pages by (distance, id)', async () => {
     // Redis names the first 84 of them in no particular order among equals: the page must not trust
     // them until it has asked for enough to know that no unnamed report comes before its last.
-    const center = { lat: -36.8485, lng: 174.7633 }
-    const point = { lat: center.lat + 0.003, lng: center.lng }
+    const centre = { lat: -36.8485, lng: 174.7633 }
+    const point = { lat: centre.lat + 0.003, lng: centre.lng }
     await db
       .insertInto('lost_cats')
       .values(
@@ -225,7 +227,7 @@ describe('one reckoning of distance for both paths', () => {
       )
       .execute()
     await finder.reindexGeo()
-    const firstPage = (via: NearbyPath) => finder.search.activeNear({ center, radiusM: 2000 }, via).then((page) => page.reports.map((report) => report.id))
+    const firstPage = (via: NearbyPath) => finder.search.activeNear({ centre, radiusM: 2000 }, via).then((page) => page.reports.map((report) => report.id))
     expect(await firstPage('redis')).toEqual(await firstPage('postgis'))
   })
 })
@@ -235,7 +237,7 @@ describe('the Redis GEO index and the query plans', () => {
     await finder.rebuildGeoIndex()
     const reporter = '00000000-0000-4000-8000-000000000002'
     const input = (lat: number, lng: number) => reportInput('Indexed', { lat, lng })
-    const near = (lat: number, lng: number) => finder.search.activeNear({ center: { lat, lng }, radiusM: 1000 }, 'redis').then((page) => page.reports.map((report) => report.id))
+    const near = (lat: number, lng: number) => finder.search.activeNear({ centre: { lat, lng }, radiusM: 1000 }, 'redis').then((page) => page.reports.map((report) => report.id))
     const saved = await finder.reports.create(reporter, input(-33.8688, 151.2093), { files: [], alt: '' })
     if (!saved.ok) throw new Error('could not publish')
     expect(await near(-33.8688, 151.2093)).toContain(saved.value)
@@ -256,7 +258,7 @@ describe('the Redis GEO index and the query plans', () => {
     const saved = await finder.reports.create(reporter, input('Pepper'), { files: [], alt: '' })
     if (!saved.ok) throw new Error('could not publish')
     const nameVia = async (via: NearbyPath) => {
-      const page = await finder.search.activeNear({ center: { lat: -37.8136, lng: 144.9631 }, radiusM: 500 }, via)
+      const page = await finder.search.activeNear({ centre: { lat: -37.8136, lng: 144.9631 }, radiusM: 500 }, via)
       return page.reports.find((report) => report.id === saved.value)?.name ?? null
     }
     expect(await nameVia('redis')).toBe('Pepper')
@@ -282,19 +284,19 @@ describe('the Redis GEO index and the query plans', () => {
     // Centres in the town's own ~5 km cell, which is what a search remembers its circle by.
     const cell = geohash(town, 5)
     const centres = Array.from({ length: 200 }, () => ({ lat: town.lat + (next() - 0.5) * 0.04, lng: town.lng + (next() - 0.5) * 0.04 }))
-      .filter((center) => geohash(center, 5) === cell)
+      .filter((centre) => geohash(centre, 5) === cell)
       .slice(0, 12)
     expect(centres).toHaveLength(12)
-    const roundsFor = async (center: LatLng) => {
+    const roundsFor = async (centre: LatLng) => {
       rounds.count = 0
-      const page = await search.activeNear({ center, radiusM: 5000 }, 'redis')
+      const page = await search.activeNear({ centre, radiusM: 5000 }, 'redis')
       expect(page.reports).toHaveLength(PAGE_SIZE)
       return rounds.count
     }
     // The first search grows its circle from a few streets, and teaches the cell its density.
     expect(await roundsFor(centres[0]!)).toBeGreaterThan(1)
     const later: number[] = []
-    for (const center of centres.slice(1)) later.push(await roundsFor(center))
+    for (const centre of centres.slice(1)) later.push(await roundsFor(centre))
     expect(later.filter((count) => count > 1).length).toBeLessThanOrEqual(1)
   })
 
@@ -307,12 +309,12 @@ describe('the Redis GEO index and the query plans', () => {
     // Doorsteps across one ~1.2 × 0.6 km neighbourhood (a geohash-6 cell).
     const { centre } = geohashCentre(geohash(town, 6))
     const doorsteps = Array.from({ length: 400 }, () => ({ lat: centre.lat + (next() - 0.5) * 0.0055, lng: centre.lng + (next() - 0.5) * 0.011 }))
-      .filter((center) => geohash(center, 6) === geohash(centre, 6))
+      .filter((doorstep) => geohash(doorstep, 6) === geohash(centre, 6))
       .slice(0, 12)
     expect(doorsteps).toHaveLength(12)
-    const searched = async (center: LatLng, radiusM = 5000) => {
+    const searched = async (centre: LatLng, radiusM = 5000) => {
       rounds.count = 0
-      const [redis, postgis] = await Promise.all([search.activeNear({ center, radiusM }, 'redis'), search.activeNear({ center, radiusM }, 'postgis')])
+      const [redis, postgis] = await Promise.all([search.activeNear({ centre, radiusM }, 'redis'), search.activeNear({ centre, radiusM }, 'postgis')])
       // To the micrometre: PGlite's libm differs from glibc's in the last bits.
       const shown = (page: typeof redis) => page.reports.map((report) => `${report.id} ${report.distanceM.toFixed(6)}`)
       expect(shown(redis)).toEqual(shown(postgis))
@@ -322,13 +324,13 @@ describe('the Redis GEO index and the query plans', () => {
     expect((await searched(doorsteps[0]!)).rounds).toBeGreaterThan(0)
     expect((await searched(doorsteps[1]!)).rounds).toBe(1)
     const later: Awaited<ReturnType<typeof searched>>[] = []
-    for (const center of doorsteps.slice(2)) later.push(await searched(center))
+    for (const centre of doorsteps.slice(2)) later.push(await searched(centre))
     expect(later.map((result) => result.rounds)).toEqual(later.map(() => 0))
     expect(later.every((result) => result.ids.length === PAGE_SIZE)).toBe(true)
     // A next page and a smaller circle come from the kept reports too, as PostGIS gives them.
     const first = later[0]!
-    const second = await search.activeNear({ center: doorsteps[2]!, radiusM: 5000, cursor: first.next }, 'redis')
-    const secondByPostgis = await search.activeNear({ center: doorsteps[2]!, radiusM: 5000, cursor: first.next }, 'postgis')
+    const second = await search.activeNear({ centre: doorsteps[2]!, radiusM: 5000, cursor: first.next }, 'redis')
+    const secondByPostgis = await search.activeNear({ centre: doorsteps[2]!, radiusM: 5000, cursor: first.next }, 'postgis')
     expect(second.reports.map((report) => report.id)).toEqual(secondByPostgis.reports.map((report) => report.id))
     expect((await searched(doorsteps[3]!, 300)).rounds).toBe(0)
 
@@ -342,7 +344,7 @@ describe('the Redis GEO index and the query plans', () => {
     await finder.reports.setStatus(reporter, saved.value, { status: 'closed' })
     expect((await searched(doorstep)).ids).not.toContain(saved.value)
     // Written behind the service's back and reindexed: what was kept from the old index is not trusted.
-    const viaService = (via: NearbyPath) => finder.search.activeNear({ center: doorstep, radiusM: 5000 }, via).then((page) => page.reports.map((report) => report.id))
+    const viaService = (via: NearbyPath) => finder.search.activeNear({ centre: doorstep, radiusM: 5000 }, via).then((page) => page.reports.map((report) => report.id))
     await viaService('redis')
     await viaService('redis')
     await seedCluster(doorstep, next, 30, 0.0005)
@@ -351,9 +353,9 @@ describe('the Redis GEO index and the query plans', () => {
   })
 
   test('filtered pages agree between the paths', async () => {
-    const center = CLUSTERS[0]!
+    const centre = CLUSTERS[0]!
     for (const filters of [{ kind: 'found' as const }, { kind: 'lost' as const, pattern: 'tabby' as const }]) {
-      const search = { center, radiusM: 20_000, ...filters }
+      const search = { centre, radiusM: 20_000, ...filters }
       const [viaPostgis, viaRedis] = await Promise.all([everyPage(search, 'postgis'), everyPage(search, 'redis')])
       expect(viaRedis.map((report) => report.id)).toEqual(viaPostgis.map((report) => report.id))
     }
@@ -364,7 +366,7 @@ describe('the Redis GEO index and the query plans', () => {
     const { rows } = await db.transaction().execute(async (trx) => {
       // A test database is small enough for a sequential scan to win; the plan is what matters.
       await sql`set local enable_seqscan = off`.execute(trx)
-      return { rows: await nearestReportsQuery(trx, { center: CLUSTERS[0]!, radiusM: 5000 }).explain() }
+      return { rows: await nearestReportsQuery(trx, { centre: CLUSTERS[0]!, radiusM: 5000 }).explain() }
     })
     const plan = rows.map((row) => String(row['QUERY PLAN'])).join('\n')
     expect(plan).toContain('idx_lost_cats_active_geo')
@@ -390,7 +392,7 @@ describe('the nearby-list cache', () => {
       try {
         const generations = createAreaGenerations(store)
         const cache = createNearbyListCache(store, generations)
-        const search = { center: { lat: 48.8566, lng: 2.3522 }, radiusM: 5000, key: '|||' }
+        const search = { centre: { lat: 48.8566, lng: 2.3522 }, radiusM: 5000, key: '|||' }
         let renders = 0
         const render = async () => `list ${++renders}`
         // Asked once: rendered and not kept (most searches by coordinates never come back).

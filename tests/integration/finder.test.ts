@@ -156,7 +156,7 @@ describe('reporting a cat', () => {
     const id = await report(owner, { town: '', lat: String(exact.lat), lng: String(exact.lng) })
     const distances = new Set<number>()
     for (const [dLat, dLng] of [[0, 0], [0.0004, 0], [0, 0.0006], [-0.0005, -0.0005]]) {
-      const found = await finder.search.activeNear({ center: { lat: exact.lat + dLat!, lng: exact.lng + dLng! }, radiusM: 300 }, 'postgis')
+      const found = await finder.search.activeNear({ centre: { lat: exact.lat + dLat!, lng: exact.lng + dLng! }, radiusM: 300 }, 'postgis')
       const hit = found.reports.find((candidate) => candidate.id === id)
       if (hit) distances.add(Math.round(hit.point.lat * 1e6))
     }

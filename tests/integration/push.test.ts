@@ -7,7 +7,7 @@
 import { afterAll, describe, expect, test } from 'bun:test'
 import { Geodesic } from 'geographiclib-geodesic'
 import { createApp } from '@/app'
-import type { LatLng } from '@/features/finder/geo'
+import type { LatLng } from '@/features/finder/geodesy'
 import { alertEvent } from '@/features/notifications/lost-cat-alerts'
 import { createQueue } from '@/infra/queue'
 import type { Jobs } from '@/jobs'

@@ -5,7 +5,9 @@
  */
 import { describe, expect, test } from 'bun:test'
 import { nearestInArea, packedReports, type KeptArea } from '@/features/finder/area-candidates'
-import { geohash, geohashCentre, sphereDistanceM, type GeoCandidate, type LatLng, type PlacedCandidate } from '@/features/finder/geo'
+import { sphereDistanceM, type LatLng } from '@/features/finder/geodesy'
+import { geohash, geohashCentre } from '@/features/finder/geohash'
+import type { GeoCandidate, PlacedCandidate } from '@/features/finder/geo-index'
 import { seededRandom } from '@tests/helpers/random'
 
 
@@ -33,13 +35,13 @@ describe('the nearest reports of a kept area', () => {
     for (let round = 0; round < 40; round++) {
       const { area, reports } = areaAround(centre, 20 + Math.floor(next() * 236), halfDiagonalM + 200 + next() * 1500, next)
       for (let search = 0; search < 25; search++) {
-        const center = { lat: centre.lat + (next() - 0.5) * 0.0055, lng: centre.lng + (next() - 0.5) * 0.011 }
+        const searchCentre = { lat: centre.lat + (next() - 0.5) * 0.0055, lng: centre.lng + (next() - 0.5) * 0.011 }
         const count = 1 + Math.floor(next() * 60)
         const accept = (candidate: PlacedCandidate) => candidate.id.charCodeAt(candidate.id.length - 1) % 3 !== 0
-        const found = nearestInArea(area, center, count, accept)
+        const found = nearestInArea(area, searchCentre, count, accept)
         expect(found).not.toBeNull()
         const all = reports
-          .map(({ id, point }) => ({ id, point, distanceM: sphereDistanceM(point, center) }))
+          .map(({ id, point }) => ({ id, point, distanceM: sphereDistanceM(point, searchCentre) }))
           .filter(accept)
           .sort(byDistanceThenId)
         // Every accepted report nearer than the reach is named, in order, and nothing else is.
@@ -48,7 +50,7 @@ describe('the nearest reports of a kept area', () => {
         expect(found!.candidates).toEqual(all.slice(0, found!.candidates.length))
         expect(found!.candidates.length).toBeLessThanOrEqual(count)
         // The reach is what the triangle inequality promises, or the last of a full list.
-        const promised = area.reachM - sphereDistanceM(center, centre)
+        const promised = area.reachM - sphereDistanceM(searchCentre, centre)
         expect(found!.reachM).toBeLessThanOrEqual(promised)
         if (found!.candidates.length < count) expect(found!.reachM).toBeGreaterThan(promised - 0.1)
         checked++

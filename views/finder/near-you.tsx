@@ -1,4 +1,4 @@
-import { shownKm } from '@/features/finder/geo'
+import { shownKm } from '@/features/finder/geodesy'
 import type { NearbyReport } from '@/features/finder/search'
 import type { MediaPicture } from '@/features/media/service'
 import type { AlertArea } from '@/features/notifications/alert-areas'

@@ -1,7 +1,7 @@
 import { UploadScripts } from '@views/components/upload-scripts'
 import type { Viewer } from '@/features/accounts/viewer'
 import type { Place } from '@/features/finder/gazetteer'
-import type { LatLng } from '@/features/finder/geo'
+import type { LatLng } from '@/features/finder/geodesy'
 import type { PublicReport, ReportEdit } from '@/features/finder/reports'
 import type { ReporterSighting, SightingErrors, Sighting } from '@/features/finder/sightings'
 import { LABELS, SIGHTING_KINDS } from '@/features/finder/vocabulary'
@@ -97,7 +97,7 @@ export function ReportPage(props: ReportPageProps): JSX.Element {
         ''
       )}
       <StaticMap
-        center={report.place}
+        centre={report.place}
         gridMetres={props.gridMetres}
         places={props.nearbyPlaces}
         label={`Map of the area around ${report.place.label}`}

@@ -1,5 +1,5 @@
 import type { Place } from '@/features/finder/gazetteer'
-import { shownKm } from '@/features/finder/geo'
+import { shownKm } from '@/features/finder/geodesy'
 import type { SearchErrors, SearchQuery } from '@/features/finder/search-input'
 import type { ReportCard } from '@/features/finder/report-cards'
 import type { NearbyPage, NearbyReport } from '@/features/finder/search'

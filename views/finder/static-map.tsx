@@ -1,5 +1,5 @@
 import type { Place } from '@/features/finder/gazetteer'
-import type { LatLng } from '@/features/finder/geo'
+import { METRES_PER_DEGREE, type LatLng } from '@/features/finder/geodesy'
 
 export interface MapMark {
   point: LatLng
@@ -8,7 +8,7 @@ export interface MapMark {
 
 export interface StaticMapProps {
   /** The report's public point: the map is centred on it. */
-  center: LatLng
+  centre: LatLng
   /** The privacy grid: the report's circle is this wide, so the map claims no more precision than it has. */
   gridMetres: number
   marks: MapMark[]
@@ -22,7 +22,6 @@ const HEIGHT = 200
 /** At least a walk across a neighbourhood; at most what a cat could cover in a few days. */
 const MIN_SPAN_M = 2000
 const MAX_SPAN_M = 30_000
-const METRES_PER_DEGREE = 111_320
 /** Marks stay this far inside the frame. */
 const MARGIN_PX = 16
 const SCALE_STEPS_M = [100, 200, 500, 1000, 2000, 5000, 10_000]
@@ -31,10 +30,10 @@ const SCALE_STEPS_M = [100, 200, 500, 1000, 2000, 5000, 10_000]
  * A map of the area drawn on the server as SVG: no tiles, no request to anyone, no JavaScript. The
  * report's rounded area, its sightings and the nearest towns, with a scale bar. Public points only.
  */
-export function StaticMap({ center, gridMetres, marks, places, label }: StaticMapProps): JSX.Element {
+export function StaticMap({ centre, gridMetres, marks, places, label }: StaticMapProps): JSX.Element {
   const offset = (point: LatLng) => ({
-    east: (point.lng - center.lng) * METRES_PER_DEGREE * Math.cos((center.lat * Math.PI) / 180),
-    north: (point.lat - center.lat) * METRES_PER_DEGREE,
+    east: (point.lng - centre.lng) * METRES_PER_DEGREE * Math.cos((centre.lat * Math.PI) / 180),
+    north: (point.lat - centre.lat) * METRES_PER_DEGREE,
   })
   // Zoomed so every mark fits with a margin, both across and up, within the span limits.
   const needed = Math.max(

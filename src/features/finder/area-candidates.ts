@@ -22,10 +22,12 @@
  * GEOSEARCH reply.
  *
  * @example
- * const area = await areas.around(search.center, probeM)   // null: ask Redis
- * const nearest = area && nearestInArea(area, search.center, 84, (candidate) => true)
+ * const area = await areas.around(search.centre, probeM)   // null: ask Redis
+ * const nearest = area && nearestInArea(area, search.centre, 84, (candidate) => true)
  */
-import { geohash, geohashCentre, postgisDistanceFor, sphereDistanceBetween, sphereDistanceM, type GeoCandidate, type GeoIndex, type LatLng, type PlacedCandidate } from '@/features/finder/geo'
+import { sphereDistanceBetween, sphereDistanceM, type LatLng } from '@/features/finder/geodesy'
+import { geohash, geohashCentre } from '@/features/finder/geohash'
+import { postgisDistanceFor, type GeoCandidate, type GeoIndex, type PlacedCandidate } from '@/features/finder/geo-index'
 import type { AreaGenerations } from '@/features/finder/area-generations'
 import { boundedMap } from '@/shared/bounded-map'
 import { repeatAsks } from '@/shared/repeat-asks'
@@ -109,16 +111,16 @@ export function createAreaCandidates({ geoIndex, generations }: { geoIndex: GeoI
 
   return {
     /**
-     * The kept reports of the area around `center`, read from Redis when it is asked about again
+     * The kept reports of the area around `centre`, read from Redis when it is asked about again
      * (with `probeM`, the circle a page around there needs, to spare beyond the cell's corners), or
      * null on a first ask: then the search asks Redis about its own circle.
      */
-    async around(center: LatLng, probeM: number): Promise<KeptArea | null> {
-      const cell = geohash(center, AREA_PRECISION)
+    async around(centre: LatLng, probeM: number): Promise<KeptArea | null> {
+      const cell = geohash(centre, AREA_PRECISION)
       const known = kept.get(cell)
       // A new area waits for its second ask (and a first ask reads nothing); one kept before is busy.
       if (!known && !askedBefore(cell)) return null
-      const generation = `${await generations.of(center)}|${geoIndex.builtAt()}`
+      const generation = `${await generations.of(centre)}|${geoIndex.builtAt()}`
       if (known && known.generation === generation && Date.now() < known.until) return known.area
       let pending = reading.get(cell)
       if (!pending) {
@@ -150,11 +152,11 @@ export function packedReports(centre: LatLng, reports: readonly GeoCandidate[]):
 }
 
 /**
- * The `count` reports of a kept area nearest to `center` that `accept` takes, by (distance, id), and
- * how far around `center` they are surely all there is; null when `center` lies beyond the area's reach.
+ * The `count` reports of a kept area nearest to `centre` that `accept` takes, by (distance, id), and
+ * how far around `centre` they are surely all there is; null when `centre` lies beyond the area's reach.
  */
-export function nearestInArea(area: KeptArea, center: LatLng, count: number, accept: (candidate: PlacedCandidate) => boolean): NearestInArea | null {
-  const offsetM = sphereDistanceM(center, area.centre)
+export function nearestInArea(area: KeptArea, centre: LatLng, count: number, accept: (candidate: PlacedCandidate) => boolean): NearestInArea | null {
+  const offsetM = sphereDistanceM(centre, area.centre)
   let reachM = area.reachM - offsetM - TRIANGLE_SLACK_M
   if (reachM <= 0) return null
   const nearest: PlacedCandidate[] = []
@@ -163,7 +165,7 @@ export function nearestInArea(area: KeptArea, center: LatLng, count: number, acc
     // A report `distances[i]` from the area's centre is at least `distances[i] - offsetM` from this
     // one; the kept are nearest the area's centre first, so none after this can be nearer either.
     if (distances[i]! - offsetM > reachM) break
-    const distanceM = sphereDistanceBetween(lats[i]!, lngs[i]!, center.lat, center.lng)
+    const distanceM = sphereDistanceBetween(lats[i]!, lngs[i]!, centre.lat, centre.lng)
     if (distanceM > reachM) continue
     const candidate = { id: ids.slice(idStarts[i], idStarts[i + 1]), point: { lat: lats[i]!, lng: lngs[i]! }, distanceM }
     if (!accept(candidate)) continue

@@ -17,11 +17,12 @@
  * changed a report sees the change at once.
  *
  * @example
- * const generation = await generations.of(search.center)
+ * const generation = await generations.of(search.centre)
  * await generations.bump(report.publicPoint)
  */
 import { randomUUID } from 'node:crypto'
-import { geohash, geohashNeighbourhood, type LatLng } from '@/features/finder/geo'
+import type { LatLng } from '@/features/finder/geodesy'
+import { geohash, geohashNeighbourhood } from '@/features/finder/geohash'
 import { NEAR_RECORD_PREFIX, type Store } from '@/infra/store/store'
 
 const CELL_PRECISION = 4
@@ -37,8 +38,8 @@ const generationKey = (cell: string) => `${NEAR_RECORD_PREFIX}finder:area-genera
 
 export function createAreaGenerations(store: Store) {
   return {
-    /** Whether a circle of `radiusM` around `center` is covered: a report changing in it changes `of(center)`. */
-    covers: (center: LatLng, radiusM: number): boolean => radiusM <= GENERATION_REACH_M && Math.abs(center.lat) <= MAX_COVERED_LATITUDE,
+    /** Whether a circle of `radiusM` around `centre` is covered: a report changing in it changes `of(centre)`. */
+    covers: (centre: LatLng, radiusM: number): boolean => radiusM <= GENERATION_REACH_M && Math.abs(centre.lat) <= MAX_COVERED_LATITUDE,
 
     /** The generation of the cell `point` lies in: from this process's copy when it has one (nearly always). */
     async of(point: LatLng): Promise<string> {

@@ -118,7 +118,7 @@ const MAX_SPREAD_KM = 12
 
 /**
  * Inserts `count` generated reports around the biggest towns, `activeShare` of them active, with
- * public points on the same grid as the app's (src/features/finder/geo.ts `publicPoint`, in SQL).
+ * public points on the same grid as the app's (src/features/finder/privacy-grid.ts `publicPoint`, in SQL).
  * Returns the seconds it took.
  */
 export async function generateReports(db: Kysely<FinderDomain>, { count, activeShare = 0.7, gridMetres = 250 }: { count: number; activeShare?: number; gridMetres?: number }): Promise<number> {

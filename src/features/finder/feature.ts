@@ -5,14 +5,14 @@
  *
  * @example
  * const finder = createFinder({ db: dbs.finder, store, log, config, media, notifications, purge, announce })
- * const page = await finder.search.activeNear({ center, radiusM: 5000 })
+ * const page = await finder.search.activeNear({ centre, radiusM: 5000 })
  */
 import type { Kysely } from 'kysely'
 import type { Config } from '@/config'
 import type { Media } from '@/features/media/service'
 import type { Notifications } from '@/features/notifications/service'
 import { createAreaGenerations } from '@/features/finder/area-generations'
-import { createGeoIndex } from '@/features/finder/geo'
+import { createGeoIndex } from '@/features/finder/geo-index'
 import { createUpkeep } from '@/features/finder/upkeep'
 import { createNearbyListCache } from '@/features/finder/list-cache'
 import { createMessages } from '@/features/finder/messages'

@@ -14,7 +14,7 @@
  * gazetteer.nearest({ lat: 52.5, lng: 13.4 })
  */
 import { createRequire } from 'node:module'
-import type { LatLng } from '@/features/finder/geo'
+import type { LatLng } from '@/features/finder/geodesy'
 
 export interface Place extends LatLng {
   /** How a person reads it: "Camden, NJ, United States", "Kreuzberg, Germany". */

@@ -34,7 +34,7 @@
  */
 import { createHash } from 'node:crypto'
 import type { AreaGenerations } from '@/features/finder/area-generations'
-import type { LatLng } from '@/features/finder/geo'
+import type { LatLng } from '@/features/finder/geodesy'
 import type { Store } from '@/infra/store/store'
 import { repeatAsks } from '@/shared/repeat-asks'
 
@@ -44,7 +44,7 @@ const LIST_TTL_SECONDS = 30
 const ASKED_KEPT = 10_000
 
 export interface CacheableSearch {
-  center: LatLng
+  centre: LatLng
   radiusM: number
   /** Everything else that shapes the list (filters), in a stable order. */
   key: string
@@ -56,15 +56,15 @@ export function createNearbyListCache(store: Store, generations: AreaGenerations
 
   return {
     /** Whether a search's list may be cached: a first page, a radius the invalidation covers. */
-    cacheable: (search: CacheableSearch): boolean => generations.covers(search.center, search.radiusM),
+    cacheable: (search: CacheableSearch): boolean => generations.covers(search.centre, search.radiusM),
 
     /** The cached rendering of a search, or `render()`'s, kept for the next visitor once asked for twice. */
     async cached(search: CacheableSearch, render: () => Promise<string>): Promise<string> {
       if (!this.cacheable(search)) return render()
-      const digest = createHash('sha1').update(`${search.center.lat},${search.center.lng},${search.radiusM},${search.key}`).digest('base64url')
+      const digest = createHash('sha1').update(`${search.centre.lat},${search.centre.lng},${search.radiusM},${search.key}`).digest('base64url')
       // A first ask needs neither the generation nor a lookup: no round trip before the search's own.
       if (!askedBefore(digest)) return render()
-      const key = `finder:nearby:${await generations.of(search.center)}:${digest}`
+      const key = `finder:nearby:${await generations.of(search.centre)}:${digest}`
       const hit = await store.get(key)
       if (hit !== null) return hit
       const html = await render()

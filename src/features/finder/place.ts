@@ -5,7 +5,7 @@
  * alert areas alike.
  */
 import { approximateMetres, nearestPlace, resolvePlace, type Place } from '@/features/finder/gazetteer'
-import type { LatLng } from '@/features/finder/geo'
+import type { LatLng } from '@/features/finder/geodesy'
 
 export interface PlaceInput {
   /** A town or neighbourhood, optionally with its country or US state: "Camden, NJ". */

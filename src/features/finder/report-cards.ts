@@ -12,7 +12,7 @@
  * await reportCards.changed([id])               // after the report's row was written
  */
 import { sql, type Kysely } from 'kysely'
-import { latOf, lngOf, type LatLng } from '@/features/finder/geo'
+import { latOf, lngOf, type LatLng } from '@/features/finder/geodesy'
 import type { Colour, FoundState, Pattern, ReportKind, ReportStatus } from '@/features/finder/vocabulary'
 import { nearRecords } from '@/infra/store/near-records'
 import type { Store } from '@/infra/store/store'

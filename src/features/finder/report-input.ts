@@ -3,7 +3,8 @@
  * a report, with a message per field for everything that is wrong.
  */
 import { describePoint, type Place } from '@/features/finder/gazetteer'
-import { publicPoint, type LatLng } from '@/features/finder/geo'
+import type { LatLng } from '@/features/finder/geodesy'
+import { publicPoint } from '@/features/finder/privacy-grid'
 import { readPlace, type PlaceField, type PlaceInput } from '@/features/finder/place'
 import {
   AGE_BANDS,

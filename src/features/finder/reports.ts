@@ -5,7 +5,8 @@
  */
 import type { Kysely, Selectable } from 'kysely'
 import type { Media, UploadErrors, UploadField } from '@/features/media/service'
-import { geographyPoint, latOf, lngOf, type GeoIndex, type IndexedReport, type LatLng } from '@/features/finder/geo'
+import { geographyPoint, latOf, lngOf, type LatLng } from '@/features/finder/geodesy'
+import type { GeoIndex, IndexedReport } from '@/features/finder/geo-index'
 import type { AreaGenerations } from '@/features/finder/area-generations'
 import type { ReportCards } from '@/features/finder/report-cards'
 import { checkReport, type ReportErrors, type ReportFacts, type ReportField, type ReportInput } from '@/features/finder/report-input'

@@ -86,7 +86,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
     const area = viewer ? await alertAreas.alertAreaOf(viewer.id) : null
     if (area) {
       const radiusKm = area.radiusM / 1000
-      const found = await finder.search.activeNear({ center: area.home, radiusM: area.radiusM })
+      const found = await finder.search.activeNear({ centre: area.home, radiusM: area.radiusM })
       return renderResults(found, area.placeLabel, radiusKm, { lat: String(area.home.lat), lng: String(area.home.lng), radius_km: String(radiusKm) })
     }
     const reports = await finder.search.latestActive()
@@ -116,7 +116,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
     const renderList = () => finder.search.activeNear(read.search).then((found) => renderResults(found, read.where, read.radiusKm, query))
     const results = read.search.cursor
       ? await renderList()
-      : await finder.listCache.cached({ center: read.search.center, radiusM: read.search.radiusM, key: `${read.filterKey}|${read.where}` }, renderList)
+      : await finder.listCache.cached({ centre: read.search.centre, radiusM: read.search.radiusM, key: `${read.filterKey}|${read.where}` }, renderList)
     return view({ ...base, others: read.others, results })
   }
 
@@ -405,7 +405,7 @@ export function lostNearYou({ finder, alertAreas, media }: { finder: Finder; ale
   return async (viewer: Viewer): Promise<JSX.Element> => {
     const area = await alertAreas.alertAreaOf(viewer.id)
     if (!area) return ''
-    const nearby = await finder.search.activeNear({ center: area.home, radiusM: area.radiusM, kind: 'lost' })
+    const nearby = await finder.search.activeNear({ centre: area.home, radiusM: area.radiusM, kind: 'lost' })
     const reports = nearby.reports.slice(0, NEAR_YOU_LIMIT)
     const photos = await media.urlsFor(reports.map((report) => report.photoId))
     return LostNearYou({ area, reports, photos, now: new Date() })

@@ -50,7 +50,7 @@ export function readSearch(query: SearchQuery, maxRadiusKm: number): SearchRead 
   const colour = isOneOf(COLOURS, query.colour ?? '') ? (query.colour as NearbySearch['colour']) : undefined
   const pattern = isOneOf(PATTERNS, query.pattern ?? '') ? (query.pattern as NearbySearch['pattern']) : undefined
   const search: NearbySearch = {
-    center: place.point,
+    centre: place.point,
     radiusM: radiusKm * 1000,
     kind,
     colour,

@@ -2,7 +2,7 @@
  * "Reports near a place": active reports whose public point lies within a radius, nearest first,
  * keyset-paginated by (distance, id), with optional filters. Two paths return the same pages:
  *
- * - Redis GEO (the default): GEOSEARCH over the index of active reports (src/features/finder/geo.ts)
+ * - Redis GEO (the default): GEOSEARCH over the index of active reports (src/features/finder/geo-index.ts)
  *   names the nearest candidates in a small circle first, growing it until it surely holds the page
  *   (Redis collects and sorts every member of the circle it is asked about, so asking for the whole
  *   radius in a city would cost thousands of members a search). In an area searched before, the
@@ -19,11 +19,14 @@ import { sql, type Kysely } from 'kysely'
 import type { Colour, Pattern, ReportKind } from '@/features/finder/vocabulary'
 import { createAreaCandidates, nearestInArea, type KeptArea } from '@/features/finder/area-candidates'
 import type { AreaGenerations } from '@/features/finder/area-generations'
-import { geographyPoint, geohash, OVERFETCH_FACTOR, redisDistanceFor, sphereDistanceM, withinOnEllipsoid, type GeoCandidate, type GeoIndex, type LatLng, type PlacedCandidate } from '@/features/finder/geo'
+import { geographyPoint, sphereDistanceM, withinOnEllipsoid, type LatLng } from '@/features/finder/geodesy'
+import { geohash } from '@/features/finder/geohash'
+import { OVERFETCH_FACTOR, redisDistanceFor, type GeoCandidate, type GeoIndex, type PlacedCandidate } from '@/features/finder/geo-index'
 import { cardColumns, cardOf, type ReportCard, type ReportCards } from '@/features/finder/report-cards'
 import type { FinderDomain } from '@/schema'
 import { boundedMap } from '@/shared/bounded-map'
 import { pageOf } from '@/shared/cursor'
+import { isUuid } from '@/shared/ids'
 
 /** Twenty results fill a phone screen a few times over and keep the page small. */
 export const PAGE_SIZE = 20
@@ -73,7 +76,7 @@ const SNAP_MARGIN_M = 2
 const CURSOR_TOLERANCE_M = 1e-6
 
 export interface NearbySearch {
-  center: LatLng
+  centre: LatLng
   radiusM: number
   kind?: ReportKind | undefined
   colour?: Colour | undefined
@@ -109,14 +112,12 @@ export function encodeNearbyCursor(cursor: NearbyCursor): string {
   return Buffer.from(`${cursor.distanceM}|${cursor.id}`).toString('base64url')
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
 /** The cursor in `raw`, or null when it is missing or not one of ours (then the list starts at the top). */
 export function decodeNearbyCursor(raw: string | null | undefined): NearbyCursor | null {
   if (!raw || raw.length > 200) return null
   const [distance, id] = Buffer.from(raw, 'base64url').toString().split('|')
   const distanceM = Number(distance)
-  if (!id || !UUID.test(id) || !Number.isFinite(distanceM) || distanceM < 0) return null
+  if (!isUuid(id) || !Number.isFinite(distanceM) || distanceM < 0) return null
   return { distanceM, id }
 }
 
@@ -128,14 +129,14 @@ export function decodeNearbyCursor(raw: string | null | undefined): NearbyCursor
  * id) is exact even when reports share a public point (they do: one per grid cell).
  */
 export function nearestReportsQuery(db: Kysely<FinderDomain>, search: NearbySearch) {
-  const center = geographyPoint(search.center)
-  const distance = sql<number>`public_point <-> ${center}`
+  const centre = geographyPoint(search.centre)
+  const distance = sql<number>`public_point <-> ${centre}`
   const { cursor } = search
   const nearest = db
     .selectFrom('lost_cats')
     .select([...cardColumns, distance.as('distance_m')])
     .where('status', '=', 'active')
-    .where(sql<boolean>`ST_DWithin(public_point, ${center}, ${search.radiusM})`)
+    .where(sql<boolean>`ST_DWithin(public_point, ${centre}, ${search.radiusM})`)
     .$if(search.kind !== undefined, (query) => query.where('kind', '=', search.kind!))
     .$if(search.colour !== undefined, (query) => query.where(sql<boolean>`${search.colour!} = any(colours)`))
     .$if(search.pattern !== undefined, (query) => query.where('pattern', '=', search.pattern!))
@@ -180,8 +181,8 @@ export function createNearbySearch({
 
   /** The page through Redis, or null when Redis can't answer it (not built, out of range, too crowded). */
   async function viaRedis(search: NearbySearch): Promise<NearbyPage | null> {
-    if (!geoIndex.covers(search.center, search.radiusM) || !(await geoIndex.ready())) return null
-    const cell = geohash(search.center, PROBE_CELL_PRECISION)
+    if (!geoIndex.covers(search.centre, search.radiusM) || !(await geoIndex.ready())) return null
+    const cell = geohash(search.centre, PROBE_CELL_PRECISION)
     // A later page starts beyond the last report shown: no point asking about the circle before it.
     const firstProbeM = Math.min(search.radiusM, Math.max(settledProbes.get(cell) ?? FIRST_PROBE_M, (search.cursor?.distanceM ?? 0) * 1.25))
     const settled = (reports: NearbyReport[]): NearbyPage => {
@@ -189,13 +190,13 @@ export function createNearbySearch({
       if (!search.cursor && !filtered(search)) settledProbes.set(cell, neededProbe(reports, search.radiusM))
       return page(reports, 'redis')
     }
-    const area = await areas.around(search.center, settledProbes.get(cell) ?? FIRST_PROBE_M)
+    const area = await areas.around(search.centre, settledProbes.get(cell) ?? FIRST_PROBE_M)
     const fromArea = area && (await pageFromArea(search, area))
     if (fromArea) return settled(fromArea)
     let probeM = firstProbeM
     let count = FIRST_CANDIDATES
     while (true) {
-      const candidates = await geoIndex.candidates(search.center, probeM, count)
+      const candidates = await geoIndex.candidates(search.centre, probeM, count)
       const cut = candidates.length === count
       const whole = probeM >= search.radiusM
       // Too few names for a page in a circle that can still grow: grow it before reading cards.
@@ -209,7 +210,7 @@ export function createNearbySearch({
       if (whole && !cut) return settled(reports)
       // Reports Redis didn't name lie beyond what it searched (or, when cut, beyond the last it named);
       // if a full page lies clearly nearer than that, none of them could belong on it.
-      const namedUpTo = cut ? redisDistanceFor(sphereDistanceM(candidates.at(-1)!.point, search.center)) : geoIndex.searchedRadius(probeM)
+      const namedUpTo = cut ? redisDistanceFor(sphereDistanceM(candidates.at(-1)!.point, search.centre)) : geoIndex.searchedRadius(probeM)
       const lastOnPage = reports.at(PAGE_SIZE)
       if (lastOnPage && redisDistanceFor(lastOnPage.distanceM) + SNAP_MARGIN_M < namedUpTo) return settled(reports)
       if (cut) {
@@ -221,10 +222,10 @@ export function createNearbySearch({
 
   /** The page (and its extra row) from the reports kept around the search's area, or null unless they surely hold it. */
   async function pageFromArea(search: NearbySearch, area: KeptArea): Promise<NearbyReport[] | null> {
-    const { center, radiusM, cursor } = search
-    const nearest = nearestInArea(area, center, FIRST_CANDIDATES, (candidate) => !cursor || after(candidate, cursor))
+    const { centre, radiusM, cursor } = search
+    const nearest = nearestInArea(area, centre, FIRST_CANDIDATES, (candidate) => !cursor || after(candidate, cursor))
     if (!nearest) return null
-    const within = nearest.candidates.filter((candidate) => withinOnEllipsoid(candidate.point, center, radiusM, candidate.distanceM))
+    const within = nearest.candidates.filter((candidate) => withinOnEllipsoid(candidate.point, centre, radiusM, candidate.distanceM))
     const reports = await firstShown(search, within, PAGE_SIZE + 1)
     if (!reports) return null
     const lastOnPage = reports.at(PAGE_SIZE)
@@ -296,12 +297,12 @@ function grownProbe(probeM: number, named: number, radiusM: number): number {
  * (distance, id) as the SQL orders them. The ellipsoid is asked only of the few near the edge.
  */
 function inOrder(search: NearbySearch, candidates: GeoCandidate[]): PlacedCandidate[] {
-  const { center, radiusM, cursor } = search
+  const { centre, radiusM, cursor } = search
   const placed = candidates
-    .map((candidate) => ({ ...candidate, distanceM: sphereDistanceM(candidate.point, center) }))
+    .map((candidate) => ({ ...candidate, distanceM: sphereDistanceM(candidate.point, centre) }))
     .filter((candidate) => !cursor || after(candidate, cursor))
     .sort((a, b) => a.distanceM - b.distanceM || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-  return placed.filter((candidate) => withinOnEllipsoid(candidate.point, center, radiusM, candidate.distanceM))
+  return placed.filter((candidate) => withinOnEllipsoid(candidate.point, centre, radiusM, candidate.distanceM))
 }
 
 /** Whether a report comes after the cursor: the SQL's condition, tolerance included. */

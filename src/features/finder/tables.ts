@@ -3,7 +3,7 @@ import type { AgeBand, Colour, FoundState, Pattern, ReportKind, ReportStatus, Si
 
 /**
  * A `geography(Point, 4326)` column. Never selected as is: queries read `ST_Y(col::geometry)` and
- * `ST_X(col::geometry)` and write `ST_MakePoint(lng, lat)::geography` (src/features/finder/geo.ts).
+ * `ST_X(col::geometry)` and write `ST_MakePoint(lng, lat)::geography` (src/features/finder/geodesy.ts).
  */
 export type Geography = ColumnType<never, unknown, unknown>
 

@@ -5,7 +5,7 @@
  * "still looking") starts the 30 days again.
  */
 import { sql, type Kysely } from 'kysely'
-import { latOf, lngOf } from '@/features/finder/geo'
+import { latOf, lngOf } from '@/features/finder/geodesy'
 import type { Reports } from '@/features/finder/reports'
 import type { FinderDomain } from '@/schema'
 

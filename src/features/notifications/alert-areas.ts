@@ -7,7 +7,7 @@
 import { sql, type Kysely } from 'kysely'
 import type { Config } from '@/config'
 import { describePoint } from '@/features/finder/gazetteer'
-import { geographyPoint, latOf, lngOf, type LatLng } from '@/features/finder/geo'
+import { geographyPoint, latOf, lngOf, type LatLng } from '@/features/finder/geodesy'
 import { readPlace, type PlaceErrors, type PlaceField, type PlaceInput, type PlaceSuggestions } from '@/features/finder/place'
 import type { AccountsDomain } from '@/schema'
 import type { Result } from '@/shared/result'

@@ -21,7 +21,8 @@
  */
 import { sql, type Kysely } from 'kysely'
 import type { Config } from '@/config'
-import { geohash, geographyPoint, latOf, lngOf, shownKm, type LatLng } from '@/features/finder/geo'
+import { geographyPoint, latOf, lngOf, shownKm, type LatLng } from '@/features/finder/geodesy'
+import { geohash } from '@/features/finder/geohash'
 import type { ReportNews } from '@/features/finder/reports'
 import type { ReportStatus } from '@/features/finder/vocabulary'
 import { areasContainingQuery } from '@/features/notifications/alert-areas'
