@@ -1,6 +1,7 @@
 import { describe, expect, test } from 'bun:test'
 import type { NearbyReport } from '@/features/finder/search'
-import { Results } from '@views/finder/search'
+import { boundedMap } from '@/shared/bounded-map'
+import { Results, type ResultTemplates } from '@views/finder/search'
 
 const NOW = new Date('2026-12-04T12:00:00Z')
 
@@ -23,8 +24,11 @@ function report(changes: Partial<NearbyReport> = {}): NearbyReport {
   }
 }
 
+/** One set of kept templates for the whole file, as the finder's routes keep one. */
+const templates: ResultTemplates = boundedMap(1000)
+
 function rendered(reports: NearbyReport[], now = NOW): string {
-  return String(Results({ page: { reports, nextCursor: null, via: 'redis' }, where: 'Kreuzberg, Germany', radiusKm: 5, photos: new Map(), nextHref: null, now }))
+  return String(Results({ page: { reports, nextCursor: null, via: 'redis' }, where: 'Kreuzberg, Germany', radiusKm: 5, photos: new Map(), nextHref: null, now, templates }))
 }
 
 describe('search results', () => {

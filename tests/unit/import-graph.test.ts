@@ -5,7 +5,8 @@
  *   moved apart;
  * - a feature's rules (its services, jobs, tables, wiring) import nothing from views/ or src/http/:
  *   only its routes speak HTTP and render;
- * - src/infra/ and src/shared/ import nothing of the features, src/http/ or views/.
+ * - src/infra/ and src/shared/ import nothing of the features, src/http/ or views/;
+ * - views/ keep no caches at module level: a feature makes its caches and passes them in.
  */
 import { describe, expect, test } from 'bun:test'
 import { existsSync, readdirSync, readFileSync } from 'node:fs'
@@ -76,6 +77,11 @@ function importCircles(graph: ReadonlyMap<string, readonly string[]>): string[] 
   return circles
 }
 
+/** Lines that make a map, a set or a kept-renderings cache at a module's top level (not inside a function). */
+function moduleLevelCaches(text: string): string[] {
+  return text.split('\n').filter((line) => /^(?:export\s+)?(?:const|let|var)\s+\w+(?:\s*:[^=]+)?\s*=\s*(?:boundedMap|keptFragments|repeatAsks|new\s+(?:Map|Set|WeakMap))\b/.test(line))
+}
+
 /** Modules of a feature that may render and answer HTTP: its routes, and the memorial page it keeps rendered. */
 const HTTP_SIDE = [/^src\/features\/[^/]+\/(?:[a-z-]+-)?routes\.ts$/, /^src\/features\/memorials\/(?:shared-page|page-cache)\.ts$/]
 
@@ -101,6 +107,12 @@ describe('imports', () => {
   test('src/infra/ and src/shared/ know nothing of features, HTTP or views', () => {
     const lower = (file: string) => file.startsWith('src/infra/') || file.startsWith('src/shared/')
     expect(importsInto(graph, lower, ['src/features/', 'src/http/', 'views/', 'src/app.ts', 'src/services.ts'])).toEqual([])
+  })
+
+  test('views keep no caches of their own: a feature makes them and passes them in', () => {
+    const caches = sourceFiles('views').flatMap((file) => moduleLevelCaches(readFileSync(join(ROOT, file), 'utf8')).map((line) => `${file}: ${line}`))
+    expect(caches).toEqual([])
+    expect(moduleLevelCaches('const kept = keptFragments(10)\nexport let seen = new Map<string, number>()\n  const inside = boundedMap(5)')).toHaveLength(2)
   })
 
   test('the reader sees every kind of import, and the walk finds a circle of any length', () => {

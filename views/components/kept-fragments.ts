@@ -10,8 +10,10 @@
  * tens of thousands (~0.5 µs a result, measured, against ~0.03 µs by id). An item shown in a few
  * ways at once (a post liked and not) keeps a few renderings.
  *
+ * Views hold no caches of their own: a feature creates one (in its routes) and passes it in.
+ *
  * @example
- * const renderedCards = keptFragments(20_000)
+ * const renderedCards = keptFragments(20_000)                 // in the feature's routes
  * const html = renderedCards(post.id, `${post.likeCount}|${ago}`, () => <PostCard post={post} />)
  */
 import { boundedMap } from '@/shared/bounded-map'
@@ -27,7 +29,10 @@ interface Rendering {
   html: JSX.Element
 }
 
-export function keptFragments(max: number): (id: string | number, shows: string, render: () => JSX.Element) => JSX.Element {
+/** Renders an item through its kept renderings: `render` runs only when none shows it as `shows`. */
+export type KeptFragments = (id: string | number, shows: string, render: () => JSX.Element) => JSX.Element
+
+export function keptFragments(max: number): KeptFragments {
   const kept = boundedMap<string | number, Rendering[]>(max)
   return (id, shows, render) => {
     const renderings = kept.get(id)

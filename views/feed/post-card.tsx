@@ -1,6 +1,6 @@
 import type { Author } from '@/features/feed/authors'
 import type { PostCard as Post } from '@/features/feed/service'
-import { keptFragments } from '@views/components/kept-fragments'
+import type { KeptFragments } from '@views/components/kept-fragments'
 import { Avatar } from '@views/components/avatar'
 import { Icon } from '@views/components/icon'
 import { Picture } from '@views/components/picture'
@@ -160,6 +160,8 @@ export interface PostItemsProps {
   empty: JSX.Element
   /** True on a page's first screen: its first photo loads at once. */
   first?: boolean
+  /** Cards kept between pages, made by the feed's routes. */
+  cards: KeptFragments
 }
 
 /**
@@ -167,12 +169,12 @@ export interface PostItemsProps {
  * fragment htmx appends in place of the old link. Without JavaScript the link simply opens the next
  * page, which is a full page of its own (and so is every URL htmx pushes into history).
  */
-export function PostItems({ posts, nextUrl, back, empty, first = false }: PostItemsProps): JSX.Element {
+export function PostItems({ posts, nextUrl, back, empty, first = false, cards }: PostItemsProps): JSX.Element {
   const now = new Date()
   return (
     <>
       {posts.length === 0 && first ? empty : ''}
-      {posts.map((post, i) => renderedCard(post, back, first && i === 0, now))}
+      {posts.map((post, i) => renderedCard(cards, post, back, first && i === 0, now))}
       {nextUrl ? (
         <p class="pager">
           <a href={nextUrl} hx-get={nextUrl} hx-target="closest .pager" hx-swap="outerHTML" hx-push-url="true">
@@ -186,14 +188,8 @@ export function PostItems({ posts, nextUrl, back, empty, first = false }: PostIt
   )
 }
 
-/**
- * Cards as rendered, by post and everything else they show: the same posts fill the feeds of
- * everyone who follows their authors, and rendering twenty cards afresh was a fifth of a home
- * page's CPU. Posts are never edited, so the id stands for the text; the rest is named. ~2 KB each.
- */
-const renderedCards = keptFragments(20_000)
-
-function renderedCard(post: Post, back: string, priority: boolean, now: Date): JSX.Element {
+/** A card through `cards`, by post and everything else it shows: posts are never edited, so the id stands for the text. */
+function renderedCard(cards: KeptFragments, post: Post, back: string, priority: boolean, now: Date): JSX.Element {
   const { author } = post
   const shows = [
     timeAgo(post.createdAt, now),
@@ -210,7 +206,7 @@ function renderedCard(post: Post, back: string, priority: boolean, now: Date): J
     post.photos.map((photo) => photo.id).join(),
     post.cats.map((cat) => `${cat.id}:${cat.name}`).join(),
   ].join('|')
-  return renderedCards(post.id, shows, () => <PostCard post={post} back={back} priority={priority} now={now} />)
+  return cards(post.id, shows, () => <PostCard post={post} back={back} priority={priority} now={now} />)
 }
 
 /** The list around PostItems on a full page. */

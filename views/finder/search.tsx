@@ -6,11 +6,11 @@ import type { NearbyPage, NearbyReport } from '@/features/finder/search'
 import { COLOURS, LABELS, PATTERNS, REPORT_KINDS } from '@/features/finder/vocabulary'
 import type { MediaPicture } from '@/features/media/service'
 import { assetUrl } from '@/http/assets'
-import { boundedMap } from '@/shared/bounded-map'
+import type { BoundedMap } from '@/shared/bounded-map'
 import { Choice } from '@views/components/choice'
 import { Field } from '@views/components/field'
 import { Icon } from '@views/components/icon'
-import { keptFragments } from '@views/components/kept-fragments'
+import type { KeptFragments } from '@views/components/kept-fragments'
 import { Picture } from '@views/components/picture'
 import { RelativeTime, timeAgo } from '@views/components/time'
 import { MapBox, PlaceFields, type MapSettings } from '@views/finder/place-fields'
@@ -29,10 +29,12 @@ export interface SearchAreaProps {
   results: string
   map: MapSettings
   maxRadiusKm: number
+  /** The filters as rendered, by what they show (made by the finder's routes). */
+  keptFilters: KeptFragments
 }
 
 /** The search page's changing part: the form and the results. htmx swaps it whole on a search. */
-export function SearchArea({ values, errors, suggestions, others, results, map, maxRadiusKm }: SearchAreaProps): JSX.Element {
+export function SearchArea({ values, errors, suggestions, others, results, map, maxRadiusKm, keptFilters }: SearchAreaProps): JSX.Element {
   // A suggested town replaces whatever place was asked for, and keeps the filters.
   const params = (near: string) => `/finder?${new URLSearchParams({ ...withoutEmpty({ ...values, lat: undefined, lng: undefined }), near })}`
   return (
@@ -63,21 +65,15 @@ export function SearchArea({ values, errors, suggestions, others, results, map, 
           suggestionHref={params}
           map={{ tileUrl: null, attribution: map.attribution }}
         />
-        {renderedFilters(values, errors, maxRadiusKm)}
+        {renderedFilters(keptFilters, values, errors, maxRadiusKm)}
         <button type="submit">Search</button>
       </form>
     </div>
   )
 }
 
-/**
- * The filters as rendered, by what they show: nearly every search shows them as they come (or with
- * the same few choices made), and rendering three selects of a dozen options afresh was a tenth of
- * an uncached search page's CPU.
- */
-const keptFilters = keptFragments(1000)
-
-function renderedFilters(values: SearchValues, errors: SearchErrors, maxRadiusKm: number): JSX.Element {
+/** The filters through `keptFilters`, by everything they show. */
+function renderedFilters(keptFilters: KeptFragments, values: SearchValues, errors: SearchErrors, maxRadiusKm: number): JSX.Element {
   const shows = [values.radius_km, values.kind, values.colour, values.pattern, values.seen_since, errors.radius_km, errors.seen_since, maxRadiusKm].join('\n')
   // Each state of the filters is its own item: nothing else about it varies.
   return keptFilters(shows, '', () => (
@@ -118,10 +114,12 @@ export interface ResultsProps {
   /** The URL of the next page, or null on the last. */
   nextHref: string | null
   now: Date
+  /** Each report's result as a template (made by the finder's routes). */
+  templates: ResultTemplates
 }
 
 /** The list of results: complete on its own; the map (with JS) only draws the same points. */
-export function Results({ page, where, radiusKm, photos, nextHref, now }: ResultsProps): JSX.Element {
+export function Results({ page, where, radiusKm, photos, nextHref, now, templates }: ResultsProps): JSX.Element {
   return (
     <section id="results" class="results" aria-labelledby="results-heading">
       <h2 id="results-heading" safe>
@@ -131,7 +129,7 @@ export function Results({ page, where, radiusKm, photos, nextHref, now }: Result
         <p class="muted">No active reports here. Widen the search, or check again later.</p>
       ) : (
         <ol class="result-list">
-          {page.reports.map((report) => renderedResult(report, report.photoId ? (photos.get(report.photoId) ?? null) : null, now))}
+          {page.reports.map((report) => renderedResult(templates, report, report.photoId ? (photos.get(report.photoId) ?? null) : null, now))}
         </ol>
       )}
       {nextHref ? (
@@ -168,16 +166,14 @@ export function LatestResults({ reports, photos, now }: { reports: ReportCard[];
  * the distance (rounded to 100 m) and the age ("3 hours ago"). The markup around them is kept by
  * report id with the version and photo it shows, in three pieces cut at those two places, so a
  * result costs a lookup, two comparisons and two concatenations: searches around a place show the
- * same reports again and again, each at a distance of its own, and rendering twenty results afresh
- * (or keeping a rendering per distance and age) was a quarter of an uncached search page's CPU.
- * ~1 KB each; 50,000 of them hold every result of a thousand busy places at once.
+ * same reports again and again, each at a distance of its own. ~1 KB each.
  */
-const resultTemplates = boundedMap<string, KeptTemplate>(50_000)
+export type ResultTemplates = BoundedMap<string, KeptTemplate>
 
 /** A result's markup before its distance, between its distance and its age, and after its age. */
 type ResultTemplate = readonly [string, string, string]
 
-interface KeptTemplate {
+export interface KeptTemplate {
   /** The report's `updatedAt` and photo it was made from. */
   version: number
   photoId: string | null
@@ -191,19 +187,19 @@ interface KeptTemplate {
  */
 const SLOT = '\u0000slot\u0000'
 
-function renderedResult(report: NearbyReport, photo: MediaPicture | null, now: Date): JSX.Element {
-  const template = keptTemplate(report, photo)
+function renderedResult(templates: ResultTemplates, report: NearbyReport, photo: MediaPicture | null, now: Date): JSX.Element {
+  const template = keptTemplate(templates, report, photo)
   const [distance, ago] = [shownKm(report.distanceM), timeAgo(report.lastSeenAt, now)]
   // Both are digits and words: nothing to escape.
   return template ? template[0] + distance + template[1] + ago + template[2] : <ResultItem report={report} photo={photo} distance={distance} ago={ago} />
 }
 
-function keptTemplate(report: NearbyReport, photo: MediaPicture | null): ResultTemplate | null {
+function keptTemplate(templates: ResultTemplates, report: NearbyReport, photo: MediaPicture | null): ResultTemplate | null {
   const [version, photoId] = [report.updatedAt.getTime(), photo?.id ?? null]
-  const kept = resultTemplates.get(report.id)
+  const kept = templates.get(report.id)
   if (kept && kept.version === version && kept.photoId === photoId) return kept.template
   const template = resultTemplate(report, photo)
-  resultTemplates.set(report.id, { version, photoId, template })
+  templates.set(report.id, { version, photoId, template })
   return template
 }
 

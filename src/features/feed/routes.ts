@@ -23,6 +23,7 @@ import { requireViewer } from '@/http/viewer'
 import type { Store } from '@/infra/store/store'
 import { boundedMap } from '@/shared/bounded-map'
 import { integerId } from '@/shared/ids'
+import { keptFragments } from '@views/components/kept-fragments'
 import { CatForm, CatFormPage, type CatFormValues } from '@views/feed/cat-form'
 import { EmptyHomeFeed, EmptyTrending, ExplorePage, HomePage, LandingPage, NewPostPage } from '@views/feed/pages'
 import { DeletePostPage, LikeControl, PostDeleted, PostFeed, PostItems } from '@views/feed/post-card'
@@ -49,6 +50,12 @@ const LANDING_TRENDING = 10
 const DESCRIPTION_MAX = 200
 /** Empty composers by the cats they offer to tag: a few KB each. */
 const EMPTY_COMPOSERS_KEPT = 2000
+/**
+ * Post cards as rendered (views/feed/post-card.tsx `PostItems`): the same posts fill the feeds of
+ * everyone who follows their authors, and rendering twenty cards afresh was a fifth of a home page's
+ * CPU. ~2 KB each.
+ */
+const POST_CARDS_KEPT = 20_000
 
 /** `path?cursor=…`, or null at the end of a list. */
 function pageUrl(path: string, cursor: string | null): string | null {
@@ -70,6 +77,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
    * it is rendered once per set of cats rather than on every home page.
    */
   const emptyComposers = boundedMap<string, JSX.Element>(EMPTY_COMPOSERS_KEPT)
+  const cards = keptFragments(POST_CARDS_KEPT)
 
   /** The composer, empty or coming back with what was typed and what was wrong. */
   async function composer(viewer: Viewer, typed?: { values: PostFormValues; errors: PostErrors }): Promise<JSX.Element> {
@@ -89,7 +97,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
     const html = version === null ? null : await feed.firstPages.get(viewer.id)
     if (version !== null && html !== null) return { version, html }
     const [form, list, more] = await Promise.all([composer(viewer), feed.homeFeed(viewer), homeSections?.(viewer) ?? ''])
-    const items = PostItems({ posts: list.posts, nextUrl: pageUrl('/', list.nextCursor), back: '/', empty: EmptyHomeFeed(), first: true })
+    const items = PostItems({ posts: list.posts, nextUrl: pageUrl('/', list.nextCursor), back: '/', empty: EmptyHomeFeed(), first: true, cards })
     return feed.firstPages.keep(viewer.id, await HomePage({ displayName: viewer.displayName, composer: form, feed: PostFeed({ label: 'Your home feed', children: items }), more }))
   }
 
@@ -104,7 +112,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
     const partial = isPartial(render.request)
     // A partial request (Load more) gets only the posts: no composer to build.
     const [list, form] = await Promise.all([feed.homeFeed(viewer, cursor), partial ? null : composer(viewer)])
-    const items = () => PostItems({ posts: list.posts, nextUrl: pageUrl('/', list.nextCursor), back: pageUrl('/', cursor)!, empty: EmptyHomeFeed() })
+    const items = () => PostItems({ posts: list.posts, nextUrl: pageUrl('/', list.nextCursor), back: pageUrl('/', cursor)!, empty: EmptyHomeFeed(), cards })
     const main = form ? HomePage({ displayName: viewer.displayName, composer: form, feed: PostFeed({ label: 'Your home feed', children: items() }) }) : ''
     return page(render, { title: 'Home', main, fragment: items, noindex: true })
   }
@@ -113,7 +121,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
     const landing = path === '/'
     const list = await feed.trendingPage(render.viewer, landing ? null : cursor, landing ? LANDING_TRENDING : undefined)
     const nextUrl = landing ? null : pageUrl('/explore', list.nextCursor)
-    const items = () => PostItems({ posts: list.posts, nextUrl, back: pageUrl(path, cursor ?? null) ?? path, empty: EmptyTrending(), first: !cursor })
+    const items = () => PostItems({ posts: list.posts, nextUrl, back: pageUrl(path, cursor ?? null) ?? path, empty: EmptyTrending(), first: !cursor, cards })
     const trending = PostFeed({ label: 'Trending posts', children: items() })
     return page(render, {
       title: landing ? 'Nine Lives' : 'Explore',
@@ -131,7 +139,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
     const { profile, cats, viewerFollows } = found
     const path = `/@${profile.handle}`
     const list = await feed.postsBy(profile.id, render.viewer, cursor)
-    const items = () => PostItems({ posts: list.posts, nextUrl: pageUrl(path, list.nextCursor), back: pageUrl(path, cursor ?? null) ?? path, empty: NoPostsYet(), first: !cursor })
+    const items = () => PostItems({ posts: list.posts, nextUrl: pageUrl(path, list.nextCursor), back: pageUrl(path, cursor ?? null) ?? path, empty: NoPostsYet(), first: !cursor, cards })
     const own = render.viewer?.id === profile.id
     const actions =
       viewerFollows === null

@@ -28,14 +28,16 @@ import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
 import { afterPost, page, seeOther, type RenderContext } from '@/http/page'
 import { requireViewer } from '@/http/viewer'
 import type { Store } from '@/infra/store/store'
+import { boundedMap } from '@/shared/bounded-map'
 import { integerId } from '@/shared/ids'
+import { keptFragments } from '@views/components/kept-fragments'
 import { Flyer } from '@views/finder/flyer'
 import { MessagesPage, ThreadView } from '@views/finder/messages'
 import { LostNearYou, NEAR_YOU_LIMIT } from '@views/finder/near-you'
 import type { MapSettings } from '@views/finder/place-fields'
 import { ReportForm, ReportFormPage, type ReportFormProps } from '@views/finder/report-form'
 import { ReportHead, ReportPage, type PersonName, type SightingFormState } from '@views/finder/report-page'
-import { LatestResults, Results, SearchArea, SearchPage, type SearchAreaProps, type SearchValues } from '@views/finder/search'
+import { LatestResults, Results, SearchArea, SearchPage, type ResultTemplates, type SearchAreaProps, type SearchValues } from '@views/finder/search'
 
 export interface FinderRouteDeps {
   config: Pick<Config, 'finder' | 'publicUrl' | 'mediaMaxFiles'>
@@ -54,6 +56,18 @@ export interface FinderRouteDeps {
 const REPORT_CACHE = { sMaxAge: 60, staleWhileRevalidate: 300 }
 /** Search results age quickly: the freshness promise is in src/features/finder/list-cache.ts. */
 const SEARCH_CACHE = { sMaxAge: 30, staleWhileRevalidate: 60 }
+/**
+ * Search results as templates, by report (views/finder/search.tsx `ResultTemplates`): rendering
+ * twenty results afresh (or keeping a rendering per distance and age) was a quarter of an uncached
+ * search page's CPU. ~1 KB each; 50,000 hold every result of a thousand busy places at once.
+ */
+const RESULT_TEMPLATES_KEPT = 50_000
+/**
+ * The search filters as rendered, by what they show: nearly every search shows them as they come (or
+ * with the same few choices made), and rendering three selects of a dozen options afresh was a tenth
+ * of an uncached search page's CPU.
+ */
+const FILTERS_KEPT = 1000
 /** The search form's fields: any of them in the query means the form was sent. */
 const SEARCH_FIELDS = ['near', 'lat', 'lng', 'radius_km', 'kind', 'colour', 'pattern', 'seen_since'] as const satisfies readonly (keyof SearchQuery)[]
 /** Labels on the static map: a few towns for orientation, not an atlas. */
@@ -66,6 +80,8 @@ const NEW_REPORT_FORM = { action: '/finder/new', submitLabel: 'Publish the repor
 export function finderRoutes({ config, finder, media, accounts, alertAreas, store, context, postToFeed }: FinderRouteDeps) {
   const map: MapSettings = { tileUrl: config.finder.mapTileUrl, attribution: config.finder.mapAttribution }
   const absolute = (path: string) => new URL(path, config.publicUrl).toString()
+  const templates: ResultTemplates = boundedMap(RESULT_TEMPLATES_KEPT)
+  const keptFilters = keptFragments(FILTERS_KEPT)
 
   async function people(ids: string[]): Promise<Map<string, PersonName>> {
     const profiles = await accounts.profilesByIds(ids)
@@ -78,7 +94,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
   async function renderResults(found: NearbyPage, where: string, radiusKm: number, query: SearchQuery): Promise<string> {
     const photos = await media.urlsFor(found.reports.map((report) => report.photoId))
     const nextHref = found.nextCursor ? `/finder?${new URLSearchParams({ ...definedOnly(query), cursor: encodeNearbyCursor(found.nextCursor) })}` : null
-    return Results({ page: found, where, radiusKm, photos, nextHref, now: new Date() })
+    return Results({ page: found, where, radiusKm, photos, nextHref, now: new Date(), templates })
   }
 
   /** Before any search: the reports in the member's alert area, or else the latest reports anywhere. */
@@ -95,7 +111,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
 
   async function searchPage(render: RenderContext, query: SearchQuery) {
     const values: SearchValues = definedOnly(query)
-    const base: SearchAreaProps = { values, map, maxRadiusKm: config.finder.searchRadiusMaxKm, others: [], suggestions: [], errors: {}, results: '' }
+    const base: SearchAreaProps = { values, map, maxRadiusKm: config.finder.searchRadiusMaxKm, others: [], suggestions: [], errors: {}, results: '', keptFilters }
     const view = (props: SearchAreaProps, status = 200) =>
       page(render, {
         title: 'Lost and found cats',
