@@ -353,13 +353,30 @@ describe('searching', () => {
     expect([...html].filter((char) => char.charCodeAt(0) > 0xff)).toEqual([])
   })
 
-  test('the nearby list is cached per cell and a new report nearby drops it', async () => {
+  test('the nearby list is cached from its second ask and a new report nearby drops it at once', async () => {
     const owner = client()
     await owner.signUp('cache')
     const url = '/finder?lat=45.4642&lng=9.19&radius_km=3'
-    expect(await (await client().get(url)).text()).not.toContain('Milanese')
-    await report(owner, { town: '', lat: '45.4650', lng: '9.1910', name: 'Milanese' })
-    expect(await (await client().get(url)).text()).toContain('Milanese')
+    // Counts the searches the page runs: a list read from the cache runs none.
+    const activeNear = finder.search.activeNear
+    let searches = 0
+    finder.search.activeNear = (...args) => {
+      searches++
+      return activeNear(...args)
+    }
+    try {
+      for (let ask = 0; ask < 3; ask++) expect(await (await client().get(url)).text()).not.toContain('Milanese')
+      // The first ask is only counted, the second keeps its list, the third reads it.
+      expect(searches).toBe(2)
+      await report(owner, { town: '', lat: '45.4650', lng: '9.1910', name: 'Milanese' })
+      // Kept under the area's generation, which the report changed: the kept list is never read again.
+      expect(await (await client().get(url)).text()).toContain('Milanese')
+      expect(searches).toBe(3)
+      expect(await (await client().get(url)).text()).toContain('Milanese')
+      expect(searches).toBe(3)
+    } finally {
+      finder.search.activeNear = activeNear
+    }
   })
 })
 
