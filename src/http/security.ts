@@ -1,12 +1,14 @@
 /**
  * Security defaults on every response and every state-changing request (docs/architecture.md, Security):
  * headers with a CSP that allows no inline script, an `Origin` check against `PUBLIC_URL`, and a body
- * size limit by route (src/http/body-limits.ts; Bun.serve's BODY_LIMIT_BYTES is the outer cap).
+ * size limit by route (src/http/body-limits.ts; Bun.serve's BODY_LIMIT_BYTES is the outer cap), and
+ * no control characters in any query string (src/http/params.ts `queryProblem`).
  */
 import { Elysia, type AnyElysia } from 'elysia'
 import type { Config } from '@/config'
 import { bodyLimits, type BodyCheck } from '@/http/body-limits'
 import { errorPage } from '@/http/errors'
+import { queryProblem } from '@/http/params'
 import { mediaOrigin } from '@/infra/blobs'
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS'])
@@ -52,6 +54,11 @@ export function security(
     if (!body.ok) {
       set.status = body.status
       return errorPage(request, body.status, bodyRefusal(body, config))
+    }
+    const query = queryProblem(request.url)
+    if (query) {
+      set.status = 400
+      return errorPage(request, 400, query)
     }
     if (!SAFE_METHODS.has(request.method) && requestOrigin(request) !== ownOrigin) {
       set.status = 403

@@ -227,8 +227,8 @@ describe('name and bio in /settings', () => {
       [{ displayName: '   ', bio: 'kept' }, 'Please enter the name others see.'],
       [{ displayName: 'Ok', bio: 'm'.repeat(281) }, 'A bio has at most 280 characters; this one has 281.'],
       [{ displayName: 'x'.repeat(51), bio: '' }, 'A display name has at most 50 characters; this one has 51.'],
-      [{ displayName: 'Tab\u0007bell', bio: '' }, 'A display name is one line of ordinary characters.'],
-      [{ displayName: 'Ok', bio: 'nul\u0000byte' }, 'The bio has characters that cannot be shown'],
+      [{ displayName: 'Tab\u0007bell', bio: '' }, 'characters that cannot be typed here'],
+      [{ displayName: 'Ok', bio: 'nul\u0000byte' }, 'characters that cannot be shown'],
     ] as const) {
       const refused = await browser.post('/settings/profile', fields)
       expect(refused.status).toBe(422)

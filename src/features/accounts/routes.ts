@@ -15,6 +15,7 @@ import { afterPost, invalid, page, seeOther, type RenderContext } from '@/http/p
 import type { HttpContext } from '@/http/context'
 import { requireViewer } from '@/http/viewer'
 import type { FieldErrors } from '@/shared/result'
+import { textProblem } from '@/shared/text'
 import { LoginForm, SignupForm } from '@views/accounts/auth-forms'
 import { LoginPage, SettingsPage, SignupPage } from '@views/accounts/pages'
 import { PROFILE_DETAILS_ID, ProfileDetailsSection } from '@views/accounts/profile-details'
@@ -94,6 +95,8 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
     .post('/login', async ({ render, body, meta, set }) => {
       const identifier = textField(body, 'identifier')
       const next = localPath(textField(body, 'next'), config.publicUrl)
+      const refused = textProblem(identifier, 'line')
+      if (refused) return loginPage(render, LoginForm({ values: { identifier }, next, error: refused }), 422)
       const account = await accounts.accountNamed(identifier)
       // Guesses count against the account however it was named (handle, @handle or email). A name
       // that is no account's has a counter of its own, so that a 429 never tells whether one exists.

@@ -6,6 +6,7 @@ import { RESERVED_NAMES } from '@/features/accounts/reserved-names'
 import type { AccountsDomain } from '@/schema'
 import { isUuid } from '@/shared/ids'
 import type { FieldErrors, Result } from '@/shared/result'
+import { hasRefusedCharacters, TEXT_MESSAGES } from '@/shared/text'
 
 export interface SignupInput {
   handle: string
@@ -167,24 +168,21 @@ function validateSignup(input: SignupInput): FieldErrors<SignupField> {
   }
   const email = input.email.trim()
   if (!email) errors.email = 'Please enter your email address.'
+  else if (hasRefusedCharacters(input.email, 'line')) errors.email = TEXT_MESSAGES.line
   else if (email.length > EMAIL_MAX || !EMAIL_PATTERN.test(email)) errors.email = 'That does not look like an email address.'
   if (input.password.length < PASSWORD_MIN) errors.password = `A password needs at least ${PASSWORD_MIN} characters.`
   else if (input.password.length > PASSWORD_MAX) errors.password = `A password can have at most ${PASSWORD_MAX} characters.`
   return errors
 }
 
-/** Control characters other than tabs and line breaks are never typed; pasted, they only do harm. */
-const CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f]/
-const NAME_CONTROL = /[\u0000-\u001f\u007f]/
-
 function validateProfileDetails({ displayName, bio }: ProfileDetailsInput): FieldErrors<keyof ProfileDetailsInput> | null {
   const errors: FieldErrors<keyof ProfileDetailsInput> = {}
   const nameLength = [...displayName].length
   if (nameLength === 0) errors.displayName = 'Please enter the name others see.'
   else if (nameLength > DISPLAY_NAME_MAX) errors.displayName = `A display name has at most ${DISPLAY_NAME_MAX} characters; this one has ${nameLength}.`
-  else if (NAME_CONTROL.test(displayName)) errors.displayName = 'A display name is one line of ordinary characters.'
+  else if (hasRefusedCharacters(displayName, 'line')) errors.displayName = TEXT_MESSAGES.line
   const bioLength = [...bio].length
   if (bioLength > BIO_MAX) errors.bio = `A bio has at most ${BIO_MAX} characters; this one has ${bioLength}.`
-  else if (CONTROL.test(bio)) errors.bio = 'The bio has characters that cannot be shown; please type it again.'
+  else if (hasRefusedCharacters(bio, 'lines')) errors.bio = TEXT_MESSAGES.lines
   return Object.keys(errors).length > 0 ? errors : null
 }

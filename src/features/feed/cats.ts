@@ -14,6 +14,7 @@ import { nearRecords } from '@/infra/store/near-records'
 import type { Store } from '@/infra/store/store'
 import type { SocialDomain } from '@/schema'
 import { refusal, type FieldErrors, type Result } from '@/shared/result'
+import { textProblems } from '@/shared/text'
 
 export const CAT_NAME_MAX = 60
 export const CAT_BREED_MAX = 60
@@ -175,5 +176,5 @@ function validateCat(input: CatInput): CatErrors {
     else if (day.getUTCFullYear() < 1980) errors.birthday = 'That is older than any cat: please check the year.'
   }
   if (input.photo?.bytes && !input.photo.alt.trim()) errors.alt = 'Please describe the photo for people who can’t see it, e.g. “Biscuit asleep in a sunbeam”.'
-  return errors
+  return { ...errors, ...textProblems({ name: input.name, breed: input.breed, colours: input.colours, alt: input.photo?.alt ?? '' }) }
 }

@@ -35,6 +35,7 @@ import type { Store } from '@/infra/store/store'
 import type { SocialDomain } from '@/schema'
 import { decodeCursor, encodeCursor, pageOf } from '@/shared/cursor'
 import { refusal, type FieldErrors, type Refused, type Result } from '@/shared/result'
+import { textProblem } from '@/shared/text'
 
 /** Posts per page: a phone screen's worth twice over, and a compressed page well under 14 KB. */
 export const FEED_PAGE_SIZE = 20
@@ -274,7 +275,12 @@ export function createFeed(deps: FeedDeps) {
     const body = input.body.trim()
     if (!body && input.photos.length === 0) errors.body = FEED_MESSAGES.empty
     if (characters(body) > config.postMaxChars) errors.body = FEED_MESSAGES.tooLong(config.postMaxChars, characters(body))
-    for (const photo of input.photos) if (!photo.alt.trim()) errors[`alt${photo.slot}`] = FEED_MESSAGES.noAlt
+    const bodyProblem = textProblem(body, 'lines')
+    if (bodyProblem) errors.body = bodyProblem
+    for (const photo of input.photos) {
+      const altProblem = textProblem(photo.alt, 'line')
+      if (altProblem || !photo.alt.trim()) errors[`alt${photo.slot}`] = altProblem ?? FEED_MESSAGES.noAlt
+    }
     return Object.keys(errors).length > 0 ? { ok: false, status: 422, errors } : null
   }
 
@@ -414,6 +420,8 @@ export function createFeed(deps: FeedDeps) {
     /** Adds a comment at the end of a post's thread. */
     async comment(viewer: Viewer, postId: number, text: string): Promise<Result<CommentCard, 'body'>> {
       const body = text.trim()
+      const refused = textProblem(body, 'lines')
+      if (refused) return { ok: false, status: 422, errors: { body: refused } }
       if (!body) return { ok: false, status: 422, errors: { body: FEED_MESSAGES.commentEmpty } }
       if (characters(body) > config.commentMaxChars) {
         return { ok: false, status: 422, errors: { body: FEED_MESSAGES.commentTooLong(config.commentMaxChars, characters(body)) } }

@@ -11,6 +11,7 @@ import { scamSignals, type ScamSignal } from '@/features/finder/scam'
 import { REPORT_REFUSALS, type Reports } from '@/features/finder/reports'
 import type { FinderDomain } from '@/schema'
 import type { Result } from '@/shared/result'
+import { textProblem } from '@/shared/text'
 
 export interface Message {
   id: number
@@ -133,32 +134,41 @@ export function createMessages({ db, reports, notify }: MessagesDeps) {
       const report = await reports.publicReport(reportId)
       if (!report) return REPORT_REFUSALS.notFound
       const text = body.trim()
+      const refused = textProblem(text, 'lines')
+      if (refused) return { ok: false, status: 422, errors: { body: refused } }
       if (!text) return { ok: false, status: 422, errors: { body: 'Please write a message.' } }
       if ([...text].length > BODY_MAX) return { ok: false, status: 422, errors: { body: `A message can have at most ${BODY_MAX} characters.` } }
       const fromReporter = viewerId === report.reporterId
-      let thread: Thread | null
+      let thread: Thread | null = null
       if (fromReporter) {
         thread = threadId === null ? null : await loadThread(threadId)
         if (!thread || thread.reportId !== reportId) return REPORT_REFUSALS.notFound
-      } else {
-        if (report.status !== 'active' && !(await threadWith(reportId, viewerId))) return REPORT_REFUSALS.closed
-        const created = await db
-          .insertInto('message_threads')
-          .values({ report_id: reportId, reporter_id: report.reporterId, correspondent_id: viewerId })
-          .onConflict((conflict) => conflict.columns(['report_id', 'correspondent_id']).doUpdateSet({ last_message_at: new Date() }))
-          .returning('id')
-          .executeTakeFirstOrThrow()
-        thread = await loadThread(created.id)
+      } else if (report.status !== 'active' && !(await threadWith(reportId, viewerId))) {
+        return REPORT_REFUSALS.closed
       }
       const signals = scamSignals(text)
-      await db.insertInto('messages').values({ thread_id: thread!.id, author_id: viewerId, body: text, scam_signals: signals }).execute()
-      await db.updateTable('message_threads').set({ last_message_at: new Date() }).where('id', '=', thread!.id).execute()
+      // A thread is opened with its first message, or not at all: never an empty thread in an inbox.
+      const threadOf = await db.transaction().execute(async (trx) => {
+        const id = fromReporter
+          ? thread!.id
+          : (
+              await trx
+                .insertInto('message_threads')
+                .values({ report_id: reportId, reporter_id: report.reporterId, correspondent_id: viewerId })
+                .onConflict((conflict) => conflict.columns(['report_id', 'correspondent_id']).doUpdateSet({ last_message_at: new Date() }))
+                .returning('id')
+                .executeTakeFirstOrThrow()
+            ).id
+        await trx.insertInto('messages').values({ thread_id: id, author_id: viewerId, body: text, scam_signals: signals }).execute()
+        await trx.updateTable('message_threads').set({ last_message_at: new Date() }).where('id', '=', id).execute()
+        return id
+      })
       await reports.touch(reportId)
       const recipient = fromReporter ? thread!.correspondentId : report.reporterId
       const about = report.name ?? 'the cat you reported'
-      const url = fromReporter ? `/finder/${reportId}/messages` : `/finder/${reportId}/messages?thread=${thread!.id}`
+      const url = fromReporter ? `/finder/${reportId}/messages` : `/finder/${reportId}/messages?thread=${threadOf}`
       await notify(recipient, signals.length > 0 ? `A message about ${about} — careful, it looks like a scam.` : `A new message about ${about}.`, url)
-      return { ok: true, value: (await loadThread(thread!.id))! }
+      return { ok: true, value: (await loadThread(threadOf))! }
     },
 
     /** For moderators: flagged messages, all time and in the last 7 days, and on one report. */

@@ -6,6 +6,7 @@
  */
 import { approximateMetres, nearestPlace, resolvePlace, type Place } from '@/features/finder/gazetteer'
 import type { LatLng } from '@/features/finder/geodesy'
+import { textProblem } from '@/shared/text'
 
 export interface PlaceInput {
   /** A town or neighbourhood, optionally with its country or US state: "Camden, NJ". */
@@ -67,6 +68,8 @@ export function readPlace(input: PlaceInput): PlaceResult {
 }
 
 function placeFromTown(town: string): PlaceResult {
+  const refused = textProblem(town, 'line')
+  if (refused) return { ok: false, errors: { town: refused }, suggestions: [] }
   if (town.length > TOWN_MAX) return { ok: false, errors: { town: PLACE_MESSAGES.unknownTown(town.slice(0, 40) + '…') }, suggestions: [] }
   const resolved = resolvePlace(town)
   if (!resolved.ok) return { ok: false, errors: { town: PLACE_MESSAGES.unknownTown(town) }, suggestions: resolved.suggestions }

@@ -23,6 +23,7 @@ import {
   type Sex,
   type YesNo,
 } from '@/features/finder/vocabulary'
+import { textProblem } from '@/shared/text'
 
 /** The report form as typed: every value a string (or list of strings), nothing trusted yet. */
 export interface ReportInput {
@@ -112,6 +113,8 @@ export function checkReport(input: ReportInput, { now, gridMetres }: { now: Date
   const text = (field: keyof typeof LIMITS, value: string): string | null => {
     const trimmed = value.trim()
     if ([...trimmed].length > LIMITS[field]) errors[field] = REPORT_MESSAGES.tooLong(LIMITS[field])
+    const refused = textProblem(value, field === 'description' ? 'lines' : 'line')
+    if (refused) errors[field] = refused
     return trimmed || null
   }
 

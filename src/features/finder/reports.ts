@@ -17,6 +17,7 @@ import type { Colour, ReportStatus } from '@/features/finder/vocabulary'
 import type { FinderDomain } from '@/schema'
 import { isUuid } from '@/shared/ids'
 import { refusal, type Refused, type RefusalStatus, type Result } from '@/shared/result'
+import { textProblem } from '@/shared/text'
 
 /** A report as anyone may see it: the public point only, no microchip number. */
 export interface PublicReport {
@@ -266,6 +267,8 @@ export function createReports({ db, media, geoIndex, generations, cards, gridMet
       if (!own.ok) return own
       const current = own.value
       const happyNote = change.status === 'reunited' ? change.happyNote.trim() : ''
+      const refused = textProblem(happyNote, 'lines')
+      if (refused) return { ok: false, status: 422, errors: { happyNote: refused } }
       if ([...happyNote].length > HAPPY_NOTE_MAX) {
         return { ok: false, status: 422, errors: { happyNote: `A happy ending can have at most ${HAPPY_NOTE_MAX} characters.` } }
       }

@@ -14,6 +14,7 @@ import { REPORT_REFUSALS, type ReporterReport, type Reports } from '@/features/f
 import { SIGHTING_KINDS, isOneOf, type SightingKind } from '@/features/finder/vocabulary'
 import type { FinderDomain } from '@/schema'
 import type { FieldErrors, Result } from '@/shared/result'
+import { textProblems } from '@/shared/text'
 
 export interface SightingInput {
   kind: string
@@ -99,6 +100,7 @@ export function createSightings({ db, media, reports, gridMetres, notify }: Sigh
       const note = input.note.trim()
       if ([...note].length > NOTE_MAX) errors.note = `At most ${NOTE_MAX} characters, please.`
       if (input.photo && !input.photoAlt.trim()) errors.photoAlt = 'Please describe the photo for people who can’t see it.'
+      Object.assign(errors, textProblems({ note: input.note, photoAlt: input.photoAlt }, ['note']))
       if (Object.keys(errors).length > 0 || !place.ok || !seenAt) {
         return { ok: false, status: 422, errors, suggestions: place.ok ? [] : place.suggestions }
       }

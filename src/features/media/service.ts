@@ -40,6 +40,7 @@ import type { SocialDomain } from '@/schema'
 import type { FieldErrors, Result } from '@/shared/result'
 import { isUuid } from '@/shared/ids'
 import { Semaphore } from '@/shared/semaphore'
+import { textProblem } from '@/shared/text'
 
 export type MediaConfig = Pick<Config, 'mediaMaxBytes' | 'mediaMaxPixels' | 'mediaProcessingConcurrency'>
 
@@ -385,6 +386,8 @@ function releaseProcessingMemory(): void {
 /** Trimmed, then required and at most ALT_MAX characters (counted as people count them). */
 function altProblem(alt: string): string | undefined {
   if (!alt) return UPLOAD_MESSAGES.noAlt
+  const refused = textProblem(alt, 'line')
+  if (refused) return refused
   const length = [...alt].length
   return length > ALT_MAX ? UPLOAD_MESSAGES.altTooLong(length) : undefined
 }

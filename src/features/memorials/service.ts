@@ -28,6 +28,7 @@ import type { MemorialsDomain } from '@/schema'
 import { decodeCursor, encodeCursor, pageOf } from '@/shared/cursor'
 import { isUuid } from '@/shared/ids'
 import type { FieldErrors, Result } from '@/shared/result'
+import { textProblems } from '@/shared/text'
 
 /** Long enough for "Sir Reginald Fluffington III, Duke of the Sofa"; the page heading stays one or two lines. */
 export const NAME_MAX = 80
@@ -355,6 +356,7 @@ export function checkMemorial(input: MemorialInput, today: Date): Result<Checked
 
   const visibility = VISIBILITIES.find((choice) => choice === input.visibility)
   if (!visibility) errors.visibility = MEMORIAL_MESSAGES.visibility
+  Object.assign(errors, textProblems({ name: input.name, story: input.story }, ['story']))
 
   if (Object.keys(errors).length > 0 || !visibility || !passed.ok || !passed.date || !born.ok) return { ok: false, status: 422, errors }
   return {

@@ -12,6 +12,7 @@ import type { TributeRow, TributeStatus } from '@/features/memorials/tables'
 import { MEMBER_KEY_PREFIX } from '@/features/memorials/visitors'
 import type { MemorialsDomain } from '@/schema'
 import { refusal, type Result } from '@/shared/result'
+import { textProblem } from '@/shared/text'
 
 /** A few warm sentences; a longer letter belongs in the owner's story. */
 export const TRIBUTE_MAX = 1000
@@ -65,6 +66,8 @@ export function createTributes({ db, notifications }: { db: Kysely<MemorialsDoma
     async leaveTribute(author: Viewer, memorial: Memorial, text: string): Promise<Result<Tribute, TributeField>> {
       const body = text.trim()
       const length = [...body].length
+      const refused = textProblem(body, 'lines')
+      if (refused) return { ok: false, status: 422, errors: { body: refused } }
       if (length === 0) return { ok: false, status: 422, errors: { body: TRIBUTE_MESSAGES.empty } }
       if (length > TRIBUTE_MAX) return { ok: false, status: 422, errors: { body: TRIBUTE_MESSAGES.tooLong(length) } }
       const row = await db
