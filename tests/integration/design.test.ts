@@ -44,3 +44,23 @@ test('a shared page carries no viewer-dependent column; /side is private and dif
   const ownSide = await (await member.get('/side', { htmx: true })).text()
   expect(ownSide).toContain('Set your alert area')
 })
+
+test('empty lists say what to do next: a search with no reports, no notifications, a profile with no posts', async () => {
+  // Far from any report the tests make (they are in Berlin, London and around).
+  const search = await (await new TestClient(ctx).get('/finder?near=Reykjavik&radius_km=1')).text()
+  expect(search).toContain('No lost or found cats reported here')
+  expect(search).toMatch(/<a class="button" href="\/finder\/new">.*Report a lost or found cat<\/a>/)
+
+  const member = new TestClient(ctx)
+  const { handle } = await member.signUp('empty')
+  const notifications = await (await member.get('/notifications')).text()
+  expect(notifications).toContain('No notifications yet')
+  expect(notifications).toContain('href="/settings#alert-area"')
+
+  const ownProfile = await (await member.get(`/@${handle}`)).text()
+  expect(ownProfile).toContain('You haven’t posted yet')
+  expect(ownProfile).toContain('href="/posts/new"')
+  const seenByOthers = await (await new TestClient(ctx).get(`/@${handle}`)).text()
+  expect(seenByOthers).toContain('No posts yet')
+  expect(seenByOthers).not.toContain('href="/posts/new"')
+})

@@ -150,10 +150,24 @@ export function FollowerCount({ followers, signInTo }: { followers: number; sign
   )
 }
 
-export function NoPostsYet(): JSX.Element {
-  return (
+/** A profile's empty list of posts; its owner (`own`) is shown where to write the first one. */
+export function NoPostsYet({ own = false }: { own?: boolean } = {}): JSX.Element {
+  return own ? (
+    <EmptyState
+      icon="camera"
+      title="You haven’t posted yet"
+      actions={
+        <a class="button" href="/posts/new">
+          <Icon name="image-plus" />
+          Write your first post
+        </a>
+      }
+    >
+      A photo of your cat and a line about their day: your posts show here and in your followers’ feeds.
+    </EmptyState>
+  ) : (
     <EmptyState icon="camera" title="No posts yet">
-      Photos and news of their cats will show here.
+      Photos and news of their cats will show here. Follow them to see their first post in your feed.
     </EmptyState>
   )
 }

@@ -8,6 +8,7 @@ import type { MediaPicture } from '@/features/media/service'
 import { assetUrl } from '@/http/assets'
 import type { BoundedMap } from '@/shared/bounded-map'
 import { Choice } from '@views/components/choice'
+import { EmptyState } from '@views/components/empty-state'
 import { Field } from '@views/components/field'
 import { Icon } from '@views/components/icon'
 import type { KeptFragments } from '@views/components/kept-fragments'
@@ -126,7 +127,9 @@ export function Results({ page, where, radiusKm, photos, nextHref, now, template
         {`Within ${radiusKm} km of ${where}`}
       </h2>
       {page.reports.length === 0 ? (
-        <p class="muted">No active reports here. Widen the search, or check again later.</p>
+        <EmptyState icon="search" title="No lost or found cats reported here" actions={<ReportCatLink />}>
+          Good news, perhaps. Widen the search with a larger distance below, or look again later. Has a cat gone missing, or turned up at your door? Report it and neighbours will look out for it.
+        </EmptyState>
       ) : (
         <ol class="result-list">
           {page.reports.map((report) => renderedResult(templates, report, report.photoId ? (photos.get(report.photoId) ?? null) : null, now))}
@@ -143,13 +146,25 @@ export function Results({ page, where, radiusKm, photos, nextHref, now, template
   )
 }
 
+/** An empty list's next step: the same for every visitor, so cached result lists stay shared. */
+function ReportCatLink(): JSX.Element {
+  return (
+    <a class="button" href="/finder/new">
+      <Icon name="plus" />
+      Report a lost or found cat
+    </a>
+  )
+}
+
 /** /finder before any search (and for no alert area): the reports with the latest news, anywhere. */
 export function LatestResults({ reports, photos, now }: { reports: ReportCard[]; photos: Map<string, MediaPicture>; now: Date }): JSX.Element {
   return (
     <section id="results" class="results" aria-labelledby="results-heading">
       <h2 id="results-heading">Latest reports</h2>
       {reports.length === 0 ? (
-        <p class="muted">No cats are reported lost or found right now.</p>
+        <EmptyState icon="paw-print" title="No cats are reported lost or found right now" actions={<ReportCatLink />}>
+          If your cat is missing, or a cat turned up at your door, report it: people nearby are told, and can send sightings.
+        </EmptyState>
       ) : (
         <ol class="result-list">
           {reports.map((report) => (

@@ -1,5 +1,7 @@
 import type { NotificationRow } from '@/features/notifications/tables'
+import { EmptyState } from '@views/components/empty-state'
 import { RelativeTime } from '@views/components/time'
+import { SetAlertAreaLink } from '@views/layout/side-column'
 
 export interface NotificationsProps {
   notifications: NotificationRow[]
@@ -28,7 +30,9 @@ export function NotificationList({ notifications, nextCursor }: Omit<Notificatio
   return (
     <section id="notifications" aria-label="Your notifications">
       {notifications.length === 0 ? (
-        <p class="muted">Nothing yet. When someone comments, sends a message or spots a cat you reported, it shows up here.</p>
+        <EmptyState icon="bell" title="No notifications yet" actions={<SetAlertAreaLink />}>
+          When someone comments, mentions you, sends a message or spots a cat you reported, it shows up here. Set your alert area and we’ll tell you when a cat goes missing near you.
+        </EmptyState>
       ) : (
         <ul class="list">
           {notifications.map((notification) => (

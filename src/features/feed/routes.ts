@@ -139,8 +139,8 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
     const { profile, cats, viewerFollows } = found
     const path = `/@${profile.handle}`
     const list = await feed.postsBy(profile.id, render.viewer, cursor)
-    const items = () => PostItems({ posts: list.posts, nextUrl: pageUrl(path, list.nextCursor), back: pageUrl(path, cursor ?? null) ?? path, empty: NoPostsYet(), first: !cursor, cards })
     const own = render.viewer?.id === profile.id
+    const items = () => PostItems({ posts: list.posts, nextUrl: pageUrl(path, list.nextCursor), back: pageUrl(path, cursor ?? null) ?? path, empty: NoPostsYet({ own }), first: !cursor, cards })
     const actions =
       viewerFollows === null
         ? FollowerCount({ followers: profile.followers, signInTo: render.viewer ? null : path })
