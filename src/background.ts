@@ -11,6 +11,7 @@ import { mediaJobs } from '@/features/media/jobs'
 import { memorialJobs } from '@/features/memorials/jobs'
 import { notificationJobs } from '@/features/notifications/jobs'
 import type { Cdn, CdnJobs } from '@/infra/cdn'
+import type { Mailer, MailJobs } from '@/infra/mail'
 import type { Queue } from '@/infra/queue'
 import type { Scheduler } from '@/infra/scheduler'
 import type { JobQueue } from '@/jobs'
@@ -31,6 +32,7 @@ function backgroundWork(services: Services): BackgroundWork[] {
     finderJobs(services.finder),
     notificationJobs(services),
     cdnJobs(services.cdn),
+    mailJobs(services.mailer),
   ]
 }
 
@@ -47,6 +49,15 @@ function cdnJobs(cdn: Cdn) {
   return {
     registerHandlers(queue: Queue<CdnJobs>): void {
       queue.handle('cdn.purge', (payload) => cdn.sendPurge(payload))
+    },
+  }
+}
+
+/** Every message (src/infra/mail.ts): sent, or written to the outbox; a server that is down is retried. */
+function mailJobs(mailer: Mailer) {
+  return {
+    registerHandlers(queue: Queue<MailJobs>): void {
+      queue.handle('mail.send', (mail) => mailer.send(mail))
     },
   }
 }

@@ -49,6 +49,10 @@ export interface Config {
   cdnPurgeUrl: string | null
   /** Sent as `Authorization: Bearer …` with each purge (Cloudflare's API wants one); null for none. */
   cdnPurgeToken: string | null
+  /** Where mail goes out (`smtp://` or `smtps://`, with user and password if the server wants them); null: `.eml` files in `DATA_DIR/outbox`. */
+  smtpUrl: string | null
+  /** The From of every message, e.g. `Nine Lives <no-reply@example.org>`. */
+  mailFrom: string
   sessionDays: number
   /** Attempts allowed per window for sign-in and sign-up, per client address and per account. */
   authRateLimit: { attempts: number; windowSeconds: number }
@@ -185,6 +189,8 @@ export function loadConfig(env: Env = process.env): Config {
     push: pushConfig(read),
     cdnPurgeUrl: read.optionalUrl('CDN_PURGE_URL'),
     cdnPurgeToken: read.optionalStr('CDN_PURGE_TOKEN'),
+    smtpUrl: smtpUrl(read),
+    mailFrom: read.str('MAIL_FROM', `Nine Lives <no-reply@${publicUrl.hostname}>`),
     sessionDays: read.int('SESSION_DAYS', 30, 1, 365),
     authRateLimit: {
       attempts: read.int('AUTH_RATE_LIMIT', 10, 1, 100_000),
@@ -214,6 +220,14 @@ function embeddedOrAll(urls: Record<DomainName, string | null>): Record<DomainNa
     throw new ConfigError(`${name} must be set (or DATABASE_URL) when another domain uses PostgreSQL`)
   }
   return urls as Record<DomainName, string>
+}
+
+function smtpUrl(read: Reader): string | null {
+  const url = read.optionalUrl('SMTP_URL')
+  if (url !== null && !/^smtps?:$/.test(new URL(url).protocol)) {
+    throw new ConfigError(`SMTP_URL must start with smtp:// or smtps:// (got ${JSON.stringify(url)})`)
+  }
+  return url
 }
 
 function vapidKeys(read: Reader): Config['vapid'] {

@@ -7,9 +7,10 @@ import type { FeedJobs } from '@/features/feed/jobs'
 import type { MediaJobs } from '@/features/media/jobs'
 import type { NotificationJobs } from '@/features/notifications/jobs'
 import type { CdnJobs } from '@/infra/cdn'
+import type { MailJobs } from '@/infra/mail'
 import type { Queue } from '@/infra/queue'
 
-export interface Jobs extends FeedJobs, MediaJobs, NotificationJobs, CdnJobs {}
+export interface Jobs extends FeedJobs, MediaJobs, NotificationJobs, CdnJobs, MailJobs {}
 
 /** The app's one queue (named `main`), typed with every job. */
 export type JobQueue = Queue<Jobs>

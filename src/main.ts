@@ -40,11 +40,15 @@ async function main(): Promise<void> {
       database: infra.dbs.kind === 'pglite' ? `embedded PGlite in ${config.pgliteDataDir}` : 'PostgreSQL',
       store: infra.store.kind === 'memory' ? 'in-process (single instance only)' : 'Redis',
       media: blobs.kind === 'local' ? `local files in ${config.mediaDir}, served at /media` : 'S3',
+      mail: services.mailer.kind === 'smtp' ? `SMTP at ${services.mailer.destination}` : `.eml files in ${services.mailer.destination}`,
       startupMs: Math.round(performance.now() - startedAt),
       ...(config.webProcesses > 1 && { process: processNumber }),
     },
     'Nine Lives is listening',
   )
+  if (services.mailer.kind === 'outbox' && config.production) {
+    log.warn({ outbox: services.mailer.destination }, 'SMTP_URL is not set: no mail leaves this server (password resets, verifications); each message is written to the outbox folder')
+  }
   // The one address whose forms pass the Origin check; other loopback names redirect to it (src/http/loopback.ts).
   if (isFirstProcess) log.info(`Open ${config.publicUrl.href} in a browser`)
   const stop = onShutdownSignal(config, log, async () => {

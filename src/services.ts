@@ -21,6 +21,7 @@ import type { Blobs } from '@/infra/blobs'
 import { createCdn } from '@/infra/cdn'
 import type { Databases } from '@/infra/db'
 import type { Logger } from '@/infra/log'
+import { createMailer, type OutgoingMail } from '@/infra/mail'
 import type { Store } from '@/infra/store/store'
 import type { JobQueue } from '@/jobs'
 
@@ -53,6 +54,7 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
   const { memberPush } = push
   const notifications = createNotifications(dbs.accounts, store, memberPush ? { pushed: memberPush.afterNotify } : {})
   const cdn = createCdn({ config, queue })
+  const mailer = createMailer(config, log)
   const memorials = createMemorialsFeature({ config, db: dbs.memorials, store, media, cdn, notifications, log })
   const finder = createFinder({
     db: dbs.finder,
@@ -92,6 +94,9 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
     notifications,
     feed: createFeed({ db: dbs.social, store, queue, config: config.feed, accounts, media, notifications, purge: (tags) => cdn.purge(tags) }),
     cdn,
+    mailer,
+    /** Queues one message (rendered by views/mail/); the queue retries while the SMTP server is down. */
+    sendMail: async (mail: OutgoingMail) => void (await queue.enqueue('mail.send', mail)),
     memorials,
     finder,
     alertAreas: createAlertAreas(dbs.accounts, config),

@@ -16,6 +16,7 @@ import { createStore } from '@/infra/store'
 import type { Jobs } from '@/jobs'
 import type { Infra, Services } from '@/services'
 import { defaultMediaStorageKind, startTestMediaStorage, type TestMediaStorage } from '@tests/helpers/media-storage'
+import { startTestMailbox, type TestMailbox } from '@tests/helpers/smtp'
 import { deleteKeysUnder } from '@tests/helpers/store'
 import { testCertificate } from '@tests/helpers/tls'
 
@@ -26,6 +27,8 @@ export interface TestContext {
   services: Services
   /** Where this run's media goes: loopback S3 with real services, else a temp dir (tests/helpers/media-storage.ts). */
   media: TestMediaStorage
+  /** The loopback SMTP server SMTP_URL points at: every message the app sent, parsed (tests/helpers/smtp.ts). */
+  mailbox: TestMailbox
 }
 
 const RUN_ID = `${Date.now().toString(36)}${Math.random().toString(36).slice(2, 6)}`
@@ -75,9 +78,12 @@ async function createTestContext(): Promise<TestContext> {
   const base = loadConfig(testEnv())
   const media = await startTestMediaStorage(defaultMediaStorageKind())
   cleanups.push(() => media.stop())
+  const mailbox = await startTestMailbox()
+  cleanups.push(() => mailbox.stop())
   const config: Config = {
     ...base,
     ...media.config,
+    smtpUrl: mailbox.url,
     databaseUrls: base.databaseUrls && (await createRunDatabases(base.databaseUrls)),
   }
   const log = createLogger(config)
@@ -89,7 +95,7 @@ async function createTestContext(): Promise<TestContext> {
   // The push sender trusts the loopback push service's self-signed certificate, and nothing else extra.
   const infra: Infra = { config, log, dbs, store, queue, blobs: media.blobs, pushCa: testCertificate().cert }
   const { app, services } = createApp(infra)
-  return { config, infra, app, services, media }
+  return { config, infra, app, services, media, mailbox }
 }
 
 /**

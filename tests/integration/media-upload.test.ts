@@ -32,7 +32,7 @@ function contextWith(media: TestMediaStorage): TestContext {
   const queue = createQueue<Jobs>({ store: ctx.infra.store, name: `media-test-${media.kind}`, log: ctx.infra.log, concurrency: 1 })
   const infra = { ...ctx.infra, config, queue, blobs: media.blobs }
   const { app, services } = createApp(infra)
-  return { config, infra, app, services, media }
+  return { config, infra, app, services, media, mailbox: ctx.mailbox }
 }
 
 const ALT = 'Me holding Biscuit, a ginger cat'

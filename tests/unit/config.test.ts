@@ -32,11 +32,18 @@ describe('configuration', () => {
     [{ PUSH_SERVICE_HOSTS: 'https://fcm.googleapis.com' }, 'PUSH_SERVICE_HOSTS must be a comma-separated list of host names'],
     [{ PUSH_SERVICE_HOSTS: '*' }, 'PUSH_SERVICE_HOSTS must be a comma-separated list of host names'],
     [{ PUSH_CONCURRENCY: '0' }, 'PUSH_CONCURRENCY must be a whole number'],
+    [{ SMTP_URL: 'https://mail.example.org' }, 'SMTP_URL must start with smtp:// or smtps://'],
     [{ WEB_PROCESSES: '2' }, 'WEB_PROCESSES above 1 needs DATABASE_URL and REDIS_URL'],
     [{ WEB_PROCESSES: '2', DATABASE_URL: 'postgres://x@127.0.0.1/m' }, 'WEB_PROCESSES above 1 needs DATABASE_URL and REDIS_URL'],
   ])('a bad value stops start-up with one line naming the variable: %p', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError)
     expect(() => loadConfig(env)).toThrow(message)
+  })
+
+  test('mail goes to files unless SMTP_URL is set, from the site by default', () => {
+    expect(loadConfig({}).smtpUrl).toBeNull()
+    expect(loadConfig({ PUBLIC_URL: 'https://ninelives.example' }).mailFrom).toBe('Nine Lives <no-reply@ninelives.example>')
+    expect(loadConfig({ SMTP_URL: 'smtps://u:p@smtp.example.org:465' }).smtpUrl).toBe('smtps://u:p@smtp.example.org:465')
   })
 
   test('an https PUBLIC_URL is what makes cookies Secure', () => {
