@@ -6,6 +6,7 @@ import { html } from '@elysiajs/html'
 import { Elysia, type AnyElysia } from 'elysia'
 import { registerJobHandlers } from '@/background'
 import type { Viewer } from '@/features/accounts/viewer'
+import { passwordResetRoutes } from '@/features/accounts/password-reset-routes'
 import { accountRoutes } from '@/features/accounts/routes'
 import { adminRoutes } from '@/features/admin/routes'
 import { feedRoutes } from '@/features/feed/routes'
@@ -62,6 +63,7 @@ export function createApp(infra: Infra) {
         },
       }),
     )
+    .use(passwordResetRoutes({ config, store, context, ...services }))
     .use(notificationPages.routes)
     .use(memorialRoutes({ config, store, context, memorials: services.memorials }))
     .use(finderRoutes({ config, store, context, ...services, postToFeed: happyEndingPoster(services) }))

@@ -25,7 +25,7 @@ interface BackgroundWork {
 
 function backgroundWork(services: Services): BackgroundWork[] {
   return [
-    accountJobs(services.sessions),
+    accountJobs(services.sessions, services.accountTokens),
     mediaJobs(services.media),
     feedJobs(services.feed),
     memorialJobs(services.memorials),

@@ -4,9 +4,11 @@
  */
 import type { Config } from '@/config'
 import { createAvatars, type Avatars } from '@/features/accounts/avatars'
+import { createPasswordResets } from '@/features/accounts/password-reset'
 import { createAccounts } from '@/features/accounts/service'
 import { createSessions, type Sessions } from '@/features/accounts/sessions'
 import { profileSitemapSource } from '@/features/accounts/sitemap-source'
+import { createAccountTokens } from '@/features/accounts/tokens'
 import { createBackOffice } from '@/features/admin/feature'
 import { createFeed } from '@/features/feed/service'
 import { createFinder, type Finder } from '@/features/finder/feature'
@@ -43,6 +45,7 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
   const media = createMedia({ db: dbs.social, blobs, store, config, log })
   const sessions = createSessions(dbs.accounts, store, config)
   const accounts = createAccounts(dbs.accounts, sessions.forgetViewer)
+  const accountTokens = createAccountTokens(dbs.accounts)
   const push = createPush({
     config,
     log,
@@ -89,6 +92,8 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
       sessions,
     ),
     accounts,
+    accountTokens,
+    passwordResets: createPasswordResets({ db: dbs.accounts, accounts, tokens: accountTokens, endAllSessions: sessions.endAll }),
     sessions,
     backOffice: createBackOffice({ db: dbs.accounts }),
     notifications,

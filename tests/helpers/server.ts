@@ -39,6 +39,7 @@ const SERVICE_VARS = [
   /^MEDIA_PUBLIC_URL$/,
   /^PGLITE_DATA_DIR$/,
   /^CDN_PURGE_URL$/,
+  /^SMTP_URL$/,
 ]
 /** Set by startServer itself; a stray value in the parent must not leak into the child. */
 const OWN_VARS = ['PORT', 'DATA_DIR', 'PUBLIC_URL']

@@ -20,6 +20,9 @@ export function LoginPage({ form }: { form: JSX.Element }): JSX.Element {
       <h1>Sign in</h1>
       {form as 'safe'}
       <p>
+        <a href="/forgot-password">Forgot your password?</a>
+      </p>
+      <p>
         New here? <a href="/signup">Create an account</a>
       </p>
     </>

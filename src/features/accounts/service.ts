@@ -37,8 +37,8 @@ export const BIO_MAX = 280
 
 export const HANDLE_PATTERN = /^[A-Za-z0-9_]{3,30}$/
 /** RFC 5321 caps an address at 254 characters; the shape check only catches typos, not validity. */
-const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/
-const EMAIL_MAX = 254
+export const EMAIL_PATTERN = /^[^\s@]{1,64}@[^\s@]+\.[^\s@]+$/
+export const EMAIL_MAX = 254
 /** argon2 hashes any length, but a megabyte password would be a cheap way to burn our CPU. */
 export const PASSWORD_MIN = 8
 export const PASSWORD_MAX = 200
@@ -80,6 +80,7 @@ export function createAccounts(db: Kysely<AccountsDomain>, viewerChanged: (userI
 
   return {
     findByHandle,
+    findByEmail,
 
     /** The public profile behind a handle, in any case; null when nobody has it. */
     profileByHandle(handle: string): Promise<PublicProfile | null> {
@@ -170,9 +171,16 @@ function validateSignup(input: SignupInput): FieldErrors<SignupField> {
   if (!email) errors.email = 'Please enter your email address.'
   else if (hasRefusedCharacters(input.email, 'line')) errors.email = TEXT_MESSAGES.line
   else if (email.length > EMAIL_MAX || !EMAIL_PATTERN.test(email)) errors.email = 'That does not look like an email address.'
-  if (input.password.length < PASSWORD_MIN) errors.password = `A password needs at least ${PASSWORD_MIN} characters.`
-  else if (input.password.length > PASSWORD_MAX) errors.password = `A password can have at most ${PASSWORD_MAX} characters.`
+  const password = passwordProblem(input.password)
+  if (password) errors.password = password
   return errors
+}
+
+/** What is wrong with a new password, or null. */
+export function passwordProblem(password: string): string | null {
+  if (password.length < PASSWORD_MIN) return `A password needs at least ${PASSWORD_MIN} characters.`
+  if (password.length > PASSWORD_MAX) return `A password can have at most ${PASSWORD_MAX} characters.`
+  return null
 }
 
 function validateProfileDetails({ displayName, bio }: ProfileDetailsInput): FieldErrors<keyof ProfileDetailsInput> | null {

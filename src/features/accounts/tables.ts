@@ -23,9 +23,24 @@ export interface SessionsTable {
   created_at: Generated<Date>
 }
 
+/** What a token sent by email is for (src/features/accounts/tokens.ts). */
+export type TokenPurpose = 'reset'
+
+export interface AccountTokensTable {
+  id_hash: string
+  user_id: string
+  purpose: TokenPurpose
+  /** The address the link went to, where it matters (a new address to confirm). */
+  email: string | null
+  expires_at: Date
+  used_at: Date | null
+  created_at: Generated<Date>
+}
+
 export interface AccountsTables {
   users: UsersTable
   sessions: SessionsTable
+  account_tokens: AccountTokensTable
 }
 
 export type UserRow = Selectable<UsersTable>
