@@ -36,6 +36,7 @@ const CONTENT_TYPES: Record<string, string> = {
 
 /** Hashed once at start-up: the files never change while the process runs. */
 const assets = new Map<string, Asset>(loadAssets())
+assets.set('manifest.webmanifest', manifestAsset())
 
 function loadAssets(): [string, Asset][] {
   const own = readdirSync(STATIC_DIR, { withFileTypes: true })
@@ -56,6 +57,44 @@ function loadAssets(): [string, Asset][] {
     asset(`/assets/leaflet-${leafletPackage.version}/${file}`, readFileSync(path.join(LEAFLET_DIR, file)), file),
   ])
   return [...own, htmx, ...leaflet]
+}
+
+/**
+ * The web app manifest (what makes the site installable), built at start because it names the icons
+ * by their hashed URLs; its colours are the `--bg` token of static/app.css, like the layout's
+ * theme-color. Served like any asset under a hashed URL, linked from the layout.
+ */
+function manifestAsset(): Asset {
+  const background = lightToken('--bg')
+  const icon = (name: string, size: number, purpose: 'any' | 'maskable') => ({
+    src: assetUrl(name),
+    sizes: `${size}x${size}`,
+    type: 'image/png',
+    purpose,
+  })
+  const manifest = {
+    id: '/',
+    name: 'Nine Lives',
+    short_name: 'Nine Lives',
+    description: 'Cat photos from people you follow, lost and found cats near you, and memorials.',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    theme_color: background,
+    background_color: background,
+    icons: [icon('icon-192.png', 192, 'any'), icon('icon-512.png', 512, 'any'), icon('icon-maskable-512.png', 512, 'maskable')],
+  }
+  const bytes = new TextEncoder().encode(JSON.stringify(manifest))
+  const hash = Bun.hash(bytes).toString(36).slice(0, 10)
+  return asset(`/assets/${hash}/manifest.webmanifest`, bytes, 'manifest.webmanifest')
+}
+
+/** A colour token of the light scheme (the first `:root` block of static/app.css). */
+function lightToken(name: string): string {
+  const css = new TextDecoder().decode(assets.get('app.css')!.bytes)
+  const found = new RegExp(`${name}:\\s*(#[0-9a-fA-F]{3,8})\\b`).exec(css)
+  if (!found) throw new Error(`static/app.css has no colour token ${name}`)
+  return found[1]!
 }
 
 function asset(url: string, bytes: Uint8Array<ArrayBuffer>, name: string): Asset {

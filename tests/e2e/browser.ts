@@ -25,6 +25,24 @@ export function launchBrowser(): Promise<Browser> {
   })
 }
 
+/**
+ * A browser with an on-disk profile, as one `BrowserContext`: `browser.newContext()` is an
+ * incognito-like profile, where Chromium refuses to install an app ("in-incognito"). The caller
+ * closes the context and removes `profileDir`.
+ */
+export function launchPersistentBrowser(profileDir: string, baseURL: string): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(profileDir, {
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    timeout: 60_000,
+    baseURL,
+    viewport: { width: 1280, height: 800 },
+    locale: 'en-GB',
+    timezoneId: 'UTC',
+  })
+}
+
 export interface ContextOptions {
   /** false runs the no-JavaScript half of a test: plain forms, full page loads, no htmx. */
   javaScriptEnabled: boolean

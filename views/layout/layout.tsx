@@ -72,6 +72,7 @@ export function Layout({ viewer, unreadCount, avatar = null, section = null, chi
           <link rel="stylesheet" href={assetUrl('app.css')} />
           <link rel="icon" href={assetUrl('logo.svg')} type="image/svg+xml" />
           <link rel="apple-touch-icon" href={assetUrl('apple-touch-icon.png')} />
+          <link rel="manifest" href={assetUrl('manifest.webmanifest')} />
           <script src={assetUrl('htmx.js')} defer></script>
           <script src={assetUrl('sw-register.js')} defer></script>
           {meta.head as 'safe'}
