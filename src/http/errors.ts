@@ -4,6 +4,7 @@
  */
 import { Elysia } from 'elysia'
 import type { Logger } from '@/infra/log'
+import { StoreUnavailable } from '@/infra/store/store'
 import { requestMeta } from '@/http/request-context'
 import { page, type RenderContext } from '@/http/page'
 import type { Done, Refused } from '@/shared/result'
@@ -21,7 +22,11 @@ export const ERRORS = {
   422: { title: 'That could not be saved', message: 'Something in what you sent is not right. Please go back, check it and try again.' },
   429: { title: 'Too many attempts', message: 'Please wait a little and try again.' },
   500: { title: 'Something went wrong', message: 'We could not show this page. Please try again in a moment.' },
+  503: { title: 'Back in a moment', message: 'Part of Nine Lives is briefly unavailable, so this could not be done just now. Please try again in a minute.' },
 } as const
+
+/** Seconds a 503 asks the client to wait: Redis restarts in a few, and ioredis reconnects within one. */
+export const UNAVAILABLE_RETRY_AFTER_SECONDS = 10
 
 export type ErrorStatus = keyof typeof ERRORS
 
@@ -94,8 +99,10 @@ export function errorHandling(log: Logger, renderFor: (request: Request) => Prom
     const status = statusFor(code, error)
     set.status = status
     if (status === 500) requestMeta(request, log).log.error({ err: error }, 'unhandled error')
+    if (error instanceof StoreUnavailable) requestMeta(request, log).log.warn({ err: error }, 'store unavailable: answered 503')
     const message = error instanceof HttpError ? error.userMessage : undefined
-    const headers = error instanceof HttpError ? error.headers : undefined
+    const headers =
+      error instanceof HttpError ? error.headers : error instanceof StoreUnavailable ? { 'Retry-After': String(UNAVAILABLE_RETRY_AFTER_SECONDS) } : undefined
     const render = await renderFor(request).catch(() => signedOut(request))
     return errorPage(request, status, message, headers, render)
   })
@@ -103,8 +110,18 @@ export function errorHandling(log: Logger, renderFor: (request: Request) => Prom
 
 function statusFor(code: string | number, error: unknown): ErrorStatus {
   if (error instanceof HttpError) return error.status
+  if (error instanceof StoreUnavailable) return 503
   if (code === 'NOT_FOUND') return 404
   if (code === 'PARSE' || code === 'VALIDATION' || code === 'INVALID_COOKIE_SIGNATURE') return 400
   if (typeof code === 'number' && code in ERRORS) return code as ErrorStatus
   return 500
+}
+
+/**
+ * Refuses to go on with a request whose client has gone (closed the connection, gave up waiting):
+ * called by routes just before their first write, so nothing is written for an answer nobody will
+ * read — a retry of it would write it twice (issue 18, defect 2).
+ */
+export function throwIfAbandoned(request: Request): void {
+  if (request.signal.aborted) throw new HttpError(400, 'This request was cancelled before it was carried out, so nothing was saved.')
 }

@@ -8,6 +8,7 @@ import type { UploadErrors } from '@/features/media/service'
 import type { Accounts, ProfileDetailsInput, SignupInput } from '@/features/accounts/service'
 import type { Sessions } from '@/features/accounts/sessions'
 import type { Store } from '@/infra/store/store'
+import { throwIfAbandoned } from '@/http/errors'
 import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
 import { localPath } from '@/http/local-path'
 import { byAccount, byAddress, byTyped, limitRate } from '@/http/rate-limit'
@@ -83,6 +84,7 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
       // clients can hammer one address; an empty email names no account.
       const email = input.email.trim() ? [byTyped('signup:email', input.email)] : []
       await limitRate(store, [byAddress('signup', meta.ip), ...email], config.authRateLimit)
+      throwIfAbandoned(render.request)
       const result = await accounts.signUp(input)
       if (!result.ok) return signupPage(render, SignupForm({ values: input, errors: result.errors }), 422)
       set.headers['set-cookie'] = await sessions.start(result.value.id)
@@ -107,6 +109,7 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
         const error = 'That handle or email and password do not match. Please try again.'
         return loginPage(render, LoginForm({ values: { identifier }, next, error }), 422)
       }
+      throwIfAbandoned(render.request)
       set.headers['set-cookie'] = await sessions.start(user.id)
       return afterPost(render, next)
     })

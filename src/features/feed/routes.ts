@@ -11,7 +11,7 @@ import type { KeptFirstPage } from '@/features/feed/first-page-cache'
 import { FEED_MESSAGES, POST_PHOTOS_MAX, type Feed, type PostErrors, type PostInput } from '@/features/feed/service'
 import type { MediaPicture } from '@/features/media/service'
 import type { HttpContext } from '@/http/context'
-import { doneOrRefuse, HttpError, refuse } from '@/http/errors'
+import { doneOrRefuse, HttpError, refuse, throwIfAbandoned } from '@/http/errors'
 import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
 import { localPath } from '@/http/local-path'
 import { integerIdParam } from '@/http/params'
@@ -222,6 +222,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
     const form = await readFormData(request)
     const { input, values } = await postInput(form)
     if (input.photos.length > 0) await limitRate(store, [byAddress('upload', meta.ip), byAccount('upload', viewer.id)], config.mediaUploadRateLimit)
+    throwIfAbandoned(render.request)
     const result = await feed.writePost(viewer, input)
     if (!result.ok) {
       const refused = await composer(viewer, { values, errors: result.errors })
@@ -288,10 +289,12 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
         return afterPost(render, back, PostDeleted)
       })
       .post('/posts/:id/like', async ({ render, params, body }) => {
+        throwIfAbandoned(render.request)
         const state = doneOrRefuse(await feed.like(requireViewer(render), integerIdParam(params.id)))
         return afterPost(render, backTo(body, `/posts/${state.postId}`), () => LikeControl({ ...state, back: backTo(body, '/') }))
       })
       .post('/posts/:id/unlike', async ({ render, params, body }) => {
+        throwIfAbandoned(render.request)
         const state = doneOrRefuse(await feed.unlike(requireViewer(render), integerIdParam(params.id)))
         return afterPost(render, backTo(body, `/posts/${state.postId}`), () => LikeControl({ ...state, back: backTo(body, '/') }))
       })
@@ -302,6 +305,7 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
         const postId = integerIdParam(params.id)
         await limitRate(store, [byAccount('comment', viewer.id)], config.feed.commentRateLimit)
         const text = textField(body, 'body')
+        throwIfAbandoned(render.request)
         const result = await feed.comment(viewer, postId, text)
         if (!result.ok) {
           if (result.status !== 422) refuse(result)

@@ -35,7 +35,7 @@
 import { createHash } from 'node:crypto'
 import type { AreaGenerations } from '@/features/finder/area-generations'
 import type { LatLng } from '@/features/finder/geodesy'
-import type { Store } from '@/infra/store/store'
+import { orUnavailable, type Store } from '@/infra/store/store'
 import { repeatAsks } from '@/shared/repeat-asks'
 
 /** Brief: even if an invalidation were lost, a new report shows within half a minute. */
@@ -64,11 +64,14 @@ export function createNearbyListCache(store: Store, generations: AreaGenerations
       const digest = createHash('sha1').update(`${search.centre.lat},${search.centre.lng},${search.radiusM},${search.key}`).digest('base64url')
       // A first ask needs neither the generation nor a lookup: no round trip before the search's own.
       if (!askedBefore(digest)) return render()
-      const key = `finder:nearby:${await generations.of(search.centre)}:${digest}`
-      const hit = await store.get(key)
+      // While the store is away every list is rendered from the database, and none is kept.
+      const generation = await orUnavailable(generations.of(search.centre), null)
+      if (generation === null) return render()
+      const key = `finder:nearby:${generation}:${digest}`
+      const hit = await orUnavailable(store.get(key), null)
       if (hit !== null) return hit
       const html = await render()
-      await store.set(key, html, LIST_TTL_SECONDS)
+      await orUnavailable(store.set(key, html, LIST_TTL_SECONDS), undefined)
       return html
     },
   }

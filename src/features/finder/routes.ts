@@ -21,7 +21,7 @@ import { checkFileCount } from '@/features/media/intake'
 import { picturesInOrder, type Media, type MediaPicture } from '@/features/media/service'
 import type { AlertAreas } from '@/features/notifications/alert-areas'
 import type { HttpContext } from '@/http/context'
-import { doneOrRefuse, HttpError, refuse } from '@/http/errors'
+import { doneOrRefuse, HttpError, refuse, throwIfAbandoned } from '@/http/errors'
 import { fileCount, fileField, fileFields, formText, readFormData, textField } from '@/http/form'
 import { integerIdParam } from '@/http/params'
 import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
@@ -240,6 +240,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
     await limitRate(store, [byAccount('finder:report', viewer.id), byAddress('finder:report', meta.ip)], config.finder.reportRateLimit)
     const { input, photos, tooMany } = await readReportForm(request)
     if (tooMany) return formPage(render, { ...NEW_REPORT_FORM, ...refusedForm(input, photos, { photos: tooMany.message }, []) }, NEW_REPORT_TITLE, tooMany.status)
+    throwIfAbandoned(render.request)
     const saved = await finder.reports.create(viewer.id, input, photos)
     if (!saved.ok) return formPage(render, { ...NEW_REPORT_FORM, ...refusedForm(input, photos, saved.errors, saved.suggestions ?? []) }, NEW_REPORT_TITLE, saved.status)
     return afterPost(render, `/finder/${saved.value}`)
@@ -344,6 +345,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
         }
         const values = { kind: input.kind, seen_at: input.seenAt, note: input.note, photo_alt: input.photoAlt, ...input.place }
         if (tooMany) return reportPage(render, params.id, { values, errors: { photo: tooMany.message }, suggestions: [] }, tooMany.status)
+        throwIfAbandoned(render.request)
         const result = await finder.sightings.add(viewer.id, params.id, input)
         if (!result.ok) {
           if (result.status === 404 || result.status === 409) refuse(result)
@@ -371,6 +373,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
       await limitRate(store, [byAccount('finder:message', viewer.id), byAddress('finder:message', meta.ip)], config.finder.messageRateLimit)
       const threadId = threadParam(textField(body, 'thread'))
       const draft = textField(body, 'body')
+      throwIfAbandoned(render.request)
       const sent = await finder.messages.send(viewer.id, params.id, { threadId, body: draft })
       if (!sent.ok) {
         if (sent.status !== 422) refuse(sent)

@@ -24,6 +24,7 @@ import { geohash } from '@/features/finder/geohash'
 import { OVERFETCH_FACTOR, redisDistanceFor, type GeoCandidate, type GeoIndex, type PlacedCandidate } from '@/features/finder/geo-index'
 import { cardColumns, cardOf, type ReportCard, type ReportCards } from '@/features/finder/report-cards'
 import type { FinderDomain } from '@/schema'
+import { orUnavailable } from '@/infra/store/store'
 import { boundedMap } from '@/shared/bounded-map'
 import { pageOf } from '@/shared/cursor'
 import { isUuid } from '@/shared/ids'
@@ -272,7 +273,8 @@ export function createNearbySearch({
      */
     async activeNear(search: NearbySearch, via: NearbyPath = 'auto'): Promise<NearbyPage> {
       if (via === 'postgis' || (via === 'auto' && preferred === 'postgis')) return viaPostgis(search)
-      const answered = await viaRedis(search)
+      // With Redis away, `auto` searches go to PostGIS at once (issue 18, defect 2).
+      const answered = via === 'auto' ? await orUnavailable(viaRedis(search), null) : await viaRedis(search)
       if (answered) return answered
       if (via === 'redis') throw new Error('the Redis GEO index could not answer this search')
       return viaPostgis(search)

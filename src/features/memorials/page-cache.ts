@@ -16,7 +16,7 @@
  * HTML only for an ETag it hasn't. The `page` and `shared` entries are dropped on every owner change
  * and every tribute that appears (src/features/memorials/service.ts), never on a candle.
  */
-import type { Store } from '@/infra/store/store'
+import { orUnavailable, type Store } from '@/infra/store/store'
 import type { Memorial } from '@/features/memorials/service'
 import type { SharedPage } from '@/http/shared-page'
 import { singleFlight } from '@/shared/single-flight'
@@ -65,7 +65,8 @@ export function createMemorialPageCache({ store, ttlSeconds }: { store: Store; t
     /** The page kept for `slug`, or null (not kept, expired, dropped, or caching is off). */
     async cachedPage(slug: string): Promise<CachedMemorialPage | null> {
       if (ttlSeconds === 0) return null
-      const raw = await store.get(keyOf(slug))
+      // While the store is away the page is rendered from the database at each visit.
+      const raw = await orUnavailable(store.get(keyOf(slug)), null)
       return raw ? revive(JSON.parse(raw) as CachedMemorialPage) : null
     },
 
@@ -79,26 +80,29 @@ export function createMemorialPageCache({ store, ttlSeconds }: { store: Store; t
 
     /** Keeps the parts of a page; call only with parts rendered from current data. */
     async keep(page: CachedMemorialPage): Promise<void> {
-      if (ttlSeconds > 0) await store.set(keyOf(page.memorial.slug), JSON.stringify(page), ttlSeconds)
+      if (ttlSeconds > 0) await orUnavailable(store.set(keyOf(page.memorial.slug), JSON.stringify(page), ttlSeconds), undefined)
     },
 
     /** Which page signed-out visitors of the memorial at `slug` get, when one is kept. */
     async keptShared(slug: string): Promise<KeptShared | null> {
       if (ttlSeconds === 0) return null
-      const raw = await store.get(sharedKeyOf(slug))
+      const raw = await orUnavailable(store.get(sharedKeyOf(slug)), null)
       return raw ? (JSON.parse(raw) as KeptShared) : null
     },
 
     sharedHtml(etag: string): Promise<string | null> {
-      return store.get(sharedHtmlKeyOf(etag))
+      return orUnavailable(store.get(sharedHtmlKeyOf(etag)), null)
     },
 
     /** Keeps the whole page signed-out visitors get; call only with a page rendered from current data. */
     async keepShared(memorial: Memorial, page: SharedPage): Promise<void> {
       if (ttlSeconds === 0) return
-      await store.set(sharedHtmlKeyOf(page.etag), page.html, ttlSeconds + SHARED_HTML_EXTRA_SECONDS)
       const kept: KeptShared = { etag: page.etag, memorialId: memorial.id, updatedAt: memorial.updatedAt.toISOString() }
-      await store.set(sharedKeyOf(memorial.slug), JSON.stringify(kept), ttlSeconds)
+      const keeping = async () => {
+        await store.set(sharedHtmlKeyOf(page.etag), page.html, ttlSeconds + SHARED_HTML_EXTRA_SECONDS)
+        await store.set(sharedKeyOf(memorial.slug), JSON.stringify(kept), ttlSeconds)
+      }
+      await orUnavailable(keeping(), undefined)
     },
 
     /** Drops the pages at these slugs: the next visit renders afresh. */

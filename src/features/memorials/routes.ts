@@ -22,7 +22,7 @@ import {
 import { looksLikeSlug } from '@/features/memorials/slugs'
 import type { Store } from '@/infra/store/store'
 import type { HttpContext } from '@/http/context'
-import { HttpError, Redirect, refuse } from '@/http/errors'
+import { HttpError, Redirect, refuse, throwIfAbandoned } from '@/http/errors'
 import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
 import { integerIdParam } from '@/http/params'
 import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
@@ -192,6 +192,7 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
     if (tooMany) return formPage(render, { memorial: null, values, errors: { cover: tooMany.message }, cover: null }, tooMany.status)
     const cover = await fileField(form, 'cover')
     if (cover) await limitRate(store, [byAddress('upload', meta.ip), byAccount('upload', viewer.id)], config.mediaUploadRateLimit)
+    throwIfAbandoned(render.request)
     const result = await memorials.createMemorial(viewer, memorialInput(values), cover ? { bytes: cover, alt: values.coverAlt } : null)
     if (!result.ok) return formPage(render, { memorial: null, values, errors: result.errors, cover: null }, result.status)
     return afterPost(render, `/memorials/${result.value.slug}`)
@@ -242,6 +243,7 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
       await limitRate(store, [byAddress('candle', meta.ip)], config.memorials.candleRateLimit)
       const memorial = await viewable(params.slug, render.viewer)
       const key = await visitorKeys.keyFor(render.viewer, meta.ip)
+      throwIfAbandoned(render.request)
       const candle = await candles.lightCandle(memorial.id, key)
       return afterPost(render, `/memorials/${memorial.slug}?candle=lit#candle`, () => CandleBox({ memorial, state: candle }))
     })
@@ -250,6 +252,7 @@ export function memorialRoutes({ config, memorials: feature, store, context }: M
       const memorial = await viewable(params.slug, viewer)
       await limitRate(store, [byAccount('tribute', viewer.id), byAddress('tribute', meta.ip)], config.memorials.tributeRateLimit)
       const text = textField(body, 'body')
+      throwIfAbandoned(render.request)
       const result = await tributes.leaveTribute(viewer, memorial, text)
       if (!result.ok) {
         const visitor = await visitorState(memorial, render, meta.ip, { tributeDraft: { body: text, error: result.errors.body ?? '' } })

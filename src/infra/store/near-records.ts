@@ -10,7 +10,7 @@
  * const found = await posts.byIds([41, 42])   // Map: id → record; ids the source doesn't have are absent
  * await posts.changed([42])                    // after the like is committed
  */
-import { CHANGED_MARK, markChanged, NEAR_RECORD_PREFIX, type Store } from '@/infra/store/store'
+import { CHANGED_MARK, markChanged, NEAR_RECORD_PREFIX, orUnavailable, type Store } from '@/infra/store/store'
 
 export interface NearRecordsOptions<Id extends string | number, Record> {
   store: Store
@@ -54,12 +54,14 @@ export function nearRecords<Id extends string | number, Record>({
         else take(id, record)
       }
       if (keptFar.length > 0) {
-        const kept = await Promise.all(keptFar.map((id) => store.getNear(keyOf(id))))
-        keptFar.forEach((id, i) => take(id, kept[i] ? parse(kept[i]) : null))
+        // While the store is away every record comes from its source, and none is kept.
+        const kept = await orUnavailable(Promise.all(keptFar.map((id) => store.getNear(keyOf(id)))), null)
+        keptFar.forEach((id, i) => take(id, kept?.[i] ? parse(kept[i]) : null))
       }
       if (missing.length === 0) return found
       const loaded = await load(missing)
-      await Promise.all(loaded.map((record) => store.setIfAbsent(keyOf(idOf(record)), JSON.stringify(record), ttlSeconds)))
+      const keep = (record: Record) => orUnavailable(store.setIfAbsent(keyOf(idOf(record)), JSON.stringify(record), ttlSeconds), false)
+      await Promise.all(loaded.map(keep))
       for (const record of loaded) found.set(idOf(record), record)
       return found
     },

@@ -8,7 +8,16 @@ import { tracingChannel } from 'node:diagnostics_channel'
 import { Redis } from 'ioredis'
 import type { Logger } from '@/infra/log'
 import { createNearCache } from '@/infra/store/near-cache'
-import type { Forward, GeoMember, ScoredMember, Store } from '@/infra/store/store'
+import { StoreUnavailable, type Forward, type GeoMember, type ScoredMember, type Store } from '@/infra/store/store'
+
+/**
+ * How long a command may wait for its reply before it fails with StoreUnavailable. Commands take well
+ * under a millisecond here, so half a second only ever passes when Redis is stalled or unreachable;
+ * a page then answers at once (from the database, or 503) instead of hanging until Redis returns.
+ */
+export const REDIS_COMMAND_TIMEOUT_MS = 500
+/** Reconnect quickly and keep trying: a page works again within a second of Redis's return. */
+const RECONNECT_DELAY_MS = (attempt: number) => Math.min(attempt * 100, 1000)
 
 export interface RedisStoreOptions {
   url: string
@@ -79,7 +88,24 @@ type Script = (...keysThenArgs: ScriptArg[]) => Promise<unknown>
 export function createRedisStore({ url, keyPrefix, log }: RedisStoreOptions): Store {
   // Auto-pipelining sends the commands of concurrent requests in one write: a popular cached page
   // read by 32 requests at once costs one round trip instead of 32 (4× the GETs/s measured here).
-  const redis = new Redis(url, { keyPrefix, enableAutoPipelining: true })
+  //
+  // Fail fast while Redis is away (issue 18, defect 2): a command sent on a connection that then
+  // drops is failed at once, not sent again on the next connection (maxRetriesPerRequest 0); one that
+  // gets no reply fails after REDIS_COMMAND_TIMEOUT_MS; and once connected, a command issued while
+  // disconnected fails at once instead of waiting in the offline queue to be sent — late — when
+  // Redis returns. Until the first connection the queue is kept, so start-up need not wait for it;
+  // what it holds is failed on each refused attempt.
+  const redis = new Redis(url, {
+    keyPrefix,
+    enableAutoPipelining: true,
+    commandTimeout: REDIS_COMMAND_TIMEOUT_MS,
+    maxRetriesPerRequest: 0,
+    retryStrategy: RECONNECT_DELAY_MS,
+  })
+  redis.once('ready', () => {
+    // ioredis reads the option at each command; there is no other way to turn the queue off later.
+    redis.options.enableOfflineQueue = false
+  })
   if (log) redis.on('error', (error: Error) => log.warn({ err: error }, 'Redis connection error'))
   const near = createNearCache({ url, keyPrefix, log })
 
@@ -96,7 +122,7 @@ export function createRedisStore({ url, keyPrefix, log }: RedisStoreOptions): St
   const zaddMissingFromList = script('nlZaddMissingFromList', 2, ZADD_MISSING_FROM_LIST)
   const lremAndForward = script('nlLremAndForward', 3, LREM_AND_FORWARD)
 
-  return {
+  return failingAsUnavailable({
     kind: 'redis',
 
     get: (key) => redis.get(key),
@@ -198,9 +224,34 @@ export function createRedisStore({ url, keyPrefix, log }: RedisStoreOptions): St
     },
     async close() {
       await near.close()
-      await redis.quit()
+      await redis.quit().catch(() => redis.disconnect())
     },
+  })
+}
+
+/** What ioredis says when it cannot reach Redis, rather than Redis refusing the command. */
+function isUnreachable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false
+  if (error.name === 'MaxRetriesPerRequestError') return true
+  return /^(Command timed out|Connection is closed|Stream isn't writeable|LOADING )/.test(error.message)
+}
+
+/** Every command of `store` rejects with StoreUnavailable when Redis cannot be reached. */
+function failingAsUnavailable(store: Store): Store {
+  const wrapped: Record<string, unknown> = {}
+  for (const [name, member] of Object.entries(store)) {
+    if (typeof member !== 'function' || name === 'peekNear' || name === 'close') {
+      wrapped[name] = member
+      continue
+    }
+    wrapped[name] = (...args: unknown[]) =>
+      // A Store method other than peekNear: it takes its own arguments and returns a promise.
+      (member as (...args: unknown[]) => Promise<unknown>)(...args).catch((error: unknown) => {
+        throw isUnreachable(error) ? new StoreUnavailable(name, { cause: error }) : error
+      })
   }
+  // Every member of `store` is copied under its own name, each method with its own signature.
+  return wrapped as unknown as Store
 }
 
 /** KEYS[3] and ARGV[1..4] of LREM_AND_FORWARD. */

@@ -81,6 +81,29 @@ export interface Store {
   close(): Promise<void>
 }
 
+/**
+ * A Store command that failed because the Store cannot be reached (Redis down, restarting, or not
+ * answering within its command timeout), not because of what was asked. Pages that only read a cache
+ * go to the database instead (`orUnavailable`); writes that need the Store answer 503 (src/http/errors.ts).
+ * A command that timed out may still have been carried out: whatever it did must be safe to do again.
+ */
+export class StoreUnavailable extends Error {
+  constructor(readonly command: string, options: { cause: unknown }) {
+    super(`the store is unavailable (${command})`, options)
+    this.name = 'StoreUnavailable'
+  }
+}
+
+/** The store's answer, or `fallback` when the store cannot be reached: for caches, never for state. */
+export async function orUnavailable<T>(read: Promise<T>, fallback: T): Promise<T> {
+  try {
+    return await read
+  } catch (error) {
+    if (error instanceof StoreUnavailable) return fallback
+    throw error
+  }
+}
+
 /** What every key read with `getNear` starts with: Redis reports changes under it to each instance. */
 export const NEAR_PREFIX = 'near:'
 
