@@ -634,14 +634,14 @@ describe('alert areas', () => {
     expect(await (await member.get('/')).text()).not.toContain('Lost near you')
     const owner = client()
     await owner.signUp('nearhome')
-    await report(owner, { name: 'Neighbourly', town: '', lat: '38.7230', lng: '-9.1400' })
+    await report(owner, { name: 'Neighbourly', town: '', lat: '38.7230', lng: '-9.1400' }, await pngPhoto(12))
     await member.post('/settings/alert-area', { town: 'Lisbon', radius_km: '2' })
     const home = await (await member.get('/')).text()
     expect(home).toContain('Lost near you')
     expect(home).toContain('Lost: Neighbourly')
   })
 
-  test('"Lost near you" lists only lost cats, each with its photo', async () => {
+  test('"Lost near you" lists only lost cats with a photo, once, at home and in the second column', async () => {
     const member = client()
     await member.signUp('nearphotos')
     const owner = client()
@@ -649,11 +649,16 @@ describe('alert areas', () => {
     const near = { town: '', lat: '-33.8910', lng: '151.2700' } // Bondi, far from the other tests' reports
     await report(owner, { ...near, name: 'Pictured' }, await pngPhoto(11))
     await report(owner, { ...near, kind: 'found', found_state: 'taken_in', name: 'Foundling' })
+    await report(owner, { ...near, name: 'Unpictured' })
     await member.post('/settings/alert-area', { town: '', lat: near.lat, lng: near.lng, radius_km: '2' })
+    const sectionOf = (html: string) => html.slice(html.indexOf('<section class="lost-near-you"'), html.indexOf('</section>', html.indexOf('<section class="lost-near-you"')))
     const home = await (await member.get('/')).text()
-    const section = home.slice(home.indexOf('<section class="lost-near-you"'), home.indexOf('</section>', home.indexOf('<section class="lost-near-you"')))
-    expect(section).toContain('Lost: Pictured')
-    expect(section).not.toContain('Foundling')
-    expect(section).toMatch(/<picture[^>]*>.*\/m\/[0-9a-f]{32}\//s)
+    const side = await (await member.get('/side', { htmx: true })).text()
+    for (const section of [sectionOf(home), sectionOf(side)]) {
+      expect(section.match(/Lost: Pictured/g)).toHaveLength(1)
+      expect(section).not.toContain('Foundling')
+      expect(section).not.toContain('Unpictured') // the search lists it; here a neighbour needs a face
+      expect(section).toMatch(/<picture[^>]*>.*\/m\/[0-9a-f]{32}\//s)
+    }
   })
 })

@@ -26,13 +26,17 @@ export function LostNearYou({ area, reports, photos, now }: { area: AlertArea; r
       ) : (
         <ul class="list">
           {reports.slice(0, NEAR_YOU_LIMIT).map((report) => (
-            <li>
+            <li class="near-you-item">
               {/* alt="": the link beside it names the cat. */}
               <NearYouPhoto photo={report.photoId ? photos.get(report.photoId) : undefined} />
-              <a href={`/finder/${report.id}`} safe>
-                {reportTitle(report)}
-              </a>{' '}
-              <span class="muted" safe>{`${shownKm(report.distanceM)} away`}</span> · last seen <RelativeTime at={report.lastSeenAt} now={now} />
+              <span class="near-you-text">
+                <a href={`/finder/${report.id}`} safe>
+                  {reportTitle(report)}
+                </a>{' '}
+                <span class="near-you-meta">
+                  <span class="muted" safe>{`${shownKm(report.distanceM)} away`}</span> · last seen <RelativeTime at={report.lastSeenAt} now={now} />
+                </span>
+              </span>
             </li>
           ))}
         </ul>

@@ -416,16 +416,17 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
 }
 
 /**
- * "Lost near you" for the home page: the nearest cats reported lost in a member's alert area, with
- * their photos, as a self-contained section the home page includes (empty for a member without an
- * alert area). Found cats are left out: the member is asked to look out for lost ones.
+ * "Lost near you" for the home page and the second column: the nearest cats reported lost in a
+ * member's alert area that have a photo, as a self-contained section (empty for a member without an
+ * alert area). Found cats are left out (the member is asked to look out for lost ones), and so are
+ * reports without a photo: a neighbour recognises a cat by its picture; the search lists them all.
  */
 export function lostNearYou({ finder, alertAreas, media }: { finder: Finder; alertAreas: AlertAreas; media: Media }) {
   return async (viewer: Viewer): Promise<JSX.Element> => {
     const area = await alertAreas.alertAreaOf(viewer.id)
     if (!area) return ''
     const nearby = await finder.search.activeNear({ centre: area.home, radiusM: area.radiusM, kind: 'lost' })
-    const reports = nearby.reports.slice(0, NEAR_YOU_LIMIT)
+    const reports = nearby.reports.filter((report) => report.photoId !== null).slice(0, NEAR_YOU_LIMIT)
     const photos = await media.urlsFor(reports.map((report) => report.photoId))
     return LostNearYou({ area, reports, photos, now: new Date() })
   }
