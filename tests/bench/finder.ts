@@ -17,7 +17,7 @@
  *   the load generator, Redis and PostgreSQL share the machine), and the uncached page again with a
  *   process on every core; the client asks as Chromium does (`Accept-Encoding: gzip, deflate, br, zstd`);
  *   and "every neighbourhood new": 40,000 centres scattered over all the reports, each asked once, so
- *   no kept area helps and most cards and results are read for the first time;
+ *   nothing kept for a neighbourhood helps and most cards and results are read for the first time;
  * - the search service's Redis GEO path against its PostGIS path, same searches, in this process;
  *
  * and, from the three sizes, how latency grows. `--sizes 10000,100000` picks sizes; `--rebuild`
@@ -29,7 +29,6 @@ import pg from 'pg'
 import { Kysely, PostgresDialect, sql } from 'kysely'
 import { loadConfig } from '@/config'
 import { generateReports } from '@/features/finder/demo'
-import { createAreaGenerations } from '@/features/finder/area-generations'
 import type { LatLng } from '@/features/finder/geodesy'
 import { createGeoIndex } from '@/features/finder/geo-index'
 import { createReportCards } from '@/features/finder/report-cards'
@@ -60,7 +59,7 @@ const RADIUS_KM = 5
 const POINTS = 1000
 /**
  * Centres for "every neighbourhood new": more than a run asks for, each ~500 m off its own report,
- * so hardly a neighbourhood is searched twice and the kept areas (area-candidates.ts) rarely help.
+ * so hardly a neighbourhood is searched twice.
  */
 const SCATTERED_POINTS = 40_000
 /** What Chromium sends: which codec the page comes in is the server's choice among these. */
@@ -188,7 +187,7 @@ async function benchmarkSize(size: number): Promise<Row> {
       console.log(formatResult('app page, every centre new, FINDER_NEARBY_PATH=postgis', postgisPage))
     }
 
-    const search = createNearbySearch({ db, geoIndex: createGeoIndex(store, log), generations: createAreaGenerations(store), cards: createReportCards(db, store) })
+    const search = createNearbySearch({ db, geoIndex: createGeoIndex(store, log), cards: createReportCards(db, store) })
     const viaPath = (via: NearbyPath) => closedLoop(points, (point) => search.activeNear({ centre: point, radiusM: RADIUS_KM * 1000 }, via))
     const redis = await viaPath('redis')
     const postgis = await viaPath('postgis')

@@ -8,9 +8,8 @@ import { describe, expect, test } from 'bun:test'
 import { Geodesic } from 'geographiclib-geodesic'
 import { sql } from 'kysely'
 import { geographyPoint, sphereDistanceM, type LatLng } from '@/features/finder/geodesy'
-import { geohash, geohashCentre } from '@/features/finder/geohash'
+import { geohash } from '@/features/finder/geohash'
 import { createGeoIndex, type GeoIndex } from '@/features/finder/geo-index'
-import { createAreaGenerations } from '@/features/finder/area-generations'
 import { createNearbyListCache } from '@/features/finder/list-cache'
 import { createReportCards } from '@/features/finder/report-cards'
 import { createNearbySearch, nearestReportsQuery, PAGE_SIZE, type NearbyPath, type NearbySearch } from '@/features/finder/search'
@@ -89,7 +88,7 @@ function countingSearch() {
       return geoIndex.candidates(...args)
     },
   }
-  const search = createNearbySearch({ db, geoIndex: counting, generations: createAreaGenerations(ctx.infra.store), cards: createReportCards(db, ctx.infra.store) })
+  const search = createNearbySearch({ db, geoIndex: counting, cards: createReportCards(db, ctx.infra.store) })
   return { search, rounds }
 }
 
@@ -300,58 +299,6 @@ describe('the Redis GEO index and the query plans', () => {
     expect(later.filter((count) => count > 1).length).toBeLessThanOrEqual(1)
   })
 
-  test('a neighbourhood searched again is answered from the reports kept around it: no GEOSEARCH, the same pages, and a change there shows at once', async () => {
-    const town = { lat: -12.0464, lng: -77.0428 }
-    const next = seededRandom(19)
-    await seedCluster(town, next, 600, 0.08)
-    await finder.reindexGeo()
-    const { search, rounds } = countingSearch()
-    // Doorsteps across one ~1.2 × 0.6 km neighbourhood (a geohash-6 cell).
-    const { centre } = geohashCentre(geohash(town, 6))
-    const doorsteps = Array.from({ length: 400 }, () => ({ lat: centre.lat + (next() - 0.5) * 0.0055, lng: centre.lng + (next() - 0.5) * 0.011 }))
-      .filter((doorstep) => geohash(doorstep, 6) === geohash(centre, 6))
-      .slice(0, 12)
-    expect(doorsteps).toHaveLength(12)
-    const searched = async (centre: LatLng, radiusM = 5000) => {
-      rounds.count = 0
-      const [redis, postgis] = await Promise.all([search.activeNear({ centre, radiusM }, 'redis'), search.activeNear({ centre, radiusM }, 'postgis')])
-      // To the micrometre: PGlite's libm differs from glibc's in the last bits.
-      const shown = (page: typeof redis) => page.reports.map((report) => `${report.id} ${report.distanceM.toFixed(6)}`)
-      expect(shown(redis)).toEqual(shown(postgis))
-      return { rounds: rounds.count, ids: redis.reports.map((report) => report.id), next: redis.nextCursor }
-    }
-    // The first search asks Redis about its own circle; the second reads the neighbourhood's reports.
-    expect((await searched(doorsteps[0]!)).rounds).toBeGreaterThan(0)
-    expect((await searched(doorsteps[1]!)).rounds).toBe(1)
-    const later: Awaited<ReturnType<typeof searched>>[] = []
-    for (const centre of doorsteps.slice(2)) later.push(await searched(centre))
-    expect(later.map((result) => result.rounds)).toEqual(later.map(() => 0))
-    expect(later.every((result) => result.ids.length === PAGE_SIZE)).toBe(true)
-    // A next page and a smaller circle come from the kept reports too, as PostGIS gives them.
-    const first = later[0]!
-    const second = await search.activeNear({ centre: doorsteps[2]!, radiusM: 5000, cursor: first.next }, 'redis')
-    const secondByPostgis = await search.activeNear({ centre: doorsteps[2]!, radiusM: 5000, cursor: first.next }, 'postgis')
-    expect(second.reports.map((report) => report.id)).toEqual(secondByPostgis.reports.map((report) => report.id))
-    expect((await searched(doorsteps[3]!, 300)).rounds).toBe(0)
-
-    // A cat reported lost at a doorstep is on that doorstep's very next search; closed, gone.
-    const reporter = '00000000-0000-4000-8000-000000000006'
-    const doorstep = doorsteps[5]!
-    const saved = await finder.reports.create(reporter, reportInput('Kept', doorstep), { files: [], alt: '' })
-    if (!saved.ok) throw new Error(`could not publish: ${JSON.stringify(saved)}`)
-    const afterReport = await searched(doorstep)
-    expect(afterReport.ids).toContain(saved.value)
-    await finder.reports.setStatus(reporter, saved.value, { status: 'closed' })
-    expect((await searched(doorstep)).ids).not.toContain(saved.value)
-    // Written behind the service's back and reindexed: what was kept from the old index is not trusted.
-    const viaService = (via: NearbyPath) => finder.search.activeNear({ centre: doorstep, radiusM: 5000 }, via).then((page) => page.reports.map((report) => report.id))
-    await viaService('redis')
-    await viaService('redis')
-    await seedCluster(doorstep, next, 30, 0.0005)
-    await finder.reindexGeo()
-    expect(await viaService('redis')).toEqual(await viaService('postgis'))
-  })
-
   test('filtered pages agree between the paths', async () => {
     const centre = CLUSTERS[0]!
     for (const filters of [{ kind: 'found' as const }, { kind: 'lost' as const, pattern: 'tabby' as const }]) {
@@ -390,8 +337,7 @@ describe('the nearby-list cache', () => {
     test(`a list is kept from its second ask on, and a report changing nearby drops it (${kind} store)`, async () => {
       const { store, close } = makeTestStore(kind)
       try {
-        const generations = createAreaGenerations(store)
-        const cache = createNearbyListCache(store, generations)
+        const cache = createNearbyListCache(store)
         const search = { centre: { lat: 48.8566, lng: 2.3522 }, radiusM: 5000, key: '|||' }
         let renders = 0
         const render = async () => `list ${++renders}`
@@ -402,7 +348,7 @@ describe('the nearby-list cache', () => {
         expect(await cache.cached(search, render)).toBe('list 2')
         // A report changing 3 km away (same or a neighbouring cell) makes the kept list stale at once;
         // the search is still one asked for again, so its new list is kept straight away.
-        await generations.bump({ lat: 48.8566, lng: 2.3922 })
+        await cache.dropAround({ lat: 48.8566, lng: 2.3922 })
         expect(await cache.cached(search, render)).toBe('list 3')
         expect(await cache.cached(search, render)).toBe('list 3')
       } finally {

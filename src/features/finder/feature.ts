@@ -11,7 +11,6 @@ import type { Kysely } from 'kysely'
 import type { Config } from '@/config'
 import type { Media } from '@/features/media/service'
 import type { Notifications } from '@/features/notifications/service'
-import { createAreaGenerations } from '@/features/finder/area-generations'
 import { createGeoIndex } from '@/features/finder/geo-index'
 import { createUpkeep } from '@/features/finder/upkeep'
 import { createNearbyListCache } from '@/features/finder/list-cache'
@@ -40,17 +39,16 @@ export interface FinderDeps {
 
 export function createFinder({ db, store, log, config, media, notifications, purge, announce }: FinderDeps) {
   const geoIndex = createGeoIndex(store, log)
-  const generations = createAreaGenerations(store)
-  const listCache = createNearbyListCache(store, generations)
+  const listCache = createNearbyListCache(store)
   const cards = createReportCards(db, store)
   const { gridMetres } = config.finder
-  const reports = createReports({ db, media, geoIndex, generations, cards, gridMetres, purge, announce })
+  const reports = createReports({ db, media, geoIndex, lists: listCache, cards, gridMetres, purge, announce })
   const notify = (kind: 'sighting' | 'message' | 'report') => (userId: string, text: string, url: string) =>
     notifications.notify(userId, { kind: `finder.${kind}`, text, url })
   const rebuildGeoIndex = () => geoIndex.rebuildIfMissing(() => reports.activeForIndex())
   return {
     reports,
-    search: createNearbySearch({ db, geoIndex, generations, cards, preferred: config.finder.nearbyPath }),
+    search: createNearbySearch({ db, geoIndex, cards, preferred: config.finder.nearbyPath }),
     sightings: createSightings({ db, media, reports, gridMetres, notify: notify('sighting') }),
     messages: createMessages({ db, reports, notify: notify('message') }),
     upkeep: createUpkeep({ db, reports, notify: notify('report') }),

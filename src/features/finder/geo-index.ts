@@ -59,7 +59,6 @@ export function createGeoIndex(store: Store, log: Logger) {
   const member = ({ id, point }: IndexedReport) => `${id}|${point.lat}|${point.lng}`
   const indexable = ({ point }: IndexedReport) => Math.abs(point.lat) <= REDIS_LAT_LIMIT
   let readySeenUntil = 0
-  let builtAt: string | null = null
 
   return {
     /** Adds reports (new, reopened or moved to `point`). */
@@ -82,16 +81,10 @@ export function createGeoIndex(store: Store, log: Logger) {
     /** True when the index is complete (built since the store was last emptied). */
     async ready(): Promise<boolean> {
       if (Date.now() < readySeenUntil) return true
-      builtAt = await store.get(READY_KEY)
+      const builtAt = await store.get(READY_KEY)
       readySeenUntil = builtAt ? Date.now() + READY_TRUST_MS : 0
       return builtAt !== null
     },
-
-    /**
-     * When the index `ready` last found was built: a rebuild (after a bulk load, or a Redis that lost
-     * it) makes whatever was kept from the index before stale.
-     */
-    builtAt: (): string | null => builtAt,
 
     /** The radius Redis is asked about for a circle of `radiusM` on the ellipsoid: a little wider. */
     searchedRadius: (radiusM: number): number => radiusM * OVERFETCH_FACTOR + OVERFETCH_MARGIN_M,
@@ -154,9 +147,4 @@ export type GeoIndex = ReturnType<typeof createGeoIndex>
  */
 export function redisDistanceFor(postgisSphereM: number): number {
   return (postgisSphereM * REDIS_EARTH_RADIUS_M) / POSTGIS_SPHERE_RADIUS_M
-}
-
-/** The other way: a distance Redis measured (on its radius) as PostGIS's `<->` would give it, up to the snapping. */
-export function postgisDistanceFor(redisM: number): number {
-  return (redisM * POSTGIS_SPHERE_RADIUS_M) / REDIS_EARTH_RADIUS_M
 }

@@ -38,12 +38,7 @@ const wgs84 = Geodesic.WGS84
  * (glibc: checked by tests/integration/finder-geo.test.ts) and to ~1e-9 m elsewhere (PGlite's).
  */
 export function sphereDistanceM(from: LatLng, to: LatLng): number {
-  return sphereDistanceBetween(from.lat, from.lng, to.lat, to.lng)
-}
-
-/** `sphereDistanceM` of coordinates held apart (in typed arrays): no point object to make. */
-export function sphereDistanceBetween(fromLat: number, fromLng: number, toLat: number, toLng: number): number {
-  const [sLat, sLon, eLat, eLon] = [radians(fromLat), radians(fromLng), radians(toLat), radians(toLng)]
+  const [sLat, sLon, eLat, eLon] = [radians(from.lat), radians(from.lng), radians(to.lat), radians(to.lng)]
   if (Math.abs(sLat - eLat) <= SAME_POINT_RADIANS && Math.abs(sLon - eLon) <= SAME_POINT_RADIANS) return 0
   const dLon = eLon - sLon
   const cosDLon = Math.cos(dLon)

@@ -1,8 +1,8 @@
 /**
- * Geohash cells: the finder's area generations (area-generations.ts) are kept per cell, and a search
+ * Geohash cells: the nearby lists' generations are kept per cell (list-cache.ts), and a search
  * remembers the circle it needed per cell (search.ts).
  */
-import { sphereDistanceM, type LatLng } from '@/features/finder/geodesy'
+import type { LatLng } from '@/features/finder/geodesy'
 
 const BASE32 = '0123456789bcdefghjkmnpqrstuvwxyz'
 
@@ -48,14 +48,6 @@ export function geohashNeighbourhood(hash: string): string[] {
     }
   }
   return [...cells]
-}
-
-/** The centre of the cell of `hash`, and the distance from it to the cell's corners (the farthest points in the cell). */
-export function geohashCentre(hash: string): { centre: LatLng; halfDiagonalM: number } {
-  const { lat, lng, latSize, lngSize } = geohashCell(hash)
-  const centre = { lat, lng }
-  const cornerM = (cornerLat: number) => sphereDistanceM(centre, { lat: cornerLat, lng: lng + lngSize / 2 })
-  return { centre, halfDiagonalM: Math.max(cornerM(lat - latSize / 2), cornerM(lat + latSize / 2)) }
 }
 
 function geohashCell(hash: string): { lat: number; lng: number; latSize: number; lngSize: number } {

@@ -2,10 +2,18 @@
  * The rendered first page of a nearby search, cached briefly in the Store, and dropped when a report
  * near its centre changes.
  *
- * Each list is kept under its centre's area generation (src/features/finder/area-generations.ts):
- * a report that appears, moves, changes or closes within reach of a cached search's circle changes
- * the generation, so lists that could show it are never read again and expire on their own. A
- * search with a larger radius, or a later page, is not cached.
+ * Each list is kept under its centre's area generation: a token per geohash cell (precision 4, about
+ * 39 × 20 km) that `dropAround` rewrites for a report's cell and the eight around it whenever the
+ * report appears, moves, changes or closes. That covers every point within GENERATION_REACH_M of it,
+ * up to MAX_COVERED_LATITUDE (further north or south a cell is narrower), so lists that could show
+ * the report are never read again and expire on their own. A search with a larger radius, or a
+ * later page, is not cached.
+ *
+ * Nearly every repeated search reads its cell's generation, so generations are near keys
+ * (`Store.getNear`) under NEAR_RECORD_PREFIX, as they change only by writes: a busy instance reads
+ * them from memory, kept exact by Redis. A new generation is written with `set` (a fresh token, not
+ * INCR), which drops this instance's copy before the command leaves, so whoever changed a report
+ * sees the change at once.
  *
  * A list is looked up and stored from the second time it is asked for (within its TTL), not the
  * first: most searches by coordinates ("use my location", a click on the map) are never repeated,
@@ -20,9 +28,9 @@
  *
  * - From the app, signed in or out: a report that appears, moves, changes or closes shows on the
  *   next search whose circle holds it. `published` (reports.ts) drops its card, tells the GEO index
- *   and gives the 3 × 3 generation cells around it new generations (every list kept there is never
- *   read again). Only a drop that went missing (an instance dying between the write and the drop)
- *   leaves an old list for LIST_TTL_SECONDS (30 s) at most, an old card for ten minutes.
+ *   and calls `dropAround` (every list kept around it is never read again). Only a drop that went
+ *   missing (an instance dying between the write and the drop) leaves an old list for
+ *   LIST_TTL_SECONDS (30 s) at most, an old card for ten minutes.
  * - Signed in, and every htmx fragment: `private, no-cache`, so always the app's answer above.
  * - Signed out, at the CDN: `s-maxage=30, stale-while-revalidate=60` (routes.ts SEARCH_CACHE, tag
  *   `finder:nearby`), and no change purges it: up to 30 s old, up to 90 s while the CDN revalidates
@@ -30,18 +38,28 @@
  *
  * @example
  * const html = await listCache.cached(search, () => renderResults(search))
- * await generations.bump(report.publicPoint)   // the kept list goes stale
+ * await listCache.dropAround(report.publicPoint)   // the kept list goes stale
  */
-import { createHash } from 'node:crypto'
-import type { AreaGenerations } from '@/features/finder/area-generations'
+import { createHash, randomUUID } from 'node:crypto'
 import type { LatLng } from '@/features/finder/geodesy'
-import { orUnavailable, type Store } from '@/infra/store/store'
+import { geohash, geohashNeighbourhood } from '@/features/finder/geohash'
+import { NEAR_RECORD_PREFIX, orUnavailable, type Store } from '@/infra/store/store'
 import { repeatAsks } from '@/shared/repeat-asks'
 
 /** Brief: even if an invalidation were lost, a new report shows within half a minute. */
 const LIST_TTL_SECONDS = 30
 /** Slots for the lists asked for in the last TTL (12 bytes each): a busy instance's 30 seconds of searches. */
 const ASKED_KEPT = 10_000
+const CELL_PRECISION = 4
+/** The 3 × 3 block of ~39 × 20 km cells around a report reaches at least 10 km from it up to 60° N/S. */
+const GENERATION_REACH_M = 10_000
+const MAX_COVERED_LATITUDE = 60
+/** Generations outlive the lists kept with them many times over, then go. */
+const GENERATION_TTL_SECONDS = 86_400
+/** What a cell no report has changed in since the generations were lost (or ever) reads as. */
+const FIRST_GENERATION = '0'
+
+const generationKey = (cell: string) => `${NEAR_RECORD_PREFIX}finder:area-generation:${cell}`
 
 export interface CacheableSearch {
   centre: LatLng
@@ -50,13 +68,21 @@ export interface CacheableSearch {
   key: string
 }
 
-export function createNearbyListCache(store: Store, generations: AreaGenerations) {
+export function createNearbyListCache(store: Store) {
   /** Whether a list was asked for within the last TTL; remembers this ask either way. */
   const askedBefore = repeatAsks(ASKED_KEPT, LIST_TTL_SECONDS * 1000)
 
+  /** The generation of the cell `point` lies in: from this process's copy when it has one (nearly always). */
+  async function generationOf(point: LatLng): Promise<string> {
+    const key = generationKey(geohash(point, CELL_PRECISION))
+    const copy = store.peekNear(key, String)
+    if (copy !== undefined) return copy ?? FIRST_GENERATION
+    return (await store.getNear(key)) ?? FIRST_GENERATION
+  }
+
   return {
-    /** Whether a search's list may be cached: a first page, a radius the invalidation covers. */
-    cacheable: (search: CacheableSearch): boolean => generations.covers(search.centre, search.radiusM),
+    /** Whether a search's list may be cached: a circle a report's new generations cover. */
+    cacheable: (search: CacheableSearch): boolean => search.radiusM <= GENERATION_REACH_M && Math.abs(search.centre.lat) <= MAX_COVERED_LATITUDE,
 
     /** The cached rendering of a search, or `render()`'s, kept for the next visitor once asked for twice. */
     async cached(search: CacheableSearch, render: () => Promise<string>): Promise<string> {
@@ -65,7 +91,7 @@ export function createNearbyListCache(store: Store, generations: AreaGenerations
       // A first ask needs neither the generation nor a lookup: no round trip before the search's own.
       if (!askedBefore(digest)) return render()
       // While the store is away every list is rendered from the database, and none is kept.
-      const generation = await orUnavailable(generations.of(search.centre), null)
+      const generation = await orUnavailable(generationOf(search.centre), null)
       if (generation === null) return render()
       const key = `finder:nearby:${generation}:${digest}`
       const hit = await orUnavailable(store.get(key), null)
@@ -73,6 +99,14 @@ export function createNearbyListCache(store: Store, generations: AreaGenerations
       const html = await render()
       await orUnavailable(store.set(key, html, LIST_TTL_SECONDS), undefined)
       return html
+    },
+
+    /** Reports changed at these points: new generations for the cells around them, so no list kept there is read again. */
+    async dropAround(...points: LatLng[]): Promise<void> {
+      const cells = new Set(points.flatMap((point) => geohashNeighbourhood(geohash(point, CELL_PRECISION))))
+      // Any value never used before will do; unlike a counter it needs no read, and `set` drops the near copy.
+      const generation = randomUUID()
+      await Promise.all([...cells].map((cell) => store.set(generationKey(cell), generation, GENERATION_TTL_SECONDS)))
     },
   }
 }

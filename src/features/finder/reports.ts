@@ -1,14 +1,14 @@
 /**
  * Lost and found reports: publishing, reading (public and reporter's views), editing with the history
  * of key facts, status changes and "still looking". Every change that shows in public goes on to the
- * GEO index, what is kept about its area (nearby lists, area candidates) and the CDN through `published`.
+ * GEO index, the nearby lists kept around it and the CDN through `published`.
  */
 import type { Kysely, Selectable } from 'kysely'
 import type { Media, UploadErrors, UploadField } from '@/features/media/service'
 import { geographyPoint, latOf, lngOf, type LatLng } from '@/features/finder/geodesy'
 import type { GeoIndex, IndexedReport } from '@/features/finder/geo-index'
-import type { AreaGenerations } from '@/features/finder/area-generations'
 import type { ReportCards } from '@/features/finder/report-cards'
+import type { NearbyListCache } from '@/features/finder/list-cache'
 import { checkReport, type ReportErrors, type ReportFacts, type ReportField, type ReportInput } from '@/features/finder/report-input'
 import type { EditedFact, LostCatsTable } from '@/features/finder/tables'
 import type { Place } from '@/features/finder/gazetteer'
@@ -93,7 +93,8 @@ export interface ReportsDeps {
   db: Kysely<FinderDomain>
   media: Media
   geoIndex: GeoIndex
-  generations: AreaGenerations
+  /** The nearby lists kept around a report: dropped when it changes. */
+  lists: Pick<NearbyListCache, 'dropAround'>
   cards: ReportCards
   gridMetres: number
   /** Purges the CDN's copies of pages showing these tags. */
@@ -102,7 +103,7 @@ export interface ReportsDeps {
   announce: (reportId: string, news: ReportNews) => Promise<void>
 }
 
-export function createReports({ db, media, geoIndex, generations, cards, gridMetres, purge, announce }: ReportsDeps) {
+export function createReports({ db, media, geoIndex, lists, cards, gridMetres, purge, announce }: ReportsDeps) {
   const publicColumns = [
     'id',
     'reporter_id',
@@ -167,8 +168,8 @@ export function createReports({ db, media, geoIndex, generations, cards, gridMet
   }
 
   /**
-   * Tells every copy of the public picture about a change: search cards, GEO index, what is kept
-   * about its area, CDN. `created`: the report is new, so no card of it can be kept anywhere yet.
+   * Tells every copy of the public picture about a change: search cards, GEO index, the nearby lists
+   * kept around it, CDN. `created`: the report is new, so no card of it can be kept anywhere yet.
    */
   async function published(before: IndexedReport | null, after: IndexedReport | null, { created = false } = {}): Promise<void> {
     // Cards first: from here on a search reads the report anew (for the cards' two minutes, from PostgreSQL).
@@ -176,7 +177,7 @@ export function createReports({ db, media, geoIndex, generations, cards, gridMet
     const moved = before && (!after || before.point.lat !== after.point.lat || before.point.lng !== after.point.lng)
     if (moved) await geoIndex.remove([before])
     if (after) await geoIndex.add([after])
-    await generations.bump(...[before?.point, after?.point].filter((point): point is LatLng => Boolean(point)))
+    await lists.dropAround(...[before?.point, after?.point].filter((point): point is LatLng => Boolean(point)))
     // Search pages are not purged: reports change all the time, and the CDN keeps those 30 s at most.
     await purge([`report:${(before ?? after)!.id}`])
   }

@@ -5,9 +5,7 @@
  * - Redis GEO (the default): GEOSEARCH over the index of active reports (src/features/finder/geo-index.ts)
  *   names the nearest candidates in a small circle first, growing it until it surely holds the page
  *   (Redis collects and sorts every member of the circle it is asked about, so asking for the whole
- *   radius in a city would cost thousands of members a search). In an area searched before, the
- *   reports kept around it in this process (src/features/finder/area-candidates.ts) name them
- *   instead, when they surely hold the page. Each candidate is re-checked here with PostGIS's own
+ *   radius in a city would cost thousands of members a search). Each candidate is re-checked here with PostGIS's own
  *   formulas (`withinOnEllipsoid`, `sphereDistanceM`) and shown from its card
  *   (src/features/finder/report-cards.ts, kept near), so a search costs at most one Redis command
  *   and no SQL. A circle too crowded to settle, or a filter too rare for the cards at hand, hands
@@ -17,11 +15,9 @@
  */
 import { sql, type Kysely } from 'kysely'
 import type { Colour, Pattern, ReportKind } from '@/features/finder/vocabulary'
-import { createAreaCandidates, nearestInArea, type KeptArea } from '@/features/finder/area-candidates'
-import type { AreaGenerations } from '@/features/finder/area-generations'
 import { geographyPoint, sphereDistanceM, withinOnEllipsoid, type LatLng } from '@/features/finder/geodesy'
 import { geohash } from '@/features/finder/geohash'
-import { OVERFETCH_FACTOR, redisDistanceFor, type GeoCandidate, type GeoIndex, type PlacedCandidate } from '@/features/finder/geo-index'
+import { redisDistanceFor, type GeoCandidate, type GeoIndex, type PlacedCandidate } from '@/features/finder/geo-index'
 import { cardColumns, cardOf, type ReportCard, type ReportCards } from '@/features/finder/report-cards'
 import type { FinderDomain } from '@/schema'
 import { orUnavailable } from '@/infra/store/store'
@@ -155,18 +151,14 @@ export function nearestReportsQuery(db: Kysely<FinderDomain>, search: NearbySear
 export function createNearbySearch({
   db,
   geoIndex,
-  generations,
   cards,
   preferred = 'redis',
 }: {
   db: Kysely<FinderDomain>
   geoIndex: GeoIndex
-  generations: AreaGenerations
   cards: ReportCards
   preferred?: 'redis' | 'postgis'
 }) {
-  const areas = createAreaCandidates({ geoIndex, generations })
-
   async function viaPostgis(search: NearbySearch): Promise<NearbyPage> {
     const rows = await nearestReportsQuery(db, search).execute()
     return page(rows.map((row) => nearbyReport(cardOf(row), row.distance_m)), 'postgis')
@@ -191,9 +183,6 @@ export function createNearbySearch({
       if (!search.cursor && !filtered(search)) settledProbes.set(cell, neededProbe(reports, search.radiusM))
       return page(reports, 'redis')
     }
-    const area = await areas.around(search.centre, settledProbes.get(cell) ?? FIRST_PROBE_M)
-    const fromArea = area && (await pageFromArea(search, area))
-    if (fromArea) return settled(fromArea)
     let probeM = firstProbeM
     let count = FIRST_CANDIDATES
     while (true) {
@@ -219,21 +208,6 @@ export function createNearbySearch({
         count = Math.min(MAX_CANDIDATES, count * CANDIDATE_GROWTH)
       } else probeM = grownProbe(probeM, candidates.length, search.radiusM)
     }
-  }
-
-  /** The page (and its extra row) from the reports kept around the search's area, or null unless they surely hold it. */
-  async function pageFromArea(search: NearbySearch, area: KeptArea): Promise<NearbyReport[] | null> {
-    const { centre, radiusM, cursor } = search
-    const nearest = nearestInArea(area, centre, FIRST_CANDIDATES, (candidate) => !cursor || after(candidate, cursor))
-    if (!nearest) return null
-    const within = nearest.candidates.filter((candidate) => withinOnEllipsoid(candidate.point, centre, radiusM, candidate.distanceM))
-    const reports = await firstShown(search, within, PAGE_SIZE + 1)
-    if (!reports) return null
-    const lastOnPage = reports.at(PAGE_SIZE)
-    // A full page nearer than the reach; or fewer, when the reach takes in the whole circle (the
-    // sphere's distance exceeds the ellipsoid's by under 0.6 %).
-    const exact = lastOnPage ? lastOnPage.distanceM < nearest.reachM : nearest.reachM >= radiusM * OVERFETCH_FACTOR
-    return exact ? reports : null
   }
 
   /**
