@@ -12,7 +12,8 @@ import { memorialJobs } from '@/features/memorials/jobs'
 import { notificationJobs } from '@/features/notifications/jobs'
 import type { Cdn, CdnJobs } from '@/infra/cdn'
 import type { Mailer, MailJobs } from '@/infra/mail'
-import type { Queue } from '@/infra/queue'
+import type { Outbox } from '@/infra/outbox'
+import type { JobTypes, Queue } from '@/infra/queue'
 import type { Scheduler } from '@/infra/scheduler'
 import type { JobQueue } from '@/jobs'
 import type { Services } from '@/services'
@@ -33,6 +34,7 @@ function backgroundWork(services: Services): BackgroundWork[] {
     notificationJobs(services),
     cdnJobs(services.cdn),
     mailJobs(services.mailer),
+    outboxJobs(Object.values(services.outboxes)),
   ]
 }
 
@@ -42,6 +44,20 @@ export function registerJobHandlers(queue: JobQueue, services: Services): void {
 
 export function scheduleJobs(scheduler: Scheduler, services: Services): void {
   for (const work of backgroundWork(services)) work.schedule?.(scheduler)
+}
+
+/** Every five seconds, one instance queues what the outboxes hold (left there while Redis was away). */
+export const OUTBOX_SWEEP_SCHEDULE = '*/5 * * * * *'
+
+/** The outboxes of the domains (src/infra/outbox.ts): swept on a schedule, once across instances. */
+function outboxJobs(outboxes: readonly Pick<Outbox<JobTypes>, 'sweep'>[]) {
+  return {
+    schedule(scheduler: Scheduler): void {
+      scheduler.every('outbox.sweep', OUTBOX_SWEEP_SCHEDULE, async () => {
+        for (const outbox of outboxes) while ((await outbox.sweep()) > 0);
+      })
+    },
+  }
 }
 
 /** CDN purges after an owner changes a public page (src/infra/cdn.ts): retried while the CDN is down. */

@@ -24,6 +24,7 @@ import { createCdn } from '@/infra/cdn'
 import type { Databases } from '@/infra/db'
 import type { Logger } from '@/infra/log'
 import { createMailer, type OutgoingMail } from '@/infra/mail'
+import { createOutbox } from '@/infra/outbox'
 import type { Store } from '@/infra/store/store'
 import type { JobQueue } from '@/jobs'
 
@@ -58,6 +59,11 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
   const notifications = createNotifications(dbs.accounts, store, memberPush ? { pushed: memberPush.afterNotify } : {})
   const cdn = createCdn({ config, queue })
   const mailer = createMailer(config, log)
+  // Jobs that must follow a write go through its domain's outbox (src/infra/outbox.ts).
+  const outboxes = {
+    feed: createOutbox({ db: dbs.social, table: 'feed_outbox', queue, log }),
+    finder: createOutbox({ db: dbs.finder, table: 'finder_outbox', queue, log }),
+  }
   const memorials = createMemorialsFeature({ config, db: dbs.memorials, store, media, cdn, notifications, log })
   const finder = createFinder({
     db: dbs.finder,
@@ -67,8 +73,8 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
     media,
     notifications,
     purge: (tags) => cdn.purge(tags),
-    // A new report's alert goes out from the queue (src/features/notifications/jobs.ts).
-    announce: async (reportId, news) => void (await queue.enqueue('alerts.fanOut', { reportId, news })),
+    // A new report's alert goes out from the queue (src/features/notifications/jobs.ts), through the outbox.
+    announcements: outboxes.finder,
   })
   return {
     push,
@@ -97,7 +103,8 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
     sessions,
     backOffice: createBackOffice({ db: dbs.accounts }),
     notifications,
-    feed: createFeed({ db: dbs.social, store, queue, config: config.feed, accounts, media, notifications, purge: (tags) => cdn.purge(tags) }),
+    feed: createFeed({ db: dbs.social, store, queue, outbox: outboxes.feed, config: config.feed, accounts, media, notifications, purge: (tags) => cdn.purge(tags) }),
+    outboxes,
     cdn,
     mailer,
     /** Queues one message (rendered by views/mail/); the queue retries while the SMTP server is down. */

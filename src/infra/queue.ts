@@ -77,6 +77,12 @@ export interface Queue<Types extends JobTypes> {
   enqueue<Type extends keyof Types & string>(type: Type, payload: Types[Type]): Promise<string>
   /** Accepts one job per payload, run in the order given; returns their ids. */
   enqueueMany<Type extends keyof Types & string>(type: Type, payloads: readonly Types[Type][]): Promise<string[]>
+  /**
+   * Accepts a job once per `key`, whoever asks and however often, for `ENQUEUE_ONCE_TTL_SECONDS`:
+   * the job id is the key. True when this call queued it. An outbox (src/infra/outbox.ts) sends its
+   * entries this way, so an entry sent after its write and again by the sweeper runs once.
+   */
+  enqueueOnce<Type extends keyof Types & string>(type: Type, payload: Types[Type], key: string): Promise<boolean>
   /** Registers the (idempotent) handler for a job type; a job of a type with no handler is dead-lettered. */
   handle<Type extends keyof Types & string>(type: Type, handler: JobHandler<Types[Type]>): void
   /** Starts `concurrency` workers and the recovery timer. */
@@ -107,12 +113,15 @@ const IDLE_SLEEP_MAX_MS = 250
 const BATCH_SIZE = 100
 const DRAIN_POLL_MS = 10
 const DEFAULT_DRAIN_TIMEOUT_MS = 10_000
+/** A week: far longer than an entry can wait in an outbox while Redis is away. */
+export const ENQUEUE_ONCE_TTL_SECONDS = 7 * 24 * 3600
 
 /** The Store keys of queue `name`. */
 export function queueKeys(name: string) {
   const base = `queue:${name}`
   return {
     ready: `${base}:ready`,
+    once: (key: string) => `${base}:once:${key}`,
     processing: `${base}:processing`,
     leases: `${base}:leases`,
     delayed: `${base}:delayed`,
@@ -283,6 +292,13 @@ export function createQueue<Types extends JobTypes>(options: QueueOptions): Queu
     return jobs.map((job) => job.id)
   }
 
+  async function enqueueOnce(type: string, payload: unknown, key: string): Promise<boolean> {
+    const job: Job = { id: key, type, payload, attempts: 0, firstEnqueuedAt: Date.now() }
+    const queued = await store.pushOnce(keys.once(key), ENQUEUE_ONCE_TTL_SECONDS, keys.ready, JSON.stringify(job))
+    if (queued) wakeLocalWorkers(store, name)
+    return queued
+  }
+
   async function untilEmpty(timeoutMs: number): Promise<void> {
     const deadline = Date.now() + timeoutMs
     for (;;) {
@@ -304,6 +320,7 @@ export function createQueue<Types extends JobTypes>(options: QueueOptions): Queu
     },
 
     enqueueMany,
+    enqueueOnce,
 
     handle(type, handler) {
       // The map holds handlers of every payload type; `handle`'s signature already matched this one to its type.

@@ -31,6 +31,7 @@ import { loadConfig, type Config } from '@/config'
 import { createAccounts } from '@/features/accounts/service'
 import type { Viewer } from '@/features/accounts/viewer'
 import { BENCH_PASSWORD, benchHandle, generateFeedBenchmark } from '@/features/feed/demo'
+import type { FeedJobs } from '@/features/feed/jobs'
 import { createFeed, type Feed } from '@/features/feed/service'
 import { createMedia } from '@/features/media/service'
 import { createNotifications } from '@/features/notifications/service'
@@ -38,6 +39,7 @@ import { createBlobs } from '@/infra/blobs'
 import { createDatabases } from '@/infra/db'
 import { createLogger } from '@/infra/log'
 import { migrateAll } from '@/infra/migrate'
+import { createOutbox } from '@/infra/outbox'
 import { createQueue } from '@/infra/queue'
 import { createStore } from '@/infra/store'
 import { deleteKeysUnder } from '@tests/helpers/store'
@@ -169,10 +171,12 @@ async function benchDatabases(): Promise<{ accounts: string; social: string }> {
 /** The feed service as the server builds it, on the given handles (the benchmark's own process). */
 function feedOn(config: Config, handles: { accounts: Kysely<AccountsDomain>; social: Kysely<SocialDomain> }): Feed {
   const media = createMedia({ db: handles.social, blobs: createBlobs(config), store, config, log })
+  const queue = createQueue<FeedJobs>({ store, name: 'bench', log, concurrency: 1 })
   return createFeed({
     db: handles.social,
     store,
-    queue: createQueue({ store, name: 'bench', log, concurrency: 1 }),
+    queue,
+    outbox: createOutbox({ db: handles.social, table: 'feed_outbox', queue, log }),
     config: config.feed,
     // No sessions live in this process, so there is no cached viewer to drop.
     accounts: createAccounts(handles.accounts, () => Promise.resolve()),

@@ -14,6 +14,7 @@ import { feedJobs, type FeedJobs } from '@/features/feed/jobs'
 import { createFeed, type Feed } from '@/features/feed/service'
 import type { FeedEntry } from '@/features/feed/timeline-queries'
 import { timelineKey } from '@/features/feed/timelines'
+import { createOutbox } from '@/infra/outbox'
 import { createQueue } from '@/infra/queue'
 import { testContext } from '@tests/helpers/context'
 import { uniqueHandle } from '@tests/helpers/http'
@@ -39,6 +40,7 @@ function testFeed(): { feed: Feed; drain: () => Promise<void> } {
     db: dbs.social,
     store,
     queue,
+    outbox: createOutbox({ db: dbs.social, table: 'feed_outbox', queue, log }),
     config: { ...ctx.config.feed, fanoutMaxFollowers: THRESHOLD, postRateLimit: { attempts: 1e5, windowSeconds: 60 } },
     accounts: ctx.services.accounts,
     media: ctx.services.media,

@@ -31,7 +31,8 @@ import { checkFileCount } from '@/features/media/intake'
 import { picturesInOrder, type Media, type MediaPicture, type UploadInput } from '@/features/media/service'
 import type { Notifications } from '@/features/notifications/service'
 import type { Queue } from '@/infra/queue'
-import type { Store } from '@/infra/store/store'
+import type { Outbox } from '@/infra/outbox'
+import { orUnavailable, type Store } from '@/infra/store/store'
 import type { SocialDomain } from '@/schema'
 import { decodeCursor, encodeCursor, pageOf } from '@/shared/cursor'
 import { refusal, type FieldErrors, type Refused, type Result } from '@/shared/result'
@@ -52,6 +53,8 @@ export interface FeedDeps {
   db: Kysely<SocialDomain>
   store: Store
   queue: Queue<FeedJobs>
+  /** The social domain's outbox (src/infra/outbox.ts): a new post's fan-out is queued through it. */
+  outbox: Outbox<FeedJobs>
   config: FeedConfig
   accounts: Accounts
   media: Media
@@ -170,7 +173,7 @@ const SUGGESTIONS_SHOWN = 5
 const RECENT_POSTS_FOR_SUGGESTIONS = 200
 
 export function createFeed(deps: FeedDeps) {
-  const { db, store, queue, config, accounts, media, notifications } = deps
+  const { db, store, queue, outbox, config, accounts, media, notifications } = deps
   const queries = createTimelineQueries(db)
   const merged = createMergedPosts(db, store, queries)
   const timelines = createTimelines({ store, queries, merged, maxItems: deps.timelineMaxItems })
@@ -263,7 +266,9 @@ export function createFeed(deps: FeedDeps) {
         await trx.insertInto('post_photos').values(mediaIds.map((media_id, position) => ({ post_id: post.id, position, media_id }))).execute()
       }
       if (catIds.length > 0) await trx.insertInto('post_cats').values(catIds.map((cat_id) => ({ post_id: post.id, cat_id }))).execute()
-      return post
+      // A post for timelines waits for its fan-out job, written with the post and queued after.
+      const fanOut = post.in_timelines ? [await outbox.add(trx, 'feed.fanOut', { postId: post.id })] : []
+      return { ...post, fanOut }
     })
   }
 
@@ -331,7 +336,7 @@ export function createFeed(deps: FeedDeps) {
       if (ownCats.length !== catIds.length) return { ok: false, status: 422, errors: { cats: FEED_MESSAGES.notYourCat } }
       const uploads = await uploadAll(viewer.id, input.photos)
       if (!uploads.ok) return uploads
-      let post: { id: number; created_at: Date; in_timelines: boolean }
+      let post: Awaited<ReturnType<typeof insertPost>>
       try {
         post = await insertPost(viewer.id, input.body.trim(), uploads.value, ownCats)
       } catch (error) {
@@ -339,9 +344,11 @@ export function createFeed(deps: FeedDeps) {
         throw error
       }
       // A post for timelines waits for its fan-out job; one merged at read time is merged from now on.
-      if (post.in_timelines) await queue.enqueue('feed.fanOut', { postId: post.id })
+      if (post.in_timelines) await outbox.send(post.fanOut)
       else await timelines.fanOut({ id: post.id, at: post.created_at, authorId: viewer.id, inTimelines: false })
-      await firstPages.drop(viewer.id)
+      // The post is written: a store gone meanwhile costs the author's cached first page (a minute
+      // at most) rather than a 503 for a post that exists, which a retry would write twice.
+      await orUnavailable(firstPages.drop(viewer.id), undefined)
       await mentions.notify(viewer, input.body.trim(), `/posts/${post.id}`, { what: 'post' })
       const [card] = await postCards([post.id], viewer)
       return { ok: true, value: card! }

@@ -4,7 +4,7 @@
  * reads a request.
  *
  * @example
- * const finder = createFinder({ db: dbs.finder, store, log, config, media, notifications, purge, announce })
+ * const finder = createFinder({ db: dbs.finder, store, log, config, media, notifications, purge, announcements })
  * const page = await finder.search.activeNear({ centre, radiusM: 5000 })
  */
 import type { Kysely } from 'kysely'
@@ -16,11 +16,12 @@ import { createUpkeep } from '@/features/finder/upkeep'
 import { createNearbyListCache } from '@/features/finder/list-cache'
 import { createMessages } from '@/features/finder/messages'
 import { createReportCards } from '@/features/finder/report-cards'
-import { createReports, type ReportNews } from '@/features/finder/reports'
+import { createReports, type FinderOutboxJobs } from '@/features/finder/reports'
 import { createNearbySearch } from '@/features/finder/search'
 import { createSightings } from '@/features/finder/sightings'
 import { reportSitemapSource } from '@/features/finder/sitemap-source'
 import type { Logger } from '@/infra/log'
+import type { Outbox } from '@/infra/outbox'
 import type { Store } from '@/infra/store/store'
 import type { FinderDomain } from '@/schema'
 
@@ -34,15 +35,16 @@ export interface FinderDeps {
   /** Purges the CDN's copies of pages with these cache tags. */
   purge: (tags: string[]) => Promise<void>
   /** Tells members nearby about a new report, and those it alerted when the cat is home (the notifications feature's alerts). */
-  announce: (reportId: string, news: ReportNews) => Promise<void>
+  /** The finder's outbox (src/infra/outbox.ts): a report's alerts are queued through it. */
+  announcements: Outbox<FinderOutboxJobs>
 }
 
-export function createFinder({ db, store, log, config, media, notifications, purge, announce }: FinderDeps) {
+export function createFinder({ db, store, log, config, media, notifications, purge, announcements }: FinderDeps) {
   const geoIndex = createGeoIndex(store, log)
   const listCache = createNearbyListCache(store)
   const cards = createReportCards(db, store)
   const { gridMetres } = config.finder
-  const reports = createReports({ db, media, geoIndex, lists: listCache, cards, gridMetres, purge, announce })
+  const reports = createReports({ db, media, geoIndex, lists: listCache, cards, gridMetres, purge, announcements })
   const notify = (kind: 'sighting' | 'message' | 'report') => (userId: string, text: string, url: string) =>
     notifications.notify(userId, { kind: `finder.${kind}`, text, url })
   const rebuildGeoIndex = () => geoIndex.rebuildIfMissing(() => reports.activeForIndex())

@@ -14,6 +14,7 @@ import type { EditedFact, LostCatsTable } from '@/features/finder/tables'
 import type { Place } from '@/features/finder/gazetteer'
 import type { PlaceSuggestions } from '@/features/finder/place'
 import type { Colour, ReportStatus } from '@/features/finder/vocabulary'
+import type { Outbox } from '@/infra/outbox'
 import type { FinderDomain } from '@/schema'
 import { isUuid } from '@/shared/ids'
 import { refusal, type Refused, type RefusalStatus, type Result } from '@/shared/result'
@@ -89,6 +90,11 @@ export type StatusChange = { status: 'reunited'; happyNote: string } | { status:
 export const MAX_PHOTOS = 6
 const HAPPY_NOTE_MAX = 1000
 
+/** What the finder's outbox holds: who hears of a new report, or of its reunion (handled by notifications). */
+export interface FinderOutboxJobs {
+  'alerts.fanOut': { reportId: string; news?: ReportNews }
+}
+
 export interface ReportsDeps {
   db: Kysely<FinderDomain>
   media: Media
@@ -99,11 +105,14 @@ export interface ReportsDeps {
   gridMetres: number
   /** Purges the CDN's copies of pages showing these tags. */
   purge: (tags: string[]) => Promise<void>
-  /** Queues the alert to members whose alert area holds the report, or the good news to those it alerted. */
-  announce: (reportId: string, news: ReportNews) => Promise<void>
+  /**
+   * The alert to members whose alert area holds the report, or the good news to those it alerted:
+   * written with the report in one transaction, queued after (src/infra/outbox.ts).
+   */
+  announcements: Outbox<FinderOutboxJobs>
 }
 
-export function createReports({ db, media, geoIndex, lists, cards, gridMetres, purge, announce }: ReportsDeps) {
+export function createReports({ db, media, geoIndex, lists, cards, gridMetres, purge, announcements }: ReportsDeps) {
   const publicColumns = [
     'id',
     'reporter_id',
@@ -212,17 +221,22 @@ export function createReports({ db, media, geoIndex, lists, cards, gridMetres, p
       const uploaded = await uploadPhotos(reporterId, photos)
       if (!uploaded.ok) return refuseForm(photoFieldErrors(uploaded.errors), [], uploaded.status)
       const { facts } = checked
-      const row = await db
-        .insertInto('lost_cats')
-        .values({ reporter_id: reporterId, ...factColumns(facts), photo_media_ids: uploaded.value, alerts_sent_at: now, last_activity_at: now })
-        .returning('id')
-        .executeTakeFirstOrThrow()
+      const { row, alert } = await db
+        .transaction()
+        .execute(async (trx) => {
+          const row = await trx
+            .insertInto('lost_cats')
+            .values({ reporter_id: reporterId, ...factColumns(facts), photo_media_ids: uploaded.value, alerts_sent_at: now, last_activity_at: now })
+            .returning('id')
+            .executeTakeFirstOrThrow()
+          return { row, alert: await announcements.add(trx, 'alerts.fanOut', { reportId: row.id, news: 'reported' }) }
+        })
         .catch(async (error: unknown) => {
           await media.remove(uploaded.value, reporterId)
           throw error
         })
+      await announcements.send([alert])
       await published(null, { id: row.id, point: facts.public }, { created: true })
-      await announce(row.id, 'reported')
       return { ok: true, value: row.id }
     },
 
@@ -273,22 +287,26 @@ export function createReports({ db, media, geoIndex, lists, cards, gridMetres, p
       if ([...happyNote].length > HAPPY_NOTE_MAX) {
         return { ok: false, status: 422, errors: { happyNote: `A happy ending can have at most ${HAPPY_NOTE_MAX} characters.` } }
       }
-      await db
-        .updateTable('lost_cats')
-        .set({
-          status: change.status,
-          happy_note: happyNote || null,
-          closed_at: change.status === 'active' ? null : now,
-          last_activity_at: now,
-          reminder_sent_at: null,
-          updated_at: now,
-        })
-        .where('id', '=', id)
-        .execute()
+      // Everyone who was told the cat is missing can stop looking.
+      const reunion = current.status === 'active' && change.status === 'reunited'
+      const goodNews = await db.transaction().execute(async (trx) => {
+        await trx
+          .updateTable('lost_cats')
+          .set({
+            status: change.status,
+            happy_note: happyNote || null,
+            closed_at: change.status === 'active' ? null : now,
+            last_activity_at: now,
+            reminder_sent_at: null,
+            updated_at: now,
+          })
+          .where('id', '=', id)
+          .execute()
+        return reunion ? [await announcements.add(trx, 'alerts.fanOut', { reportId: id, news: 'reunited' })] : []
+      })
+      await announcements.send(goodNews)
       const after = { ...current, status: change.status, happyNote: happyNote || null }
       await published(indexed(current), indexed(after))
-      // Everyone who was told the cat is missing can stop looking.
-      if (current.status === 'active' && change.status === 'reunited') await announce(id, 'reunited')
       return { ok: true, value: after }
     },
 

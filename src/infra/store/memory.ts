@@ -176,6 +176,13 @@ export function createMemoryStore(): Store {
     async lpush(key, values) {
       lpush(key, values)
     },
+    async pushOnce(mark, ttlSeconds, key, value) {
+      const ttlMs = positiveWhole(ttlSeconds, 'pushOnce') * 1000
+      if (live(mark)) return false
+      setString(mark, '1', ttlMs)
+      lpush(key, [value])
+      return true
+    },
     async rpush(key, values) {
       if (values.length === 0) return
       const { items } = list(key)

@@ -56,6 +56,12 @@ for _, value in ipairs(redis.call('LRANGE', KEYS[2], 0, -1)) do
 end
 return added`
 
+/** The mark and the push happen together or not at all, so a job is never marked yet missing. */
+const PUSH_ONCE = `
+if not redis.call('SET', KEYS[1], '1', 'EX', ARGV[1], 'NX') then return 0 end
+redis.call('LPUSH', KEYS[2], ARGV[2])
+return 1`
+
 /** KEYS[3] is the destination (or KEYS[1] again when there is none); ARGV[2] says what kind it is. */
 const LREM_AND_FORWARD = `
 local removed = redis.call('LREM', KEYS[1], 1, ARGV[1])
@@ -121,6 +127,7 @@ export function createRedisStore({ url, keyPrefix, log }: RedisStoreOptions): St
   const zmoveDueToList = script('nlZmoveDueToList', 2, ZMOVE_DUE_TO_LIST)
   const zaddMissingFromList = script('nlZaddMissingFromList', 2, ZADD_MISSING_FROM_LIST)
   const lremAndForward = script('nlLremAndForward', 3, LREM_AND_FORWARD)
+  const pushOnce = script('nlPushOnce', 2, PUSH_ONCE)
 
   return failingAsUnavailable({
     kind: 'redis',
@@ -171,6 +178,9 @@ export function createRedisStore({ url, keyPrefix, log }: RedisStoreOptions): St
     },
     async rpush(key, values) {
       if (values.length > 0) await redis.rpush(key, ...values)
+    },
+    async pushOnce(mark, ttlSeconds, list, value) {
+      return Number(await pushOnce(mark, list, ttlSeconds, value)) === 1
     },
     lmove: (from, to) => redis.lmove(from, to, 'RIGHT', 'LEFT'),
     lrem: (key, value) => redis.lrem(key, 1, value),

@@ -46,6 +46,11 @@ export interface Store {
   // Lists (queue): head is the left end
   lpush(key: string, values: readonly string[]): Promise<void>
   rpush(key: string, values: readonly string[]): Promise<void>
+  /**
+   * Pushes `value` on the head of `list` unless `mark` is set, and sets `mark` (with its TTL), as one
+   * atomic step: true when it pushed. Enqueueing once by key (src/infra/queue.ts `enqueueOnce`).
+   */
+  pushOnce(mark: string, ttlSeconds: number, list: string, value: string): Promise<boolean>
   /** Atomically pops the right end of `from` and pushes it on the left of `to` (LMOVE RIGHT LEFT). */
   lmove(from: string, to: string): Promise<string | null>
   /** Removes one occurrence of `value`; returns how many were removed. */
