@@ -15,7 +15,7 @@ export interface Target {
   old?: boolean
 }
 
-export type Unit = 'req/s' | '/s' | 'ms' | 's' | 'share' | 'bytes' | 'MB'
+export type Unit = 'req/s' | '/s' | 'ms' | 's' | 'share' | 'bytes' | 'MB' | 'count'
 
 export interface FigureSpec {
   /** The name the script records it under, or the name of a share the runner works out. */
@@ -178,6 +178,38 @@ export const BENCHMARKS: Benchmark[] = [
       { id: 'last-push-s', label: 'report → last of 100,000 subscribers’ push', unit: 's', target: { op: '<', value: 60 }, thisCheckout: true },
       { id: 'pushes-per-s', label: 'pushes a second, end to end', unit: '/s', thisCheckout: true },
       { id: 'encryption-ceiling-per-s', label: 'ceiling: the same encryption in a loop', unit: '/s', thisCheckout: true },
+    ],
+  },
+  {
+    name: 'load',
+    script: 'load.ts',
+    about: 'open-model mixed load on PostgreSQL + Redis: highest rate with p99 < 100 ms and no error, 1,000 connections',
+    args: [],
+    quickArgs: ['--quick'],
+    timeoutMinutes: { full: 15, quick: 6 },
+    figures: [
+      { id: 'open-rate', label: 'highest arrival rate held 60 s with p99 < 100 ms and 0 errors', unit: '/s' },
+      { id: 'open-p99', label: 'p99 at that rate, from each request’s intended send time', unit: 'ms', target: { op: '<', value: 100 } },
+      { id: 'open-errors', label: 'errors at that rate', unit: 'count', target: { op: '≤', value: 0 } },
+      { id: 'many-connections-errors', label: 'errors with 1,000 connections held 60 s', unit: 'count', target: { op: '≤', value: 0 } },
+      { id: 'many-connections-p99', label: 'p99 with 1,000 connections', unit: 'ms' },
+      { id: 'load-average', label: 'machine load average (1 min) at the end (shared, 2 cores)', unit: 'share' },
+    ],
+  },
+  {
+    name: 'drills',
+    script: 'drills.ts',
+    about: 'fault drills under the open-model mix: Redis SIGKILLed and restarted (own redis-server)',
+    args: [],
+    quickArgs: ['--quick'],
+    timeoutMinutes: { full: 6, quick: 4 },
+    figures: [
+      { id: 'redis-served-while-away', label: 'Redis away: requests answered 200/303', unit: 'count' },
+      { id: 'redis-other-errors-while-away', label: 'Redis away: answers other than 200/303/503', unit: 'count', target: { op: '≤', value: 0 } },
+      { id: 'redis-recover-s', label: 'Redis back: seconds until every answer is 200/303, no restart', unit: 's' },
+      { id: 'redis-lost-acked-writes', label: 'acknowledged posts missing or not exactly once', unit: 'count', target: { op: '≤', value: 0 } },
+      { id: 'redis-duplicate-writes', label: 'posts written twice', unit: 'count', target: { op: '≤', value: 0 } },
+      { id: 'redis-outbox-left', label: 'outbox entries left after the sweeps', unit: 'count', target: { op: '≤', value: 0 } },
     ],
   },
 ]

@@ -47,6 +47,8 @@ export function formatValue(value: number, unit: Unit): string {
       return `${thousands(Math.round(value))} B`
     case 'MB':
       return `${thousands(Math.round(value))} MB`
+    case 'count':
+      return thousands(Math.round(value))
   }
 }
 

@@ -1,7 +1,7 @@
 /**
  * A redis-server of a test's own, on a loopback port, that the test may stop and start again (the
  * machine's Redis is shared and never stopped). No persistence: a restart starts empty unless
- * `appendonly` is asked for, as a drill that must find its queues again does.
+ * `appendonly` is asked for (fsync on every write), as a drill that must find its queues again does.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
@@ -33,7 +33,7 @@ export async function startOwnRedis(options: { port?: number; appendonly?: boole
   let child: ChildProcess | null = null
 
   async function start(): Promise<void> {
-    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--appendonly', options.appendonly ? 'yes' : 'no']
+    const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--dir', dir, '--appendonly', options.appendonly ? 'yes' : 'no', '--appendfsync', 'always']
     child = spawn('redis-server', args, { stdio: 'ignore' })
     running.add(child)
     const started = child
