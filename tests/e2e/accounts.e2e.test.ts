@@ -42,7 +42,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole('heading', { name: `Welcome, ${handle}` }).waitFor()
 
       await page.getByRole('link', { name: 'Notifications' }).click()
-      await page.getByText('Nothing yet').waitFor()
+      await page.getByText('No notifications yet').waitFor()
 
       await openAccountMenu(page)
       await page.getByRole('button', { name: /Sign out/ }).click()

@@ -16,7 +16,7 @@ describe('notifications', () => {
   test('a new member sees an empty list and no unread badge', async () => {
     const { browser } = await member()
     const html = await (await browser.get('/notifications')).text()
-    expect(html).toContain('Nothing yet')
+    expect(html).toContain('No notifications yet')
     expect(html).not.toContain('id="unread-count"')
   })
 
