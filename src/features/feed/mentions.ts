@@ -25,3 +25,4 @@ export function createMentions({ accounts, notifications }: { accounts: Accounts
     },
   }
 }
+export type Mentions = ReturnType<typeof createMentions>

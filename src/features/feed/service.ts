@@ -1,7 +1,9 @@
 /**
  * The social feed: follows, posts with photos and tagged cats, likes, comments, and the pages that
- * show them (home feed, profiles, a post with its thread, trending). Rules and queries live here;
- * timelines (src/features/feed/timelines.ts) own the Store side of the home feed.
+ * show them (home feed, profiles, a post with its thread, trending). Posts and pages live here;
+ * likes and comments in src/features/feed/reactions.ts, follows in src/features/feed/follows.ts,
+ * limits and messages in src/features/feed/rules.ts; timelines (src/features/feed/timelines.ts) own
+ * the Store side of the home feed.
  *
  * Counters (likes, comments, followers) change in the same transaction as the row they count.
  * Everything in another domain (authors, notifications) is called after the transaction, never
@@ -12,18 +14,21 @@
  * const result = await feed.writePost(viewer, { body: 'Biscuit found the sunbeam', photos: [], catIds: [] })
  * const page = await feed.homeFeed(viewer, cursor)      // { posts, nextCursor }
  */
-import { sql, type Kysely, type Transaction } from 'kysely'
+import type { Kysely } from 'kysely'
 import type { FeedConfig } from '@/config'
 import type { Accounts, PublicProfile } from '@/features/accounts/service'
 import type { Viewer } from '@/features/accounts/viewer'
 import { createAuthors, type Author } from '@/features/feed/authors'
 import { createCats, type Cat } from '@/features/feed/cats'
 import { createFirstPageCache, type FirstPageCache } from '@/features/feed/first-page-cache'
+import { createFollows } from '@/features/feed/follows'
 import { createPostRecords } from '@/features/feed/post-records'
 import type { FeedJobs } from '@/features/feed/jobs'
 import { createMentions } from '@/features/feed/mentions'
 import { createLikedPosts } from '@/features/feed/liked-posts'
 import { createMergedPosts } from '@/features/feed/merged-posts'
+import { createReactions } from '@/features/feed/reactions'
+import { characters, FEED_MESSAGES, POST_GONE, POST_PHOTOS_MAX } from '@/features/feed/rules'
 import { createTimelineQueries, type FeedEntry } from '@/features/feed/timeline-queries'
 import { createTimelines } from '@/features/feed/timelines'
 import { createTrending, decodeRankCursor, encodeRankCursor } from '@/features/feed/trending'
@@ -38,12 +43,13 @@ import { decodeCursor, encodeCursor, pageOf } from '@/shared/cursor'
 import { refusal, type FieldErrors, type Refused, type Result } from '@/shared/result'
 import { textProblem } from '@/shared/text'
 
+// Where the feed's types and limits were found before the split, so importers need not know of it.
+export type { FollowState } from '@/features/feed/follows'
+export { COMMENTS_PAGE_SIZE, type CommentCard, type LikeState, type Thread } from '@/features/feed/reactions'
+export { FEED_MESSAGES, POST_PHOTOS_MAX } from '@/features/feed/rules'
+
 /** Posts per page: a phone screen's worth twice over, and a compressed page well under 14 KB. */
 export const FEED_PAGE_SIZE = 20
-/** A thread shows its newest this many comments, with a link to earlier ones. */
-export const COMMENTS_PAGE_SIZE = 50
-/** The issue's limit: enough for a litter, few enough to keep a post light on a phone. */
-export const POST_PHOTOS_MAX = 4
 /** A profile lists this many posts per page. */
 const PROFILE_PAGE_SIZE = 20
 /** A like, follow or comment notifies once, however often it is undone and done again, within this window. */
@@ -101,14 +107,6 @@ export interface PostCard {
   ownedByViewer: boolean
 }
 
-export interface CommentCard {
-  id: number
-  body: string
-  createdAt: Date
-  author: Author
-  ownedByViewer: boolean
-}
-
 export interface PostList {
   posts: PostCard[]
   nextCursor: string | null
@@ -120,58 +118,10 @@ export interface Profile extends PublicProfile {
   following: number
 }
 
-export interface FollowState {
-  profile: Pick<PublicProfile, 'id' | 'handle' | 'displayName'>
-  following: boolean
-  followers: number
-}
-
-export interface LikeState {
-  postId: number
-  liked: boolean
-  likeCount: number
-}
-
-export interface Thread {
-  /** Oldest first: a page of the thread reads top to bottom. */
-  comments: CommentCard[]
-  commentCount: number
-  /** Where the page before this one (older comments) ends, or null at the start of the thread. */
-  earlierCursor: string | null
-}
-
-export const FEED_MESSAGES = {
-  empty: 'Write something or add a photo.',
-  tooLong: (max: number, length: number) => `A post can have at most ${max} characters; this one has ${length}.`,
-  tooManyPhotos: `A post can have at most ${POST_PHOTOS_MAX} photos.`,
-  noAlt: 'Please describe this photo for people who can’t see it, e.g. “Biscuit asleep in a sunbeam”.',
-  choosePhotosAgain: 'Your other photos were fine, but please choose them again.',
-  notYourCat: 'You can only tag your own cats.',
-  commentEmpty: 'Please write a comment.',
-  commentTooLong: (max: number, length: number) => `A comment can have at most ${max} characters; this one has ${length}.`,
-  postGone: 'This post has been deleted.',
-  notYourPost: 'You can only delete your own posts.',
-  notYourComment: 'You can only delete your own comments.',
-  followYourself: 'You can’t follow yourself.',
-  noSuchHandle: 'Nobody has that handle.',
-  commentGone: 'This comment has been deleted.',
-} as const
-
 const DONE: Result<void> = { ok: true, value: undefined }
-const POST_GONE: Refused = refusal(404, FEED_MESSAGES.postGone)
-const NO_SUCH_HANDLE: Refused = refusal(404, FEED_MESSAGES.noSuchHandle)
-const FOLLOW_YOURSELF: Refused = refusal(400, FEED_MESSAGES.followYourself)
 
 const toEntry = (cursor: { at: Date; id: string } | null): FeedEntry | null => (cursor ? { id: Number(cursor.id), at: cursor.at } : null)
 const cursorOf = (entry: FeedEntry | null | undefined) => (entry ? encodeCursor({ at: entry.at, id: String(entry.id) }) : null)
-/** Text as people count it: a cat emoji is one character, not two UTF-16 units. */
-const characters = (text: string) => [...text].length
-
-/** A short list beside the feed and in onboarding: a few faces, not a directory. */
-const SUGGESTIONS_SHOWN = 5
-/** How far back "posted lately" looks, in posts: enough for a handful of different authors. */
-const RECENT_POSTS_FOR_SUGGESTIONS = 200
-
 export function createFeed(deps: FeedDeps) {
   const { db, store, queue, outbox, config, accounts, media, notifications } = deps
   const queries = createTimelineQueries(db)
@@ -218,39 +168,6 @@ export function createFeed(deps: FeedDeps) {
   /** Notifies once per (kind, subject, actor) within NOTIFY_ONCE_SECONDS: unlike-and-like-again is not news. */
   async function notifyOnce(key: string, userId: string, text: string, url: string, kind: string): Promise<void> {
     if (await store.setIfAbsent(`feed:notified:${key}`, '1', NOTIFY_ONCE_SECONDS)) await notifications.notify(userId, { kind, text, url })
-  }
-
-  async function followCounts(userId: string): Promise<{ followers: number; following: number }> {
-    const row = await db.selectFrom('follow_counts').select(['followers', 'following']).where('user_id', '=', userId).executeTakeFirst()
-    return row ?? { followers: 0, following: 0 }
-  }
-
-  async function isFollowing(followerId: string, followeeId: string): Promise<boolean> {
-    const row = await db
-      .selectFrom('follows')
-      .select('follower_id')
-      .where('follower_id', '=', followerId)
-      .where('followee_id', '=', followeeId)
-      .executeTakeFirst()
-    return row !== undefined
-  }
-
-  /** Adds `change` to a member's follower or following count, creating their row at first. */
-  async function countFollow(trx: Transaction<SocialDomain>, userId: string, column: 'followers' | 'following', change: 1 | -1) {
-    await trx
-      .insertInto('follow_counts')
-      .values({ user_id: userId, [column]: Math.max(0, change) })
-      .onConflict((conflict) => conflict.column('user_id').doUpdateSet({ [column]: sql<number>`follow_counts.${sql.ref(column)} + ${change}` }))
-      .execute()
-  }
-
-  /** Moves a post's like count by `change` (0 just reads it), in the like's transaction; null once the post is deleted. */
-  async function countLike(trx: Transaction<SocialDomain>, postId: number, change: -1 | 0 | 1): Promise<number | null> {
-    const row =
-      change === 0
-        ? await trx.selectFrom('posts').select('like_count').where('id', '=', postId).executeTakeFirst()
-        : await trx.updateTable('posts').set({ like_count: sql`like_count + ${change}` }).where('id', '=', postId).returning('like_count').executeTakeFirst()
-    return row?.like_count ?? null
   }
 
   /** Stores a checked post and its photos and cats in one transaction; returns the post as timelines see it. */
@@ -312,6 +229,9 @@ export function createFeed(deps: FeedDeps) {
       : undefined
     return post ?? null
   }
+
+  const reactions = createReactions({ db, config, authors, postRecords, likedPosts, firstPages, mentions, purge, postById, notifyOnce })
+  const { followCounts, isFollowing, ...followActions } = createFollows({ db, accounts, authors, merged, timelines, firstPages, notifyOnce })
 
   return {
     cats,
@@ -387,196 +307,11 @@ export function createFeed(deps: FeedDeps) {
       return card ?? null
     },
 
-    // --- Likes and comments ----------------------------------------------------------------------
+    // --- Likes and comments (src/features/feed/reactions.ts) ----------------------------------------
+    ...reactions,
 
-    /** Likes a post; liking it again changes nothing. The count moves in the same transaction. */
-    async like(viewer: Viewer, postId: number): Promise<Result<LikeState>> {
-      const post = await postById(postId)
-      if (!post) return POST_GONE
-      const likeCount = await db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('likes')
-          .columns(['post_id', 'user_id'])
-          .expression((eb) => eb.selectFrom('posts').select([sql<number>`id`.as('post_id'), sql<string>`${viewer.id}::uuid`.as('user_id')]).where('id', '=', postId))
-          .onConflict((conflict) => conflict.doNothing())
-          .returning('post_id')
-          .executeTakeFirst()
-        const count = await countLike(trx, postId, inserted ? 1 : 0)
-        return count === null ? null : { likeCount: count, inserted: inserted !== undefined }
-      })
-      if (!likeCount) return POST_GONE
-      await Promise.all([postRecords.changed([postId]), likedPosts.changed(viewer.id), firstPages.drop(viewer.id)])
-      if (likeCount.inserted && post.author_id !== viewer.id) {
-        await notifyOnce(`like:${postId}:${viewer.id}`, post.author_id, `@${viewer.handle} liked your post.`, `/posts/${postId}`, 'like')
-      }
-      return { ok: true, value: { postId, liked: true, likeCount: likeCount.likeCount } }
-    },
-
-    /** Takes a like back; unliking a post one hasn't liked changes nothing. */
-    async unlike(viewer: Viewer, postId: number): Promise<Result<LikeState>> {
-      if (!(await postById(postId))) return POST_GONE
-      const likeCount = await db.transaction().execute(async (trx) => {
-        const removed = await trx.deleteFrom('likes').where('post_id', '=', postId).where('user_id', '=', viewer.id).returning('post_id').executeTakeFirst()
-        return countLike(trx, postId, removed ? -1 : 0)
-      })
-      if (likeCount === null) return POST_GONE
-      await Promise.all([postRecords.changed([postId]), likedPosts.changed(viewer.id), firstPages.drop(viewer.id)])
-      return { ok: true, value: { postId, liked: false, likeCount } }
-    },
-
-    /** Adds a comment at the end of a post's thread. */
-    async comment(viewer: Viewer, postId: number, text: string): Promise<Result<CommentCard, 'body'>> {
-      const body = text.trim()
-      const refused = textProblem(body, 'lines')
-      if (refused) return { ok: false, status: 422, errors: { body: refused } }
-      if (!body) return { ok: false, status: 422, errors: { body: FEED_MESSAGES.commentEmpty } }
-      if (characters(body) > config.commentMaxChars) {
-        return { ok: false, status: 422, errors: { body: FEED_MESSAGES.commentTooLong(config.commentMaxChars, characters(body)) } }
-      }
-      const post = await postById(postId)
-      if (!post) return POST_GONE
-      const comment = await db.transaction().execute(async (trx) => {
-        const counted = await trx.updateTable('posts').set({ comment_count: sql`comment_count + 1` }).where('id', '=', postId).returning('id').executeTakeFirst()
-        if (!counted) return null
-        return trx.insertInto('comments').values({ post_id: postId, author_id: viewer.id, body }).returning(['id', 'created_at']).executeTakeFirstOrThrow()
-      })
-      if (!comment) return POST_GONE
-      await Promise.all([postRecords.changed([postId]), firstPages.drop(viewer.id)])
-      if (post.author_id !== viewer.id) {
-        await notifyOnce(`comment:${comment.id}`, post.author_id, `@${viewer.handle} commented on your post: “${body}”`, `/posts/${postId}#comment-${comment.id}`, 'comment')
-      }
-      await mentions.notify(viewer, body, `/posts/${postId}#comment-${comment.id}`, { what: 'comment', alreadyTold: [post.author_id] })
-      const author = (await authors.byIds([viewer.id])).get(viewer.id)!
-      return { ok: true, value: { id: comment.id, body, createdAt: comment.created_at, author, ownedByViewer: true } }
-    },
-
-    /** Deletes the member's own comment; the value is the post it was on. */
-    async deleteComment(viewer: Viewer, commentId: number): Promise<Result<number>> {
-      const comment = Number.isSafeInteger(commentId)
-        ? await db.selectFrom('comments').select(['post_id', 'author_id']).where('id', '=', commentId).executeTakeFirst()
-        : undefined
-      if (!comment) return refusal(404, FEED_MESSAGES.commentGone)
-      if (comment.author_id !== viewer.id) return refusal(403, FEED_MESSAGES.notYourComment)
-      await db.transaction().execute(async (trx) => {
-        const removed = await trx.deleteFrom('comments').where('id', '=', commentId).where('author_id', '=', viewer.id).returning('post_id').executeTakeFirst()
-        if (removed) await trx.updateTable('posts').set({ comment_count: sql`comment_count - 1` }).where('id', '=', removed.post_id).execute()
-      })
-      await postRecords.changed([comment.post_id])
-      await purge([`post:${comment.post_id}`])
-      return { ok: true, value: comment.post_id }
-    },
-
-    /**
-     * A page of a post's thread, read oldest first (flat, newest last): by default the newest
-     * COMMENTS_PAGE_SIZE comments, so a new comment is always on it; with a cursor, the ones before.
-     */
-    async thread(postId: number, viewer: Viewer | null, rawCursor?: string | null): Promise<Thread> {
-      const cursor = decodeCursor(rawCursor)
-      const [rows, post] = await Promise.all([
-        db
-          .selectFrom('comments')
-          .select(['id', 'author_id', 'body', 'created_at'])
-          .where('post_id', '=', postId)
-          .$if(cursor !== null, (q) => q.where(sql<boolean>`(created_at, id) < (${cursor!.at}, ${Number(cursor!.id)})`))
-          .orderBy('created_at', 'desc')
-          .orderBy('id', 'desc')
-          .limit(COMMENTS_PAGE_SIZE + 1)
-          .execute(),
-        db.selectFrom('posts').select('comment_count').where('id', '=', postId).executeTakeFirst(),
-      ])
-      // Newest first from the query; the thread reads oldest first, so the cursor is the oldest shown.
-      const { shown: newestFirst, next: earlierCursor } = pageOf(rows, COMMENTS_PAGE_SIZE, (oldest) => cursorOf({ id: oldest.id, at: oldest.created_at }))
-      const shown = newestFirst.reverse()
-      const people = await authors.byIds(shown.map((row) => row.author_id))
-      const comments = shown.flatMap((row): CommentCard[] => {
-        const author = people.get(row.author_id)
-        return author ? [{ id: row.id, body: row.body, createdAt: row.created_at, author, ownedByViewer: viewer?.id === row.author_id }] : []
-      })
-      return { comments, commentCount: post?.comment_count ?? 0, earlierCursor }
-    },
-
-    // --- Follows -------------------------------------------------------------------------------
-
-    /**
-     * People a member might follow: first those followed by the people they follow (the more of
-     * them, the sooner), then whoever posted lately; never themselves or anyone they follow. From
-     * the social graph and posts only, never from alert areas (those are private).
-     */
-    async suggestedMembers(viewer: Viewer, limit = SUGGESTIONS_SHOWN): Promise<Author[]> {
-      const followed = db.selectFrom('follows').select('followee_id').where('follower_id', '=', viewer.id)
-      const [friendsOfFriends, recentAuthors] = await Promise.all([
-        db
-          .selectFrom('follows as mine')
-          .innerJoin('follows as theirs', 'theirs.follower_id', 'mine.followee_id')
-          .select('theirs.followee_id as id')
-          .where('mine.follower_id', '=', viewer.id)
-          .where('theirs.followee_id', '!=', viewer.id)
-          .where('theirs.followee_id', 'not in', followed)
-          .groupBy('theirs.followee_id')
-          .orderBy(sql`count(*)`, 'desc')
-          .orderBy('theirs.followee_id')
-          .limit(limit)
-          .execute(),
-        // The newest posts by id (the primary key), their authors in order: no scan of older posts.
-        db.selectFrom('posts').select('author_id as id').orderBy('id', 'desc').limit(RECENT_POSTS_FOR_SUGGESTIONS).execute(),
-      ])
-      const following = new Set((await followed.execute()).map((row) => row.followee_id))
-      const ids = [...new Set([...friendsOfFriends, ...recentAuthors].map((row) => row.id))]
-        .filter((id) => id !== viewer.id && !following.has(id))
-        .slice(0, limit)
-      const people = await authors.byIds(ids)
-      return ids.flatMap((id) => people.get(id) ?? [])
-    },
-
-    /** Follows a member by handle; following again changes nothing. Back-fills the follower's timeline. */
-    async follow(viewer: Viewer, handle: string): Promise<Result<FollowState>> {
-      const profile = await accounts.profileByHandle(handle)
-      if (!profile) return NO_SUCH_HANDLE
-      if (profile.id === viewer.id) return FOLLOW_YOURSELF
-      const followed = await db.transaction().execute(async (trx) => {
-        const inserted = await trx
-          .insertInto('follows')
-          .values({ follower_id: viewer.id, followee_id: profile.id })
-          .onConflict((conflict) => conflict.doNothing())
-          .returning('followee_id')
-          .executeTakeFirst()
-        if (inserted) {
-          await countFollow(trx, profile.id, 'followers', 1)
-          await countFollow(trx, viewer.id, 'following', 1)
-        }
-        return inserted !== undefined
-      })
-      if (followed) {
-        await merged.followsChanged(viewer.id)
-        await timelines.backFill(viewer.id, profile.id)
-        await notifyOnce(`follow:${profile.id}:${viewer.id}`, profile.id, `@${viewer.handle} followed you.`, `/@${viewer.handle}`, 'follow')
-      }
-      await firstPages.drop(viewer.id)
-      return { ok: true, value: { profile, following: true, followers: (await followCounts(profile.id)).followers } }
-    },
-
-    /** Unfollows; unfollowing someone one doesn't follow changes nothing. Their posts leave the timeline. */
-    async unfollow(viewer: Viewer, handle: string): Promise<Result<FollowState>> {
-      const profile = await accounts.profileByHandle(handle)
-      if (!profile) return NO_SUCH_HANDLE
-      if (profile.id === viewer.id) return FOLLOW_YOURSELF
-      const unfollowed = await db.transaction().execute(async (trx) => {
-        const removed = await trx
-          .deleteFrom('follows')
-          .where('follower_id', '=', viewer.id)
-          .where('followee_id', '=', profile.id)
-          .returning('followee_id')
-          .executeTakeFirst()
-        if (removed) {
-          await countFollow(trx, profile.id, 'followers', -1)
-          await countFollow(trx, viewer.id, 'following', -1)
-        }
-        return removed !== undefined
-      })
-      if (unfollowed) await Promise.all([merged.followsChanged(viewer.id), timelines.removeAuthor(viewer.id, profile.id)])
-      await firstPages.drop(viewer.id)
-      return { ok: true, value: { profile, following: false, followers: (await followCounts(profile.id)).followers } }
-    },
+    // --- Follows (src/features/feed/follows.ts) ------------------------------------------------------
+    ...followActions,
 
     // --- Pages ---------------------------------------------------------------------------------
 
