@@ -74,7 +74,7 @@ async function postCount(): Promise<number> {
   return Number(row.n)
 }
 
-describe('with Redis gone', () => {
+describe('Redis outage drill', () => {
   test('every class of page answers at once, and all comes back when Redis does', async () => {
     const member = new TestClient(ctx)
     const account = await member.signUp('outage')
