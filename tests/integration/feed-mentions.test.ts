@@ -1,6 +1,7 @@
 // @mentions, #tags and links in posts and comments, and the comment count that follows a comment.
 import { expect, setDefaultTimeout, test } from 'bun:test'
 import { testContext } from '@tests/helpers/context'
+import { postForm } from '@tests/helpers/forms'
 import { TestClient } from '@tests/helpers/http'
 
 setDefaultTimeout(30_000)
@@ -12,16 +13,6 @@ async function member(prefix: string) {
   const { handle } = await client.signUp(prefix)
   const user = await ctx.services.accounts.findByHandle(handle)
   return { client, handle, id: user!.id }
-}
-
-function postForm(body: string): FormData {
-  const form = new FormData()
-  form.set('body', body)
-  for (let slot = 1; slot <= 4; slot++) {
-    form.set(`photo${slot}`, new File([], '', { type: 'application/octet-stream' }))
-    form.set(`alt${slot}`, '')
-  }
-  return form
 }
 
 async function notificationTexts(userId: string): Promise<string[]> {

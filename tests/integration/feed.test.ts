@@ -1,6 +1,7 @@
 import { describe, expect, setDefaultTimeout, test } from 'bun:test'
 import type { Viewer } from '@/features/accounts/viewer'
 import { testContext } from '@tests/helpers/context'
+import { postForm } from '@tests/helpers/forms'
 import { TestClient } from '@tests/helpers/http'
 import { photoLike } from '@tests/helpers/images'
 
@@ -29,19 +30,6 @@ const viewerOf = (m: Member): Viewer => ({ id: m.id, handle: m.handle, displayNa
 async function jpeg(seed = 1): Promise<File> {
   const bytes = await (await photoLike(320, 240, seed)).jpeg().toBuffer()
   return new File([new Uint8Array(bytes)], `cat-${seed}.jpg`, { type: 'image/jpeg' })
-}
-
-/** A post form as a browser sends it: four photo slots (empty ones as empty file parts). */
-function postForm(body: string, photos: { file?: File; alt?: string }[] = [], extra: Record<string, string> = {}): FormData {
-  const form = new FormData()
-  form.set('body', body)
-  for (let slot = 1; slot <= 4; slot++) {
-    const photo = photos[slot - 1]
-    form.set(`photo${slot}`, photo?.file ?? new File([], '', { type: 'application/octet-stream' }))
-    form.set(`alt${slot}`, photo?.alt ?? '')
-  }
-  for (const [name, value] of Object.entries(extra)) form.append(name, value)
-  return form
 }
 
 async function writePost(author: Member, body: string): Promise<number> {

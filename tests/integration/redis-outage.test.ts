@@ -12,6 +12,7 @@ import { createRedisStore } from '@/infra/store/redis'
 import { StoreUnavailable, type Store } from '@/infra/store/store'
 import type { Jobs } from '@/jobs'
 import { testContext, type TestContext } from '@tests/helpers/context'
+import { postForm } from '@tests/helpers/forms'
 import { TestClient } from '@tests/helpers/http'
 import { makeMemorial } from '@tests/helpers/memorials'
 import { startOwnRedis, type OwnRedis } from '@tests/helpers/redis-server'
@@ -38,16 +39,6 @@ afterAll(async () => {
   await store.close()
   await redis.close()
 })
-
-function postForm(body: string): FormData {
-  const form = new FormData()
-  form.set('body', body)
-  for (let slot = 1; slot <= 4; slot++) {
-    form.set(`photo${slot}`, new File([], '', { type: 'application/octet-stream' }))
-    form.set(`alt${slot}`, '')
-  }
-  return form
-}
 
 function reportForm(): FormData {
   const form = new FormData()
