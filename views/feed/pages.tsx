@@ -1,5 +1,6 @@
 import { assetUrl } from '@/http/assets'
 import { UploadScripts } from '@views/components/upload-scripts'
+import { ButtonLink } from '@views/components/button-link'
 import { EmptyState } from '@views/components/empty-state'
 import { Icon } from '@views/components/icon'
 import type { IconName } from '@views/components/icon-names'
@@ -27,14 +28,12 @@ export function EmptyHomeFeed(): JSX.Element {
       title="Your feed is quiet"
       actions={
         <>
-          <a class="button" href="/explore">
-            <Icon name="compass" />
+          <ButtonLink href="/explore" icon="compass">
             Find people on Explore
-          </a>
-          <a class="button secondary" href="/cats/new">
-            <Icon name="cat" />
+          </ButtonLink>
+          <ButtonLink href="/cats/new" icon="cat" secondary>
             Add your cat
-          </a>
+          </ButtonLink>
         </>
       }
     >

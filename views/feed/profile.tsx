@@ -1,6 +1,7 @@
 import type { Cat } from '@/features/feed/cats'
 import type { FollowState, Profile } from '@/features/feed/service'
 import { Avatar } from '@views/components/avatar'
+import { ButtonLink } from '@views/components/button-link'
 import { EmptyState } from '@views/components/empty-state'
 import { Icon } from '@views/components/icon'
 import { Picture } from '@views/components/picture'
@@ -53,10 +54,9 @@ export function ProfilePage({ profile, cats, actions, own, posts }: ProfilePageP
         )}
         {own ? (
           <p>
-            <a class="button secondary" href="/cats/new">
-              <Icon name="plus" />
+            <ButtonLink href="/cats/new" icon="plus" secondary>
               Add a cat
-            </a>
+            </ButtonLink>
           </p>
         ) : (
           ''
@@ -157,10 +157,9 @@ export function NoPostsYet({ own = false }: { own?: boolean } = {}): JSX.Element
       icon="camera"
       title="You haven’t posted yet"
       actions={
-        <a class="button" href="/posts/new">
-          <Icon name="image-plus" />
+        <ButtonLink href="/posts/new" icon="image-plus">
           Write your first post
-        </a>
+        </ButtonLink>
       }
     >
       A photo of your cat and a line about their day: your posts show here and in your followers’ feeds.
