@@ -65,6 +65,10 @@ describe('forgot password', () => {
     const short = await visitor.post(link, { password: 'short' })
     expect(short.status).toBe(422)
     expect(await short.text()).toContain('A password needs at least 8 characters.')
+    // One of the most common passwords is refused like a short one, and the link still works.
+    const common = await visitor.post(link, { password: 'Baseball1' })
+    expect(common.status).toBe(422)
+    expect(await common.text()).toContain('one of the most common ones')
 
     const done = await visitor.post(link, { password: NEW_PASSWORD })
     expect(done.status).toBe(303)

@@ -61,7 +61,7 @@ export function createPasswordResets({ db, accounts, tokens, endAllSessions }: P
      * link (404 never sent, 409 used or expired, with `message`). Nothing changes when refused.
      */
     async reset(token: string, password: string): Promise<Result<{ userId: string }, 'password'>> {
-      const problem = passwordProblem(password)
+      const problem = await passwordProblem(password)
       if (problem) return { ok: false, status: 422, errors: { password: problem } }
       const state = await tokens.check(token, 'reset')
       if (!state.ok) return linkRefusal(state.problem)

@@ -1,6 +1,7 @@
 /** Accounts: who people are, how they sign up and sign in, and their roles. */
 import { sql, type Kysely } from 'kysely'
 import type { Role, UserRow } from '@/features/accounts/tables'
+import { isCommonPassword } from '@/features/accounts/common-passwords'
 import { hashPassword, verifyAgainstNothing, verifyPassword } from '@/features/accounts/passwords'
 import { RESERVED_NAMES } from '@/features/accounts/reserved-names'
 import type { AccountsDomain } from '@/schema'
@@ -117,7 +118,7 @@ export function createAccounts(db: Kysely<AccountsDomain>, viewerChanged: (userI
 
     /** Creates a member account, or says which fields are wrong (taken handles and emails included). */
     async signUp(input: SignupInput): Promise<Result<UserRow, SignupField>> {
-      const errors = validateSignup(input)
+      const errors = await validateSignup(input)
       if (Object.keys(errors).length > 0) return { ok: false, status: 422, errors }
       const [handleOwner, emailOwner] = await Promise.all([findByHandle(input.handle), findByEmail(input.email)])
       if (handleOwner) errors.handle = 'That handle is taken. Please choose another.'
@@ -160,7 +161,7 @@ export function createAccounts(db: Kysely<AccountsDomain>, viewerChanged: (userI
 
 export type Accounts = ReturnType<typeof createAccounts>
 
-function validateSignup(input: SignupInput): FieldErrors<SignupField> {
+async function validateSignup(input: SignupInput): Promise<FieldErrors<SignupField>> {
   const errors: FieldErrors<SignupField> = {}
   if (!HANDLE_PATTERN.test(input.handle)) {
     errors.handle = 'A handle has 3 to 30 letters, digits or underscores.'
@@ -171,15 +172,18 @@ function validateSignup(input: SignupInput): FieldErrors<SignupField> {
   if (!email) errors.email = 'Please enter your email address.'
   else if (hasRefusedCharacters(input.email, 'line')) errors.email = TEXT_MESSAGES.line
   else if (email.length > EMAIL_MAX || !EMAIL_PATTERN.test(email)) errors.email = 'That does not look like an email address.'
-  const password = passwordProblem(input.password)
+  const password = await passwordProblem(input.password)
   if (password) errors.password = password
   return errors
 }
 
-/** What is wrong with a new password, or null. */
-export function passwordProblem(password: string): string | null {
+export const COMMON_PASSWORD_MESSAGE = 'That password is one of the most common ones, which are guessed first. Please choose another: a few unrelated words make a good one.'
+
+/** What is wrong with a new password (sign-up, reset), or null. */
+export async function passwordProblem(password: string): Promise<string | null> {
   if (password.length < PASSWORD_MIN) return `A password needs at least ${PASSWORD_MIN} characters.`
   if (password.length > PASSWORD_MAX) return `A password can have at most ${PASSWORD_MAX} characters.`
+  if (await isCommonPassword(password)) return COMMON_PASSWORD_MESSAGE
   return null
 }
 
