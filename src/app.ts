@@ -23,10 +23,12 @@ import { requestViewers } from '@/http/viewer'
 import { errorHandling } from '@/http/errors'
 import { healthRoutes } from '@/http/health'
 import { loopbackRedirect } from '@/http/loopback'
+import { gatherOwnMetrics, httpMetrics, metricsRoute, type GatherMetrics } from '@/http/metrics'
 import { security } from '@/http/security'
 import { createServices, type Infra, type Services } from '@/services'
 
-export function createApp(infra: Infra) {
+/** `gatherMetrics`: what `/metrics` on the main port shows; this process's own metrics unless main.ts merges several. */
+export function createApp(infra: Infra, gatherMetrics: GatherMetrics = gatherOwnMetrics) {
   const { config, log, store, blobs } = infra
   const services = createServices(infra)
   registerJobHandlers(infra.queue, services)
@@ -41,6 +43,7 @@ export function createApp(infra: Infra) {
     alertAreaChanged: (userId) => services.feed.firstPages.drop(userId),
   })
   const app = new Elysia({ serve: { maxRequestBodySize: config.bodyLimitBytes } })
+    .use(httpMetrics())
     .use(html({ autoDoctype: false }))
     .use(errorHandling(log, async (request) => (await viewers(request)).render))
     .use(loopbackRedirect(config))
@@ -48,6 +51,7 @@ export function createApp(infra: Infra) {
     .use(assetRoutes)
     .use(mediaRoutes({ blobs }))
     .use(healthRoutes(infra))
+    .use(metricsRoute(config.metrics, gatherMetrics))
     .use(feedRoutes({ config, store, context, ...services, homeSections: lostNearYou(services) }))
     .use(
       accountRoutes({

@@ -59,6 +59,18 @@ export interface Config {
   finder: FinderConfig
   feed: FeedConfig
   memorials: MemorialsConfig
+  metrics: MetricsConfig
+}
+
+/** Prometheus metrics (src/infra/metrics.ts), never public: docs/operations.md. */
+export interface MetricsConfig {
+  /** Off: nothing is counted or timed, and there is no /metrics (for measuring the overhead). */
+  enabled: boolean
+  /** A second listener that serves only /metrics, on `host`; null for none. */
+  port: number | null
+  host: string
+  /** With a token, the main port also serves /metrics to `Authorization: Bearer <token>`; null: it doesn't. */
+  token: string | null
 }
 
 /** Web push: where subscriptions may point, and how hard one instance pushes. */
@@ -199,7 +211,26 @@ export function loadConfig(env: Env = process.env): Config {
     finder: finderConfig(read),
     feed: feedConfig(read),
     memorials: memorialsConfig(read),
+    metrics: metricsConfig(read, port),
   }
+}
+
+function metricsConfig(read: Reader, port: number): MetricsConfig {
+  const metricsPort = read.int('METRICS_PORT', 0, 0, 65535)
+  if (metricsPort !== 0 && metricsPort === port) throw new ConfigError(`METRICS_PORT must differ from PORT (both ${port})`)
+  const token = read.optionalStr('METRICS_TOKEN')
+  // A guessable token would make the metrics public: ask for at least 128 bits' worth of characters.
+  if (token !== null && token.length < 22) fail('METRICS_TOKEN', 'at least 22 characters (e.g. `openssl rand -base64 24`)', token.replace(/./g, '*'))
+  return {
+    enabled: read.bool('METRICS', true),
+    port: metricsPort === 0 ? null : metricsPort,
+    host: read.str('METRICS_HOST', '127.0.0.1'),
+    token,
+  }
+}
+
+function fail(name: string, rule: string, value: string): never {
+  throw new ConfigError(`${name} must be ${rule} (got ${JSON.stringify(value)})`)
 }
 
 /** More than one process shares data only through PostgreSQL and Redis: PGlite and the in-process store are one process's own. */

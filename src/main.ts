@@ -14,7 +14,10 @@ import { scheduleJobs } from '@/background'
 import { ConfigError, loadConfig, type Config } from '@/config'
 import { createBlobs } from '@/infra/blobs'
 import { DataDirBusyError } from '@/infra/data-dir-lock'
+import { listenForMetrics } from '@/http/metrics'
 import { createLogger, type Logger } from '@/infra/log'
+import { collectProcessMetrics, disableMetrics } from '@/infra/metrics'
+import { firstProcessMetrics, otherProcessMetrics, type FirstProcessMetrics } from '@/infra/metrics-processes'
 import { openInfra } from '@/infra/open'
 import { createQueue } from '@/infra/queue'
 import { createScheduler } from '@/infra/scheduler'
@@ -23,16 +26,22 @@ import type { Jobs } from '@/jobs'
 async function main(): Promise<void> {
   const config = configOrExit()
   const log = createLogger(config)
+  if (config.metrics.enabled) collectProcessMetrics()
+  else disableMetrics()
+  const metrics = isFirstProcess ? firstProcessMetrics() : null
+  const gatherMetrics = metrics ? metrics.gather : otherProcessMetrics()
   const startedAt = performance.now()
   const infra = await openInfra(config, log, 'the Nine Lives server').catch((error) => exitOnKnown(error, log))
   const queue = createQueue<Jobs>({ store: infra.store, name: 'main', log, concurrency: config.queueConcurrency })
   const blobs = createBlobs(config)
-  const { app, services } = createApp({ config, log, ...infra, queue, blobs })
+  const { app, services } = createApp({ config, log, ...infra, queue, blobs }, gatherMetrics)
   const scheduler = createScheduler({ store: infra.store, log })
   scheduleJobs(scheduler, services)
   queue.start()
   app.listen({ port: config.port, reusePort: config.webProcesses > 1 })
-  const others = isFirstProcess ? startOtherProcesses(config.webProcesses - 1) : []
+  const others = metrics ? startOtherProcesses(config.webProcesses - 1, metrics) : []
+  // Only the first process listens here (no SO_REUSEPORT), and its scrape covers the others.
+  const metricsListener = metrics ? listenForMetrics(config.metrics, gatherMetrics) : null
   log.info(
     {
       url: config.publicUrl.origin,
@@ -43,6 +52,7 @@ async function main(): Promise<void> {
       mail: services.mailer.kind === 'smtp' ? `SMTP at ${services.mailer.destination}` : `.eml files in ${services.mailer.destination}`,
       startupMs: Math.round(performance.now() - startedAt),
       ...(config.webProcesses > 1 && { process: processNumber }),
+      ...(metricsListener && { metrics: `http://${config.metrics.host}:${config.metrics.port}/metrics` }),
     },
     'Nine Lives is listening',
   )
@@ -53,6 +63,7 @@ async function main(): Promise<void> {
   if (isFirstProcess) log.info(`Open ${config.publicUrl.href} in a browser`)
   const stop = onShutdownSignal(config, log, async () => {
     for (const other of others) other.kill('SIGTERM')
+    metricsListener?.stop()
     await app.stop() // no new requests; resolves when in-flight ones have finished
     await Promise.all([queue.stop(), scheduler.stop()]) // running jobs finish; embedded: the queue drains
     await infra.close()
@@ -72,13 +83,17 @@ const PROCESS_NUMBER_ENV = 'NL_PROCESS_NUMBER'
 const processNumber = Number(process.env[PROCESS_NUMBER_ENV] ?? 1)
 const isFirstProcess = processNumber === 1
 
-function startOtherProcesses(count: number): Subprocess[] {
-  return Array.from({ length: count }, (_, i) =>
+/** Starts the others, each with an IPC channel to this one, over which their metrics come. */
+function startOtherProcesses(count: number, metrics: FirstProcessMetrics): Subprocess[] {
+  const others = Array.from({ length: count }, (_, i) =>
     Bun.spawn([process.execPath, ...process.argv.slice(1)], {
       env: { ...process.env, [PROCESS_NUMBER_ENV]: String(i + 2) },
       stdio: ['ignore', 'inherit', 'inherit'],
+      ipc: (message, subprocess) => metrics.onMessage(message, subprocess),
     }),
   )
+  metrics.others.push(...others)
+  return others
 }
 
 /** The first process killed outright (SIGKILL) cannot stop the others: each notices it is gone. */

@@ -9,6 +9,7 @@ import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { brotliCompressSync } from 'node:zlib'
 import { Elysia, NotFoundError } from 'elysia'
+import { sized } from '@/http/metrics'
 import htmxPackage from 'htmx.org/package.json'
 import leafletPackage from 'leaflet/package.json'
 
@@ -129,7 +130,7 @@ export const assetRoutes = new Elysia({ name: 'assets' })
     set.headers.vary = 'Accept-Encoding'
     if (found.brotli && /\bbr\b/.test(request.headers.get('accept-encoding') ?? '')) {
       set.headers['content-encoding'] = 'br'
-      return new Response(found.brotli)
+      return sized(new Response(found.brotli), found.brotli.byteLength)
     }
-    return new Response(found.bytes)
+    return sized(new Response(found.bytes), found.bytes.byteLength)
   })

@@ -3,6 +3,7 @@
  * that every page needs (`Vary: HX-Request`, content type). One place, so no page forgets them.
  */
 import { brotliCompressSync, constants as zlib } from 'node:zlib'
+import { sized } from '@/http/metrics'
 
 /** Below this the compression framing costs more than it saves. */
 const MIN_COMPRESS_BYTES = 1024
@@ -53,7 +54,7 @@ export function htmlResponse(request: Request, body: string | EncodedHtml, init:
     headers.set('Content-Encoding', encoding)
     headers.append('Vary', 'Accept-Encoding')
   }
-  return new Response(bytes || html, { status: init.status ?? 200, headers })
+  return sized(new Response(bytes || html, { status: init.status ?? 200, headers }), bytes ? bytes.byteLength : Buffer.byteLength(html))
 }
 
 /** The first of `preferred` that the request's Accept-Encoding allows (a `;q=0` refuses), or null. */

@@ -14,6 +14,7 @@ import { htmlResponse } from '@/http/html-response'
 import { etagOf, sharedPageResponse, type PublicCache, type SharedPage } from '@/http/shared-page'
 import { boundedMap } from '@/shared/bounded-map'
 import { Layout, sectionOf, type LayoutProps, type PageMeta, type Section } from '@views/layout/layout'
+import { cacheCounter } from '@/infra/metrics'
 
 /** What the render helpers need to know about the request. Routes get it from the session plugin. */
 export interface RenderContext {
@@ -125,7 +126,7 @@ function signedOutShell(meta: PageMeta, section: Section | null): [before: strin
 /** Stands for the main content while a shell is cut; no page contains it. */
 const SHELL_CONTENT = '\u0000main\u0000'
 const SIGNED_OUT_SHELLS_KEPT = 1000
-const signedOutShells = boundedMap<string, [string, string]>(SIGNED_OUT_SHELLS_KEPT)
+const signedOutShells = boundedMap<string, [string, string]>(SIGNED_OUT_SHELLS_KEPT, cacheCounter('signed-out-shells'))
 
 /** The navigation tab of the page asked for. */
 export function sectionOfRequest(request: Request): Section | null {

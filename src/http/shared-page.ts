@@ -8,6 +8,7 @@
 import { htmlResponse, type EncodedHtml } from '@/http/html-response'
 import { boundedMap } from '@/shared/bounded-map'
 import { repeatAsks } from '@/shared/repeat-asks'
+import { cacheCounter } from '@/infra/metrics'
 
 /** How long shared caches may keep a public page's signed-out rendering, and what it shows. */
 export interface PublicCache {
@@ -54,7 +55,7 @@ export async function sharedPageResponse(
  * ~30 KB a page (HTML and both encodings) this is under 8 MB.
  */
 const ENCODED_PAGES_KEPT = 256
-const encodedPages = boundedMap<string, EncodedHtml>(ENCODED_PAGES_KEPT)
+const encodedPages = boundedMap<string, EncodedHtml>(ENCODED_PAGES_KEPT, cacheCounter('shared-pages-encoded'))
 
 /**
  * The versions of shared pages asked for lately, by ETag (a slot of 12 bytes each), so that only

@@ -7,6 +7,7 @@
 import { page, PRIVATE, sectionOfRequest, wholePage, type PageView, type RenderContext } from '@/http/page'
 import { htmlResponse, type EncodedHtml } from '@/http/html-response'
 import { boundedMap } from '@/shared/bounded-map'
+import { cacheCounter } from '@/infra/metrics'
 
 /** A signed-in page whose main content a feature keeps versioned (the home feed's first page). */
 export interface VersionedPage {
@@ -56,4 +57,4 @@ const privateResponse = (request: Request, body: string | EncodedHtml) => htmlRe
  * recently used go first beyond them. At ~35 KB a page (HTML and brotli) this is under 40 MB.
  */
 const PERSONAL_PAGES_KEPT = 1000
-const personalPages = boundedMap<string, PersonalPage>(PERSONAL_PAGES_KEPT)
+const personalPages = boundedMap<string, PersonalPage>(PERSONAL_PAGES_KEPT, cacheCounter('personal-pages'))

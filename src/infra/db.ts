@@ -9,6 +9,8 @@
 import { Kysely, PGliteDialect, PostgresDialect } from 'kysely'
 import pg from 'pg'
 import { DOMAINS, type Config, type DomainName } from '@/config'
+import { forgetPool, watchPool } from '@/infra/metrics'
+import { queryMetrics } from '@/infra/query-metrics'
 import type { DomainSchemas } from '@/schema'
 
 export type Databases = { [D in DomainName]: Kysely<DomainSchemas[D]> } & {
@@ -31,20 +33,27 @@ export async function createDatabases(config: Pick<Config, 'databaseUrls' | 'pgl
 function postgresDatabases(urls: Record<DomainName, string>): Databases {
   // Domains that share a URL share a pool: one set of connections per actual database.
   const byUrl = new Map<string, Kysely<unknown>>()
+  const pools: pg.Pool[] = []
   const handleFor = (url: string) => {
     let handle = byUrl.get(url)
     if (!handle) {
       const pool = new pg.Pool({ connectionString: url, max: POOL_SIZE_PER_DOMAIN })
+      pools.push(pool)
+      watchPool(DOMAINS.filter((domain) => urls[domain] === url).join('+'), pool)
       handle = new Kysely<unknown>({ dialect: new PostgresDialect({ pool }) })
       byUrl.set(url, handle)
     }
     return handle
   }
-  const handles = Object.fromEntries(DOMAINS.map((domain) => [domain, handleFor(urls[domain])]))
+  // Each domain's handle times its own queries; domains on one URL still share the pool.
+  const handles = Object.fromEntries(DOMAINS.map((domain) => [domain, handleFor(urls[domain]).withPlugin(queryMetrics(domain))]))
   return {
     ...(handles as Omit<Databases, 'kind' | 'destroy'>),
     kind: 'postgres',
-    destroy: () => Promise.all([...byUrl.values()].map((handle) => handle.destroy())).then(() => undefined),
+    destroy: async () => {
+      for (const pool of pools) forgetPool(pool)
+      await Promise.all([...byUrl.values()].map((handle) => handle.destroy()))
+    },
   }
 }
 
@@ -54,7 +63,7 @@ async function pgliteDatabases(dataDir: string): Promise<Databases> {
   const { postgis } = await import('@electric-sql/pglite-postgis')
   const pglite = await PGlite.create({ dataDir, extensions: { postgis } })
   const shared = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite }) })
-  const handles = Object.fromEntries(DOMAINS.map((domain) => [domain, shared]))
+  const handles = Object.fromEntries(DOMAINS.map((domain) => [domain, shared.withPlugin(queryMetrics(domain))]))
   return {
     ...(handles as Omit<Databases, 'kind' | 'destroy'>),
     kind: 'pglite',

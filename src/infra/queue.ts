@@ -22,6 +22,7 @@
  * Store, so any number of instances may recover at once without losing or duplicating a job.
  */
 import { randomUUID } from 'node:crypto'
+import { count, forgetQueue, jobDuration, jobsDone, timer, watchQueue } from '@/infra/metrics'
 import type { Logger } from '@/infra/log'
 import type { ScoredMember, Store } from '@/infra/store/store'
 
@@ -203,15 +204,20 @@ export function createQueue<Types extends JobTypes>(options: QueueOptions): Queu
     if (!handler) {
       log.error({ jobId: job.id, type: job.type }, 'no handler for this job type; dead-lettered')
       await deadLetter(raw, job, `no handler for job type "${job.type}"`)
+      count(jobsDone, { queue: name, type: job.type, outcome: 'dead' })
       return
     }
     const startedAt = performance.now()
+    const timed = timer(jobDuration)
     try {
       await handler(job.payload, job)
     } catch (error) {
+      timed({ queue: name, type: job.type })
       await retryOrDeadLetter(raw, job, error)
       return
     }
+    timed({ queue: name, type: job.type })
+    count(jobsDone, { queue: name, type: job.type, outcome: 'processed' })
     // False when the lease ran out and recovery already took the job back: it will run again.
     const acked = await store.lremAndForward(keys.processing, keys.leases, raw)
     log.debug({ jobId: job.id, type: job.type, ms: Math.round(performance.now() - startedAt), acked }, 'job done')
@@ -221,7 +227,10 @@ export function createQueue<Types extends JobTypes>(options: QueueOptions): Queu
     const attempts = job.attempts + 1
     const context = { err: error, jobId: job.id, type: job.type, attempts }
     if (attempts >= maxAttempts) {
-      if (await deadLetter(raw, { ...job, attempts }, errorMessage(error))) log.error(context, 'job failed for the last time; dead-lettered')
+      if (await deadLetter(raw, { ...job, attempts }, errorMessage(error))) {
+        log.error(context, 'job failed for the last time; dead-lettered')
+        count(jobsDone, { queue: name, type: job.type, outcome: 'dead' })
+      }
       return
     }
     const retryInMs = backoff(attempts)
@@ -231,7 +240,10 @@ export function createQueue<Types extends JobTypes>(options: QueueOptions): Queu
       member: retry,
       score: Date.now() + retryInMs,
     })
-    if (moved) log.warn({ ...context, retryInMs }, 'job failed; will retry')
+    if (moved) {
+      log.warn({ ...context, retryInMs }, 'job failed; will retry')
+      count(jobsDone, { queue: name, type: job.type, outcome: 'failed' })
+    }
   }
 
   /** True when the job was still in processing (not already taken back by recovery). */
@@ -282,6 +294,12 @@ export function createQueue<Types extends JobTypes>(options: QueueOptions): Queu
     return { ready, processing, delayed, dead }
   }
 
+  /** When the oldest ready job (the right end of the list) was first enqueued; null when none is ready. */
+  async function oldestReadyEnqueuedAt(): Promise<number | null> {
+    const [raw] = await store.lrange(keys.ready, -1, -1)
+    return raw === undefined ? null : parseJob(raw).firstEnqueuedAt
+  }
+
   async function enqueueMany(type: string, payloads: readonly unknown[]): Promise<string[]> {
     const firstEnqueuedAt = Date.now()
     const jobs = payloads.map((payload): Job => ({ id: randomUUID(), type, payload, attempts: 0, firstEnqueuedAt }))
@@ -325,6 +343,8 @@ export function createQueue<Types extends JobTypes>(options: QueueOptions): Queu
     handle(type, handler) {
       // The map holds handlers of every payload type; `handle`'s signature already matched this one to its type.
       handlers.set(type, handler as JobHandler<unknown>)
+      // Its series exist from the start, so dashboards and alerts never name a missing one.
+      for (const outcome of ['processed', 'failed', 'dead']) count(jobsDone, { queue: name, type, outcome }, 0)
     },
 
     start() {
@@ -333,12 +353,14 @@ export function createQueue<Types extends JobTypes>(options: QueueOptions): Queu
       registerLocalWorkers(store, name, idle.wakeAll)
       workers = Array.from({ length: concurrency }, () => workLoop())
       scheduleRecovery()
+      watchQueue(name, { stats, oldestReadyEnqueuedAt })
       log.info({ concurrency, maxAttempts, visibilityTimeoutMs }, 'queue started')
     },
 
     async stop() {
       if (workers.length === 0) return
       stopping = true
+      forgetQueue(name)
       if (recoveryTimer) clearTimeout(recoveryTimer)
       unregisterLocalWorkers(store, name, idle.wakeAll)
       idle.wakeAll()

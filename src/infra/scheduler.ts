@@ -9,6 +9,7 @@
  */
 import { Cron } from 'croner'
 import type { Logger } from '@/infra/log'
+import { count, scheduledDuration, scheduledRuns, timer } from '@/infra/metrics'
 import type { Store } from '@/infra/store/store'
 
 export interface Scheduler {
@@ -51,13 +52,17 @@ export function createScheduler({ store, log }: { store: Store; log: Logger }): 
       store.extendLock(job.lockKey, token, job.lockTtlMs).catch((error) => log.error({ err: error, job: job.name }, 'could not extend a schedule lock'))
     }, job.lockTtlMs / 2)
     const startedAt = performance.now()
+    const timed = timer(scheduledDuration)
     log.info({ job: job.name }, 'scheduled job started')
     try {
       await job.run()
       log.info({ job: job.name, ms: Math.round(performance.now() - startedAt) }, 'scheduled job finished')
+      count(scheduledRuns, { job: job.name, outcome: 'ok' })
     } catch (error) {
       log.error({ err: error, job: job.name, ms: Math.round(performance.now() - startedAt) }, 'scheduled job failed')
+      count(scheduledRuns, { job: job.name, outcome: 'failed' })
     } finally {
+      timed({ job: job.name })
       clearInterval(heartbeat)
       if (extended) await lockOnlyUntil(job, token, tickEndsAt)
     }
@@ -81,6 +86,7 @@ export function createScheduler({ store, log }: { store: Store; log: Logger }): 
     every(name, pattern, run, options = {}) {
       if (names.has(name)) throw new Error(`a scheduled job named "${name}" already exists`)
       names.add(name)
+      for (const outcome of ['ok', 'failed']) count(scheduledRuns, { job: name, outcome }, 0)
       const job: ScheduledJob = {
         name,
         run,

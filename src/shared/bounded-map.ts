@@ -27,7 +27,8 @@ interface Slot<V> {
   used: number
 }
 
-export function boundedMap<K, V>(max: number): BoundedMap<K, V> {
+/** `counted`, when given, hears of every `get`: true for a hit (the cache metrics, src/infra/metrics.ts `cacheCounter`). */
+export function boundedMap<K, V>(max: number, counted?: (hit: boolean) => void): BoundedMap<K, V> {
   const keep = Math.max(1, max - Math.floor(max / 4))
   let entries = new Map<K, Slot<V>>()
   let clock = 0
@@ -47,6 +48,7 @@ export function boundedMap<K, V>(max: number): BoundedMap<K, V> {
   return {
     get(key) {
       const slot = entries.get(key)
+      counted?.(slot !== undefined)
       if (slot === undefined) return undefined
       slot.used = ++clock
       return slot.value

@@ -30,6 +30,8 @@ export const SERVER_PROCESSES = Math.max(1, availableParallelism() - 1)
  * stay this checkout's, so two commits are measured the same way.
  */
 export const APP_TREE_ENV = 'NL_BENCH_APP_TREE'
+/** Set by the runner's `--metrics-off`: the servers run with METRICS=off. Otherwise metrics are on, as in production. */
+export const METRICS_OFF_ENV = 'NL_BENCH_METRICS_OFF'
 
 export interface BenchServerOptions {
   /** Reuse a DATA_DIR (kept afterwards), e.g. for a warm start. */
@@ -58,6 +60,7 @@ export async function startBenchServer(options: BenchServerOptions = {}): Promis
       LOG_LEVEL: 'info',
       // One benchmark client signs up from one address; never let the limiter shape the numbers.
       AUTH_RATE_LIMIT: '100000',
+      METRICS: process.env[METRICS_OFF_ENV] ? 'off' : 'on',
       ...options.env,
     },
   }

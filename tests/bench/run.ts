@@ -8,6 +8,7 @@
  *     --only a,b     just these benchmarks (also: name them instead of `all`)
  *     --tree DIR     app servers from another checkout (e.g. a worktree of an older commit)
  *     --rounds N     N rounds; with --tree, alternating between this checkout and DIR
+ *     --metrics-off  this checkout with METRICS=off beside it (with --rounds, in turn): what the metrics cost
  *     --rebuild      make the data sets again instead of reusing them
  *     --verbose      show each benchmark's own output as it runs (always kept in the run's log files)
  *     --no-write     leave docs/benchmarks.md alone
@@ -27,7 +28,7 @@ import { readFigures, RESULTS_FILE_ENV, type Figures } from '@tests/bench/figure
 import { startFloorServer, type FloorServer } from '@tests/bench/floor-server'
 import { removeLeftovers } from '@tests/bench/leftovers'
 import { figureValues, replaceTable, resultsTable, type BenchmarkRun } from '@tests/bench/report'
-import { APP_TREE_ENV } from '@tests/bench/run-server'
+import { APP_TREE_ENV, METRICS_OFF_ENV } from '@tests/bench/run-server'
 import { BUN, REPO_ROOT } from '@tests/helpers/server'
 
 const DOCS_FILE = path.join(REPO_ROOT, 'docs/benchmarks.md')
@@ -39,6 +40,7 @@ interface Options {
   all: boolean
   quick: boolean
   tree: string | null
+  metricsOff: boolean
   rounds: number
   rebuild: boolean
   verbose: boolean
@@ -51,6 +53,8 @@ interface Side {
   label: string
   /** null: this checkout. */
   tree: string | null
+  /** `--metrics-off`: the app servers run with METRICS=off (tests/bench/run-server.ts). */
+  metricsOff?: boolean
 }
 
 const options = parseOptions(process.argv.slice(2))
@@ -66,7 +70,11 @@ const startedAt = new Date()
 // How busy the machine was: on shared cores it moves every figure, so the table says it.
 const loadAtStart = loadavg()[0] ?? 0
 const here: Side = { label: sideLabel(REPO_ROOT), tree: null }
-const other: Side | null = options.tree ? { label: sideLabel(options.tree), tree: options.tree } : null
+const other: Side | null = options.tree
+  ? { label: sideLabel(options.tree), tree: options.tree }
+  : options.metricsOff
+    ? { label: `${here.label}, METRICS=off`, tree: null, metricsOff: true }
+    : null
 if (other && other.label === here.label) other.label += ' (--tree)'
 // --tree alone measures that checkout; with --rounds, both in turn.
 const sides = other ? (options.rounds > 1 ? [here, other] : [other]) : [here]
@@ -135,13 +143,14 @@ function parseOptions(args: string[]): Options {
   const only = valueOf('--only')
   const tree = valueOf('--tree')
   const rounds = Number(valueOf('--rounds') ?? 1)
-  const switches = new Set(['--quick', '--rebuild', '--verbose', '--no-write'])
+  const switches = new Set(['--quick', '--rebuild', '--verbose', '--no-write', '--metrics-off'])
   const positional = own.filter((arg) => !switches.has(arg))
   const unknown = positional.filter((arg) => arg.startsWith('-'))
   if (unknown.length > 0) usage(`unknown flag ${unknown.join(', ')} (flags for the scripts go after --)`)
   if (positional.length > 1) usage(`one of "all" or a list of names, not ${positional.join(' ')}`)
   if (positional.length === 0 && !only) usage()
   if (!Number.isInteger(rounds) || rounds < 1) usage('--rounds takes a whole number of at least 1')
+  if (tree !== undefined && own.includes('--metrics-off')) usage('--tree or --metrics-off, not both')
 
   const names = [positional[0] === 'all' || positional[0] === undefined ? null : positional[0].split(','), only ? only.split(',') : null]
   const unknownNames = names.flat().filter((name): name is string => name !== null && !benchmarkNamed(name))
@@ -154,6 +163,7 @@ function parseOptions(args: string[]): Options {
     all: benchmarks.length === BENCHMARKS.length,
     quick: own.includes('--quick'),
     tree: tree === undefined ? null : path.resolve(tree),
+    metricsOff: own.includes('--metrics-off'),
     rounds,
     rebuild: own.includes('--rebuild'),
     verbose: own.includes('--verbose'),
@@ -165,7 +175,7 @@ function parseOptions(args: string[]): Options {
 function usage(problem?: string): never {
   if (problem) console.error(`npm run bench: ${problem}\n`)
   const width = Math.max(...BENCHMARKS.map((benchmark) => benchmark.name.length))
-  console.log('usage: npm run bench -- all | <name>[,<name>…] [--quick] [--only a,b] [--tree DIR] [--rounds N] [--rebuild] [--verbose] [--no-write] [-- script flags]\n')
+  console.log('usage: npm run bench -- all | <name>[,<name>…] [--quick] [--only a,b] [--tree DIR | --metrics-off] [--rounds N] [--rebuild] [--verbose] [--no-write] [-- script flags]\n')
   for (const benchmark of BENCHMARKS) console.log(`  ${benchmark.name.padEnd(width)}  ${benchmark.about}`)
   console.log('\ndocs/benchmarks.md explains each figure and target.')
   process.exit(problem ? 2 : 0)
@@ -234,6 +244,8 @@ async function runScript(benchmark: Benchmark, args: string[], side: Side, name:
   const env: Record<string, string | undefined> = { ...process.env, [RESULTS_FILE_ENV]: resultsFile, NL_BENCH_FLOOR_URL: floor!.url }
   if (side.tree) env[APP_TREE_ENV] = side.tree
   else delete env[APP_TREE_ENV]
+  if (side.metricsOff) env[METRICS_OFF_ENV] = '1'
+  else delete env[METRICS_OFF_ENV]
   // detached: the script leads a new process group, so its servers and load generators can be
   // stopped with it in one signal, and a Ctrl-C at the terminal reaches the runner alone.
   const child = spawn(BUN, [path.join(import.meta.dir, benchmark.script), ...args], { cwd: REPO_ROOT, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] })

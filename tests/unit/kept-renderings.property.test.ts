@@ -103,7 +103,7 @@ describe('kept renderings equal fresh ones', () => {
         const photos = PHOTO_IDS.map((id, i) => picture(id, alts[i]!))
         const shown = posts.map(() => ({ ...first, catNames: [...first.catNames] }))
         const page = { back: '/', first: true }
-        const kept = keptFragments(100)
+        const kept = keptFragments(100, 'test')
         for (const next of steps) {
           if ('page' in next) Object.assign(page, next.page)
           else {
@@ -128,7 +128,7 @@ describe('kept renderings equal fresh ones', () => {
             }
           })
           const props = { posts: cards, nextUrl: null, back: page.back, empty: EMPTY, first: page.first }
-          expect(String(PostItems({ ...props, cards: kept }))).toBe(String(PostItems({ ...props, cards: keptFragments(100) })))
+          expect(String(PostItems({ ...props, cards: kept }))).toBe(String(PostItems({ ...props, cards: keptFragments(100, 'test') })))
         }
       }),
       settings,
@@ -203,7 +203,7 @@ describe('kept renderings equal fresh ones', () => {
     )
     fc.assert(
       fc.property(fc.array(step, { minLength: 1, maxLength: 25 }), (steps) => {
-        const kept = keptFragments(100)
+        const kept = keptFragments(100, 'test')
         const values: Record<string, string | undefined> = {}
         const errors: Record<string, string | undefined> = {}
         let maxRadiusKm = 50
@@ -214,7 +214,7 @@ describe('kept renderings equal fresh ones', () => {
           const shownValues: SearchValues = Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined))
           const shownErrors: SearchErrors = Object.fromEntries(Object.entries(errors).filter(([, value]) => value !== undefined))
           const props = { values: shownValues, errors: shownErrors, suggestions: [], others: [], results: '', map: { tileUrl: null, attribution: '© OpenStreetMap' }, maxRadiusKm }
-          expect(String(SearchArea({ ...props, keptFilters: kept }))).toBe(String(SearchArea({ ...props, keptFilters: keptFragments(100) })))
+          expect(String(SearchArea({ ...props, keptFilters: kept }))).toBe(String(SearchArea({ ...props, keptFilters: keptFragments(100, 'test') })))
         }
       }),
       settings,

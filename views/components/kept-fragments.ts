@@ -13,10 +13,11 @@
  * Views hold no caches of their own: a feature creates one (in its routes) and passes it in.
  *
  * @example
- * const renderedCards = keptFragments(20_000)                 // in the feature's routes
+ * const renderedCards = keptFragments(20_000, 'post-cards')                 // in the feature's routes
  * const html = renderedCards(post.id, `${post.likeCount}|${ago}`, () => <PostCard post={post} />)
  */
 import { boundedMap } from '@/shared/bounded-map'
+import { cacheCounter } from '@/infra/metrics'
 
 /**
  * Renderings kept per item, the most recently made first: a post is shown liked and not, with and
@@ -32,11 +33,14 @@ interface Rendering {
 /** Renders an item through its kept renderings: `render` runs only when none shows it as `shows`. */
 export type KeptFragments = (id: string | number, shows: string, render: () => JSX.Element) => JSX.Element
 
-export function keptFragments(max: number): KeptFragments {
+/** `cache` names it in the cache metrics (`cache_lookups_total`). */
+export function keptFragments(max: number, cache: string): KeptFragments {
   const kept = boundedMap<string | number, Rendering[]>(max)
+  const counted = cacheCounter(cache)
   return (id, shows, render) => {
     const renderings = kept.get(id)
     const found = renderings?.find((rendering) => rendering.shows === shows)
+    counted(found !== undefined)
     if (found) return found.html
     const rendered = render()
     const html = typeof rendered === 'string' ? flattened(rendered) : rendered

@@ -19,6 +19,9 @@ import type { Role } from '@/features/accounts/tables'
 import type { Viewer } from '@/features/accounts/viewer'
 import { CHANGED_MARK, markChanged, nearKey, type Store } from '@/infra/store/store'
 import type { AccountsDomain } from '@/schema'
+import { cacheCounter } from '@/infra/metrics'
+
+const sessionLookups = cacheCounter('sessions')
 
 export const SESSION_COOKIE = 'nl_session'
 
@@ -92,10 +95,11 @@ export function createSessions(
 
   async function cachedSession(key: string): Promise<CachedSession | null> {
     const raw = await store.getNear(key)
-    if (raw === null || raw === CHANGED_MARK) return null
-    const cached = JSON.parse(raw) as CachedSession
+    const cached = raw === null || raw === CHANGED_MARK ? null : (JSON.parse(raw) as CachedSession)
     // Due for extension: lucia must extend it and send the refreshed cookie.
-    return Date.now() < refreshDueAt(cached.expiresAt) ? cached : null
+    const usable = cached !== null && Date.now() < refreshDueAt(cached.expiresAt) ? cached : null
+    sessionLookups(usable !== null)
+    return usable
   }
 
   /**

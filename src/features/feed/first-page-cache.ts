@@ -14,6 +14,7 @@
  */
 import { createHash } from 'node:crypto'
 import { nearKey, type Store } from '@/infra/store/store'
+import { cacheCounter, countedLookup as counted } from '@/infra/metrics'
 
 /** The seed's feed TTL: a minute of staleness for others' posts and counts, in exchange for no work at all on a reload. */
 export const FIRST_PAGE_TTL_SECONDS = 60
@@ -26,11 +27,14 @@ export interface KeptFirstPage {
   html: string
 }
 
+const versionLookups = cacheCounter('feed-first-page-versions')
+const pageLookups = cacheCounter('feed-first-pages')
+
 export function createFirstPageCache(store: Store) {
   return {
-    version: (userId: string): Promise<string | null> => store.getNear(versionKey(userId)),
+    version: (userId: string): Promise<string | null> => counted(versionLookups, store.getNear(versionKey(userId))),
 
-    get: (userId: string): Promise<string | null> => store.get(firstPageKey(userId)),
+    get: (userId: string): Promise<string | null> => counted(pageLookups, store.get(firstPageKey(userId))),
 
     /** Keeps a page, then its version: a version in the Store always names a page that was kept. */
     async keep(userId: string, html: string): Promise<KeptFirstPage> {

@@ -32,6 +32,7 @@ import { SideContent } from '@views/layout/side-column'
 import { WelcomePage } from '@views/feed/welcome'
 import { CommentForm, CommentsSection, CommentsUpdate, PostHead, PostPage } from '@views/feed/post-page'
 import { FollowControl, FollowerCount, NoPostsYet, ProfilePage } from '@views/feed/profile'
+import { cacheCounter } from '@/infra/metrics'
 
 export interface FeedRouteDeps {
   config: Pick<Config, 'publicUrl' | 'feed' | 'mediaMaxBytes' | 'mediaUploadRateLimit'>
@@ -76,8 +77,8 @@ export function feedRoutes({ config, store, context, feed, homeSections }: FeedR
    * The empty composer is the same for every member with the same cats to tag (most have none), so
    * it is rendered once per set of cats rather than on every home page.
    */
-  const emptyComposers = boundedMap<string, JSX.Element>(EMPTY_COMPOSERS_KEPT)
-  const cards = keptFragments(POST_CARDS_KEPT)
+  const emptyComposers = boundedMap<string, JSX.Element>(EMPTY_COMPOSERS_KEPT, cacheCounter('empty-composers'))
+  const cards = keptFragments(POST_CARDS_KEPT, 'post-cards')
 
   /** The composer, empty or coming back with what was typed and what was wrong. */
   async function composer(viewer: Viewer, typed?: { values: PostFormValues; errors: PostErrors }): Promise<JSX.Element> {

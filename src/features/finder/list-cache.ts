@@ -45,6 +45,9 @@ import type { LatLng } from '@/features/finder/geodesy'
 import { geohash, geohashNeighbourhood } from '@/features/finder/geohash'
 import { NEAR_RECORD_PREFIX, orUnavailable, type Store } from '@/infra/store/store'
 import { repeatAsks } from '@/shared/repeat-asks'
+import { cacheCounter } from '@/infra/metrics'
+
+const listLookups = cacheCounter('finder-nearby-lists')
 
 /** Brief: even if an invalidation were lost, a new report shows within half a minute. */
 const LIST_TTL_SECONDS = 30
@@ -95,6 +98,7 @@ export function createNearbyListCache(store: Store) {
       if (generation === null) return render()
       const key = `finder:nearby:${generation}:${digest}`
       const hit = await orUnavailable(store.get(key), null)
+      listLookups(hit !== null)
       if (hit !== null) return hit
       const html = await render()
       await orUnavailable(store.set(key, html, LIST_TTL_SECONDS), undefined)

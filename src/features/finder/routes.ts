@@ -38,6 +38,7 @@ import type { MapSettings } from '@views/finder/place-fields'
 import { ReportForm, ReportFormPage, type ReportFormProps } from '@views/finder/report-form'
 import { ReportHead, ReportPage, type PersonName, type SightingFormState } from '@views/finder/report-page'
 import { LatestResults, Results, SearchArea, SearchPage, type ResultTemplates, type SearchAreaProps, type SearchValues } from '@views/finder/search'
+import { cacheCounter } from '@/infra/metrics'
 
 export interface FinderRouteDeps {
   config: Pick<Config, 'finder' | 'publicUrl' | 'mediaMaxFiles'>
@@ -80,8 +81,8 @@ const NEW_REPORT_FORM = { action: '/finder/new', submitLabel: 'Publish the repor
 export function finderRoutes({ config, finder, media, accounts, alertAreas, store, context, postToFeed }: FinderRouteDeps) {
   const map: MapSettings = { tileUrl: config.finder.mapTileUrl, attribution: config.finder.mapAttribution }
   const absolute = (path: string) => new URL(path, config.publicUrl).toString()
-  const templates: ResultTemplates = boundedMap(RESULT_TEMPLATES_KEPT)
-  const keptFilters = keptFragments(FILTERS_KEPT)
+  const templates: ResultTemplates = boundedMap(RESULT_TEMPLATES_KEPT, cacheCounter('finder-result-templates'))
+  const keptFilters = keptFragments(FILTERS_KEPT, 'finder-filters')
 
   async function people(ids: string[]): Promise<Map<string, PersonName>> {
     const profiles = await accounts.profilesByIds(ids)

@@ -24,6 +24,7 @@ import { orUnavailable } from '@/infra/store/store'
 import { boundedMap } from '@/shared/bounded-map'
 import { pageOf } from '@/shared/cursor'
 import { isUuid } from '@/shared/ids'
+import { cacheCounter } from '@/infra/metrics'
 
 /** Twenty results fill a phone screen a few times over and keep the page small. */
 export const PAGE_SIZE = 20
@@ -170,7 +171,7 @@ export function createNearbySearch({
    * there mostly settles in one round trip instead of growing from 500 m again, and a cell follows
    * its density down as well as up.
    */
-  const settledProbes = boundedMap<string, number>(PROBE_CELLS_KEPT)
+  const settledProbes = boundedMap<string, number>(PROBE_CELLS_KEPT, cacheCounter('finder-settled-probes'))
 
   /** The page through Redis, or null when Redis can't answer it (not built, out of range, too crowded). */
   async function viaRedis(search: NearbySearch): Promise<NearbyPage | null> {

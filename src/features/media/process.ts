@@ -26,6 +26,7 @@ import { createHash } from 'node:crypto'
 import os from 'node:os'
 import sharp, { type AvifOptions, type JpegOptions, type KernelEnum, type Sharp, type WebpOptions } from 'sharp'
 import { decodeOptions, type AcceptedImage } from '@/features/media/intake'
+import { mediaProcessing, timer } from '@/infra/metrics'
 import { tuneMallocForImages } from '@/infra/native-memory'
 import { Semaphore } from '@/shared/semaphore'
 
@@ -201,12 +202,19 @@ export async function processImage(
   image: AcceptedImage,
   { contentHash = contentHashOf(image.bytes), onVariant }: ProcessOptions = {},
 ): Promise<{ description: ImageDescription; variants: RenderedVariant[] }> {
-  const full = await decodeFull(image)
-  const [description, variants] = await Promise.all([
-    scaled(full, previewSize(image)).then((preview) => describeFrom(image, contentHash, preview)),
-    encodeAll(planVariants({ contentHash, width: image.width, height: image.height }), full, onVariant),
-  ])
-  return { description, variants }
+  const timed = timer(mediaProcessing)
+  try {
+    const full = await decodeFull(image)
+    const [description, variants] = await Promise.all([
+      scaled(full, previewSize(image)).then((preview) => describeFrom(image, contentHash, preview)),
+      encodeAll(planVariants({ contentHash, width: image.width, height: image.height }), full, onVariant),
+    ])
+    timed({ outcome: 'ok' })
+    return { description, variants }
+  } catch (error) {
+    timed({ outcome: 'failed' })
+    throw error
+  }
 }
 
 function previewSize(image: Size): Size {

@@ -21,6 +21,11 @@ import type { Memorial } from '@/features/memorials/service'
 import type { SharedPage } from '@/http/shared-page'
 import { singleFlight } from '@/shared/single-flight'
 import type { ShareImage } from '@views/components/share-tags'
+import { cacheCounter, countedLookup as counted } from '@/infra/metrics'
+
+const partsLookups = cacheCounter('memorial-parts')
+const sharedLookups = cacheCounter('memorial-shared')
+const sharedHtmlLookups = cacheCounter('memorial-shared-html')
 
 export type { ShareImage }
 
@@ -66,7 +71,7 @@ export function createMemorialPageCache({ store, ttlSeconds }: { store: Store; t
     async cachedPage(slug: string): Promise<CachedMemorialPage | null> {
       if (ttlSeconds === 0) return null
       // While the store is away the page is rendered from the database at each visit.
-      const raw = await orUnavailable(store.get(keyOf(slug)), null)
+      const raw = await counted(partsLookups, orUnavailable(store.get(keyOf(slug)), null))
       return raw ? revive(JSON.parse(raw) as CachedMemorialPage) : null
     },
 
@@ -86,12 +91,12 @@ export function createMemorialPageCache({ store, ttlSeconds }: { store: Store; t
     /** Which page signed-out visitors of the memorial at `slug` get, when one is kept. */
     async keptShared(slug: string): Promise<KeptShared | null> {
       if (ttlSeconds === 0) return null
-      const raw = await orUnavailable(store.get(sharedKeyOf(slug)), null)
+      const raw = await counted(sharedLookups, orUnavailable(store.get(sharedKeyOf(slug)), null))
       return raw ? (JSON.parse(raw) as KeptShared) : null
     },
 
     sharedHtml(etag: string): Promise<string | null> {
-      return orUnavailable(store.get(sharedHtmlKeyOf(etag)), null)
+      return counted(sharedHtmlLookups, orUnavailable(store.get(sharedHtmlKeyOf(etag)), null))
     },
 
     /** Keeps the whole page signed-out visitors get; call only with a page rendered from current data. */

@@ -27,6 +27,7 @@ import { checkEndpoint } from '@/features/notifications/push-endpoint'
 import type { PushTarget } from '@/features/notifications/push-subscriptions'
 import type { VapidKeys } from '@/features/notifications/vapid'
 import type { Logger } from '@/infra/log'
+import { count, pushes } from '@/infra/metrics'
 import type { Store } from '@/infra/store/store'
 import { Semaphore } from '@/shared/semaphore'
 
@@ -89,6 +90,9 @@ const TRIES_IN_BATCH = 3
 const RETRY_BACKOFF_MS = [250, 1000]
 /** Longest pause (Retry-After, rate limit) a batch waits out itself; a longer one goes back to the queue, keeping jobs well inside its 60 s visibility timeout. */
 const MAX_WAIT_IN_BATCH_MS = 10_000
+/** How each answer of a push service is counted (`push_messages_total`): error and paused are tried again. */
+const PUSH_OUTCOMES: Record<Answer['kind'], string> = { delivered: 'accepted', gone: 'gone', failed: 'failed', pause: 'paused', error: 'error' }
+
 /** A 429 without Retry-After pauses the host this long. */
 const DEFAULT_PAUSE_MS = 1000
 /** Ignore a Retry-After beyond an hour: a push service asking for more is misbehaving. */
@@ -116,6 +120,10 @@ export interface PushSenderDeps {
 export function createPushSender({ vapid, store, log, config, ca }: PushSenderDeps) {
   const inFlight = new Semaphore(config.push.concurrency)
   const gates = new Map<string, HostGate>()
+  // The allowed hosts' series exist from the start (a wildcard host's only once pushed to).
+  for (const host of config.push.serviceHosts.filter((allowed) => !allowed.startsWith('*.'))) {
+    for (const outcome of Object.values(PUSH_OUTCOMES)) count(pushes, { host, outcome }, 0)
+  }
   const vapidHeaders = new Map<string, { authorization: string; renewAt: number }>()
   const totals: SendCounts = { delivered: 0, skipped: 0, gone: 0, failed: 0, later: 0 }
 
@@ -156,9 +164,12 @@ export function createPushSender({ vapid, store, log, config, ca }: PushSenderDe
       // Read to the end, so the connection goes back to the pool.
       await response.arrayBuffer()
     } catch (error) {
+      count(pushes, { host: url.host, outcome: 'error' })
       return { kind: 'error', reason: error instanceof Error ? error.message : String(error) }
     }
-    return answerOf(response)
+    const answer = answerOf(response)
+    count(pushes, { host: url.host, outcome: PUSH_OUTCOMES[answer.kind] })
+    return answer
   }
 
   /**

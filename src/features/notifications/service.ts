@@ -8,6 +8,9 @@ import type { NotificationRow } from '@/features/notifications/tables'
 import { CHANGED_MARK, markChanged, nearKey, type Store } from '@/infra/store/store'
 import type { AccountsDomain } from '@/schema'
 import { decodeCursor, encodeCursor, pageOf } from '@/shared/cursor'
+import { cacheCounter } from '@/infra/metrics'
+
+const unreadLookups = cacheCounter('unread-counts')
 
 /** Enough to fill a phone screen twice; more comes with "Older notifications". */
 export const NOTIFICATIONS_PAGE_SIZE = 20
@@ -113,6 +116,7 @@ export function createNotifications(db: Kysely<AccountsDomain>, store: Store, { 
     async unreadCount(userId: string): Promise<number> {
       const key = unreadCountKey(userId)
       const cached = await store.getNear(key)
+      unreadLookups(cached !== null && cached !== CHANGED_MARK)
       if (cached !== null && cached !== CHANGED_MARK) return Number(cached)
       const count = await countUnread(userId)
       // setIfAbsent: a change marked since this count was read must not be overwritten by it.

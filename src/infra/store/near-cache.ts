@@ -18,6 +18,7 @@ import { Redis } from 'ioredis'
 import type { Logger } from '@/infra/log'
 import { checkNearKey, NEAR_PREFIX, NEAR_RECORD_PREFIX, parsedOnce, type ParsedOnce } from '@/infra/store/store'
 import { boundedMap } from '@/shared/bounded-map'
+import { cacheCounter } from '@/infra/metrics'
 
 /** Redis's channel for invalidation messages sent to a RESP2 connection (CLIENT TRACKING … REDIRECT). */
 const INVALIDATE_CHANNEL = '__redis__:invalidate'
@@ -63,6 +64,7 @@ export interface NearCache {
 
 export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefix: string; log?: Logger }): NearCache {
   const copies = boundedMap<string, Copy>(MAX_COPIES)
+  const counted = cacheCounter('near-copies')
   const pending = new Map<string, PendingRead>()
   // Bumped whenever tracking starts or stops: a read that spans one is never copied.
   let epoch = 0
@@ -124,7 +126,9 @@ export function createNearCache({ url, keyPrefix, log }: { url: string; keyPrefi
     checkNearKey(key)
     if (!tracking) return undefined
     const copy = copies.get(key)
-    return copy && Date.now() < copy.until ? copy : undefined
+    const fresh = copy && Date.now() < copy.until ? copy : undefined
+    counted(fresh !== undefined)
+    return fresh
   }
 
   return {

@@ -11,6 +11,7 @@
  * await posts.changed([42])                    // after the like is committed
  */
 import { CHANGED_MARK, markChanged, NEAR_RECORD_PREFIX, orUnavailable, type Store } from '@/infra/store/store'
+import { cacheCounter } from '@/infra/metrics'
 
 export interface NearRecordsOptions<Id extends string | number, Record> {
   store: Store
@@ -35,6 +36,7 @@ export function nearRecords<Id extends string | number, Record>({
   const keyOf = (id: Id) => `${NEAR_RECORD_PREFIX}${name}:${id}`
   /** A kept value as a record, or null for a change mark (read the source). */
   const parse = (json: string): Readonly<Record> | null => (json === CHANGED_MARK ? null : revive(json))
+  const counted = cacheCounter(`record:${name}`)
 
   return {
     /** The records among `ids`; shared between readers, so never to be changed. */
@@ -58,6 +60,8 @@ export function nearRecords<Id extends string | number, Record>({
         const kept = await orUnavailable(Promise.all(keptFar.map((id) => store.getNear(keyOf(id)))), null)
         keptFar.forEach((id, i) => take(id, kept?.[i] ? parse(kept[i]) : null))
       }
+      counted(true, found.size)
+      counted(false, missing.length)
       if (missing.length === 0) return found
       const loaded = await load(missing)
       const keep = (record: Record) => orUnavailable(store.setIfAbsent(keyOf(idOf(record)), JSON.stringify(record), ttlSeconds), false)
