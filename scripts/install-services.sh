@@ -10,13 +10,15 @@
 #   fonts-liberation         Arial/Times/Courier-metric fonts, so pages lay out
 #                            the same as on a desktop (chromium only recommends
 #                            it and we install with --no-install-recommends)
+#   prometheus               Prometheus and promtool, for scripts/check-ops.sh
+#                            (the scrape config, alert rules and dashboard in ops/)
 #
 # Idempotent and fast: if every package is already installed it does nothing
 # (no apt-get update, no network). Otherwise it refreshes the package lists
 # first, because stale lists point at security-updated .debs that are gone.
 set -euo pipefail
 
-PACKAGES=(postgresql-15-postgis-3 chromium fonts-liberation)
+PACKAGES=(postgresql-15-postgis-3 chromium fonts-liberation prometheus)
 
 is_installed() {
   # dpkg-query exits non-zero for unknown packages; "install ok installed"
