@@ -3,6 +3,7 @@
  * are not used: `scripts/install-services.sh` installs `chromium`). Servers come from
  * tests/helpers/server.ts, re-exported here so an e2e test needs one import.
  */
+import { afterEach } from 'bun:test'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 
 export { startServer, type RunningServer, type StartServerOptions } from '@tests/helpers/server'
@@ -16,13 +17,21 @@ const CHROMIUM_ARGS = [
   '--disable-background-networking', // no update checks or safe-browsing fetches to the internet
 ]
 
-export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+/** Chromium, every context of which (`newContext`, `newPage`) watches for CSP violations (`watchCsp`). */
+export async function launchBrowser(): Promise<Browser> {
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
     timeout: 60_000,
   })
+  const plainContext = browser.newContext.bind(browser)
+  browser.newContext = async (options) => {
+    const context = await plainContext(options)
+    await watchCsp(context)
+    return context
+  }
+  return browser
 }
 
 /**
@@ -30,8 +39,8 @@ export function launchBrowser(): Promise<Browser> {
  * incognito-like profile, where Chromium refuses to install an app ("in-incognito"). The caller
  * closes the context and removes `profileDir`.
  */
-export function launchPersistentBrowser(profileDir: string, baseURL: string): Promise<BrowserContext> {
-  return chromium.launchPersistentContext(profileDir, {
+export async function launchPersistentBrowser(profileDir: string, baseURL: string): Promise<BrowserContext> {
+  const context = await chromium.launchPersistentContext(profileDir, {
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: CHROMIUM_ARGS,
@@ -41,6 +50,8 @@ export function launchPersistentBrowser(profileDir: string, baseURL: string): Pr
     locale: 'en-GB',
     timezoneId: 'UTC',
   })
+  await watchCsp(context)
+  return context
 }
 
 export interface ContextOptions {
@@ -50,7 +61,10 @@ export interface ContextOptions {
   baseURL?: string
 }
 
-/** A fresh profile (cookies, storage) per context, so the JS and no-JS runs never share a session. */
+/**
+ * A fresh profile (cookies, storage) per context, so the JS and no-JS runs never share a session.
+ * Every page of it reports Content Security Policy violations, which fail the test (`launchBrowser`).
+ */
 export function newContext(browser: Browser, { javaScriptEnabled, baseURL }: ContextOptions): Promise<BrowserContext> {
   return browser.newContext({
     javaScriptEnabled,
@@ -60,6 +74,32 @@ export function newContext(browser: Browser, { javaScriptEnabled, baseURL }: Con
     timezoneId: 'UTC',
   })
 }
+
+/** CSP violations seen by any page since the last test ended, one line each. */
+const cspViolations: string[] = []
+
+/**
+ * Reports every `securitypolicyviolation` event of the context's pages (an inline style htmx sets,
+ * a script from elsewhere) to the test. Pages without JavaScript run no init script, so only the
+ * JavaScript half of a test is watched: the no-JS half has no script that could set anything inline.
+ */
+export async function watchCsp(context: BrowserContext): Promise<void> {
+  await context.exposeBinding('__reportCspViolation', ({ page }, line: string) => {
+    cspViolations.push(`${page.url()}: ${line}`)
+  })
+  await context.addInitScript(() => {
+    const report = (window as unknown as { __reportCspViolation: (line: string) => void }).__reportCspViolation // the binding added above
+    document.addEventListener('securitypolicyviolation', (event) => {
+      report(`${event.effectiveDirective} refused ${event.blockedURI || 'inline'} at ${event.sourceFile}:${event.lineNumber}:${event.columnNumber} (${event.sample})`)
+    })
+  })
+}
+
+/** The check after each test in every e2e file (they all import this module): no CSP violation. */
+afterEach(() => {
+  const seen = cspViolations.splice(0)
+  if (seen.length > 0) throw new Error(`Content Security Policy violations:\n${seen.join('\n')}`)
+})
 
 /** Signs up through the real form (a fresh handle each time) and waits until the page is signed in. */
 export async function signUpInBrowser(page: Page, handle: string): Promise<void> {
