@@ -156,6 +156,7 @@ export function loadConfig(env: Env = process.env): Config {
   const databaseUrl = read.optionalUrl('DATABASE_URL')
   const domainUrls = Object.fromEntries(
     DOMAINS.map((domain) => [domain, read.optionalUrl(`${domain.toUpperCase()}_DATABASE_URL`) ?? databaseUrl]),
+  // Cast: Object.fromEntries gives string keys; DOMAINS.map put one entry per DomainName in it.
   ) as Record<DomainName, string | null>
   const bucket = read.optionalStr('S3_BUCKET')
 
@@ -250,6 +251,7 @@ function embeddedOrAll(urls: Record<DomainName, string | null>): Record<DomainNa
     const name = `${missing[0]!.toUpperCase()}_DATABASE_URL`
     throw new ConfigError(`${name} must be set (or DATABASE_URL) when another domain uses PostgreSQL`)
   }
+  // Cast: every null was refused above (the throw), so each domain has its URL.
   return urls as Record<DomainName, string>
 }
 
@@ -377,6 +379,7 @@ function reader(env: Env) {
     oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
       const value = raw(name)
       if (value === undefined) return fallback
+      // Cast: `allowed` widened so includes() takes any string; that check is what makes value a T.
       return (allowed as readonly string[]).includes(value) ? (value as T) : fail(name, `one of ${allowed.join(', ')}`, value)
     },
     url: (name: string, fallback: string) => parseUrl(name, raw(name) ?? fallback),

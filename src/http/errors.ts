@@ -113,6 +113,7 @@ function statusFor(code: string | number, error: unknown): ErrorStatus {
   if (error instanceof StoreUnavailable) return 503
   if (code === 'NOT_FOUND') return 404
   if (code === 'PARSE' || code === 'VALIDATION' || code === 'INVALID_COOKIE_SIGNATURE') return 400
+  // Cast: `code in ERRORS` has just shown this number is one of ErrorStatus.
   if (typeof code === 'number' && code in ERRORS) return code as ErrorStatus
   return 500
 }

@@ -6,6 +6,7 @@ export type FormBody = Record<string, unknown>
 /** The first text value of a field ('' when absent): a repeated or file field never passes as text. */
 export function textField(body: unknown, name: string): string {
   if (!body || typeof body !== 'object') return ''
+  // Cast: checked just above to be a non-null object; each value is checked below.
   const value = (body as FormBody)[name]
   const first = Array.isArray(value) ? value[0] : value
   return typeof first === 'string' ? first : ''
@@ -14,6 +15,7 @@ export function textField(body: unknown, name: string): string {
 /** Every text value of a field, in order: checkboxes sharing a name send one value each ticked box. */
 export function textFields(body: unknown, name: string): string[] {
   if (!body || typeof body !== 'object') return []
+  // Cast: checked just above to be a non-null object; each value is checked below.
   const value = (body as FormBody)[name]
   return (Array.isArray(value) ? value : [value]).filter((item): item is string => typeof item === 'string')
 }

@@ -198,6 +198,7 @@ async function writeAtomically(file: string, bytes: Uint8Array): Promise<void> {
 }
 
 function isMissingFile(error: unknown): boolean {
+  // Cast: a file-system failure is a Node system error with a code (or not an error at all: then no code).
   const code = (error as NodeJS.ErrnoException | null)?.code
   return code === 'ENOENT' || code === 'ENOTDIR'
 }

@@ -51,6 +51,7 @@ export type Cdn = ReturnType<typeof createCdn>
 
 /** The tags of a queued purge; a payload of another shape fails the job (and so dead-letters it). */
 function purgeTags(payload: unknown): string[] {
+  // Cast: the payload is unknown; only tags is read, and checked below.
   const tags = (payload as { tags?: unknown } | null)?.tags
   if (!Array.isArray(tags) || !tags.every((tag) => typeof tag === 'string')) throw new Error('a CDN purge job without tags')
   return tags

@@ -29,6 +29,7 @@ export function lockDataDir(dataDir: string, holder: string): () => void {
 
 function liveOwner(file: string): { pid: number; holder: string } | null {
   try {
+    // Cast: JSON.parse is untyped; this file holds only what this module wrote.
     const owner = JSON.parse(readFileSync(file, 'utf8')) as { pid: number; holder: string }
     process.kill(owner.pid, 0) // throws when no such process: a stale file from a crash
     return owner

@@ -48,6 +48,7 @@ function postgresDatabases(urls: Record<DomainName, string>): Databases {
   // Each domain's handle times its own queries; domains on one URL still share the pool.
   const handles = Object.fromEntries(DOMAINS.map((domain) => [domain, handleFor(urls[domain]).withPlugin(queryMetrics(domain))]))
   return {
+    // Cast: Object.fromEntries gives string keys; DOMAINS.map put a handle for every domain in it.
     ...(handles as Omit<Databases, 'kind' | 'destroy'>),
     kind: 'postgres',
     destroy: async () => {
@@ -65,6 +66,7 @@ async function pgliteDatabases(dataDir: string): Promise<Databases> {
   const shared = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite }) })
   const handles = Object.fromEntries(DOMAINS.map((domain) => [domain, shared.withPlugin(queryMetrics(domain))]))
   return {
+    // Cast: Object.fromEntries gives string keys; DOMAINS.map put a handle for every domain in it.
     ...(handles as Omit<Databases, 'kind' | 'destroy'>),
     kind: 'pglite',
     destroy: () => shared.destroy(),

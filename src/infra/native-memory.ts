@@ -39,6 +39,7 @@ function openGlibc(): Glibc | null {
       mallopt: { args: [FFIType.i32, FFIType.i32], returns: FFIType.i32 },
       malloc_trim: { args: [FFIType.u64], returns: FFIType.i32 },
     })
+    // Cast: dlopen's symbols are typed by the FFI description, not as these functions; Glibc names them.
     return symbols as unknown as Glibc
   } catch {
     return null // not glibc (musl has no libc.so.6 and no arenas to tune)

@@ -391,6 +391,7 @@ export function createQueue<Types extends JobTypes>(options: QueueOptions): Queu
 /** A job as stored; anything unreadable (written by hand, say) becomes a job no handler takes, so it is dead-lettered. */
 function parseJob(raw: string): Job {
   try {
+    // Cast: JSON.parse is untyped; the fields are checked on the next line before it is a Job.
     const job = JSON.parse(raw) as Partial<Job>
     if (typeof job.id === 'string' && typeof job.type === 'string' && typeof job.attempts === 'number') return job as Job
   } catch {

@@ -276,6 +276,7 @@ const COLOUR_WORDS = lowerCased(LABELS.colour)
 const PATTERN_WORDS = lowerCased(LABELS.pattern)
 
 function lowerCased<K extends string>(labels: Record<K, string>): Record<K, string> {
+  // Cast: Object.fromEntries gives string keys; these are the labels' own K keys.
   return Object.fromEntries(Object.entries<string>(labels).map(([key, label]) => [key, label.toLowerCase()])) as Record<K, string>
 }
 

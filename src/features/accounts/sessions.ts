@@ -95,6 +95,7 @@ export function createSessions(
 
   async function cachedSession(key: string): Promise<CachedSession | null> {
     const raw = await store.getNear(key)
+    // Cast: JSON.parse is untyped; this key holds only what cacheSession wrote from a CachedSession.
     const cached = raw === null || raw === CHANGED_MARK ? null : (JSON.parse(raw) as CachedSession)
     // Due for extension: lucia must extend it and send the refreshed cookie.
     const usable = cached !== null && Date.now() < refreshDueAt(cached.expiresAt) ? cached : null

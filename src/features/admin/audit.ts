@@ -84,5 +84,6 @@ export function createAuditLog(db: Kysely<AccountsDomain>) {
 
 export type AuditLog = ReturnType<typeof createAuditLog>
 
+// Cast: includes() on the readonly tuple takes only its members; widening lets the guard ask any string.
 export const isAuditAction = (value: string): value is AuditAction => (AUDIT_ACTIONS as readonly string[]).includes(value)
 export const isSubjectKind = (value: string): value is SubjectKind => (SUBJECT_KINDS as readonly string[]).includes(value)

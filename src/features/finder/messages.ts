@@ -74,6 +74,7 @@ export function createMessages({ db, reports, notify }: MessagesDeps) {
         id: row.id,
         authorId: row.author_id,
         body: row.body,
+        // Cast: the column is text[]; the service writes only ScamSignal names into it.
         scamSignals: row.scam_signals as ScamSignal[],
         createdAt: row.created_at,
       })),

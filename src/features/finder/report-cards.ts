@@ -104,6 +104,7 @@ export function createReportCards(db: Kysely<FinderDomain>, store: Store) {
 export type ReportCards = ReturnType<typeof createReportCards>
 
 function revive(json: string): ReportCard {
+  // Cast: JSON.parse is untyped; the store holds only what this file wrote from a ReportCard.
   const card = JSON.parse(json) as Omit<ReportCard, 'lastSeenAt' | 'updatedAt'> & { lastSeenAt: string; updatedAt: string }
   return { ...card, lastSeenAt: new Date(card.lastSeenAt), updatedAt: new Date(card.updatedAt) }
 }

@@ -136,6 +136,7 @@ export function checkReport(input: ReportInput, { now, gridMetres }: { now: Date
     foundState,
     // Required for a lost cat; a finder may know one too, from a tag.
     name,
+    // Cast: checked above: every colour is one of COLOURS, else the input was refused.
     colours: colours as Colour[],
     pattern,
     breed: text('breed', input.breed),
@@ -183,6 +184,7 @@ export function readPastTime(local: string, offset: string, point: LatLng | null
 export function localTimeAsUtc(local: string, offset: string, point: LatLng | null): { at: Date; zoneKnown: boolean } | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2}))?$/.exec(local.trim())
   if (!match) return null
+  // Cast: the pattern has six groups, so slice(1) has six parts (the seconds may be undefined, hence ?? 0).
   const [year, month, day, hour, minute, second] = match.slice(1).map((part) => Number(part ?? 0)) as [number, number, number, number, number, number]
   const wallClockAsUtc = Date.UTC(year, month - 1, day, hour, minute, second)
   // Date.UTC rolls 30 February over into March: a date that doesn't come back unchanged wasn't one.

@@ -249,6 +249,7 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
 
   return new Elysia({ name: 'finder' })
     .use(context)
+    // Cast: a query without a schema is typed as strings by name; SearchQuery names the ones read, all optional.
     .get('/finder', ({ render, query }) => searchPage(render, query as SearchQuery))
 
     .get('/finder/new', ({ render }) => {

@@ -46,6 +46,7 @@ export function readSearch(query: SearchQuery, maxRadiusKm: number): SearchRead 
   if (seenSince === undefined) errors.seen_since = 'Please give a date like 2025-06-30.'
   if (!place.ok || Object.keys(errors).length > 0) return { ok: false, errors, suggestions: place.ok ? [] : place.suggestions }
 
+  // Cast: isOneOf narrows `query.kind ?? ''`, not query.kind itself; these three are the same values, narrowed.
   const kind = isOneOf(REPORT_KINDS, query.kind ?? '') ? (query.kind as NearbySearch['kind']) : undefined
   const colour = isOneOf(COLOURS, query.colour ?? '') ? (query.colour as NearbySearch['colour']) : undefined
   const pattern = isOneOf(PATTERNS, query.pattern ?? '') ? (query.pattern as NearbySearch['pattern']) : undefined

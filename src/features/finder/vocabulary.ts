@@ -53,5 +53,6 @@ export const LABELS = {
 
 /** True when `value` is one of `words`, narrowing it to that union. */
 export function isOneOf<T extends string>(words: readonly T[], value: string): value is T {
+  // Cast: includes() on a T[] takes only T; widening lets it ask any string.
   return (words as readonly string[]).includes(value)
 }

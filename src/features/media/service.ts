@@ -393,6 +393,7 @@ function altProblem(alt: string): string | undefined {
 }
 
 function refuse(status: IntakeRejection['status'], errors: UploadErrors): UploadResult {
+  // Cast: Object.fromEntries gives string keys; these are UploadErrors' own, filtered.
   const present = Object.fromEntries(Object.entries(errors).filter(([, message]) => message)) as UploadErrors
   return { ok: false, status, errors: present }
 }

@@ -72,6 +72,7 @@ export function createMemorialPageCache({ store, ttlSeconds }: { store: Store; t
       if (ttlSeconds === 0) return null
       // While the store is away the page is rendered from the database at each visit.
       const raw = await counted(partsLookups, orUnavailable(store.get(keyOf(slug)), null))
+      // Cast: JSON.parse is untyped; this key holds only what this file wrote from a CachedMemorialPage.
       return raw ? revive(JSON.parse(raw) as CachedMemorialPage) : null
     },
 
@@ -80,6 +81,7 @@ export function createMemorialPageCache({ store, ttlSeconds }: { store: Store; t
      * on this instance: a popular page whose entry just expired is rendered once, not per request.
      */
     lookUpOnce<T>(slug: string, work: () => Promise<T>): Promise<T> {
+      // Cast: one map serves every T; the callers of one slug all ask for the same kind of value.
       return lookups.run(slug, work) as Promise<T>
     },
 
@@ -92,6 +94,7 @@ export function createMemorialPageCache({ store, ttlSeconds }: { store: Store; t
     async keptShared(slug: string): Promise<KeptShared | null> {
       if (ttlSeconds === 0) return null
       const raw = await counted(sharedLookups, orUnavailable(store.get(sharedKeyOf(slug)), null))
+      // Cast: JSON.parse is untyped; this key holds only what this file wrote from a KeptShared.
       return raw ? (JSON.parse(raw) as KeptShared) : null
     },
 

@@ -401,5 +401,6 @@ export function memorialOf(row: MemorialRow): Memorial {
 }
 
 function isUniqueViolation(error: unknown): boolean {
+  // Cast: a driver error is unknown; only its code is read, and it may be absent.
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === UNIQUE_VIOLATION
 }

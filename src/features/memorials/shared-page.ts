@@ -53,6 +53,7 @@ export function createSharedPages({ memorials, tributes, pageCache, publicUrl }:
       memorial,
       description: describe(memorial, story.plainText),
       shareImage: cover ? shareImageOf(cover, publicUrl) : null,
+      // Cast: a component returns JSX.Element (string | Promise); awaited, each of these is the rendered string.
       hero: (await MemorialHero({ memorial, cover })) as RenderedHtml,
       content: (await MemorialContent({ story: story.trustedHtml, gallery })) as RenderedHtml,
       tributes: (await TributeList({ memorial, tributes: shown })) as RenderedHtml,

@@ -39,6 +39,7 @@ export function createPushSettings({ push, store }: { push: Push; store: Store }
         await limitRate(store, [byAccount('push-subscribe', viewer.id)], SUBSCRIBE_RATE_LIMIT)
         if (!push.publicKey) return json(409, { error: 'Push notifications are not set up on this server.' })
         if (!body || typeof body !== 'object') return json(400, { error: 'Send the subscription as JSON.' })
+        // Cast: checked just above to be a non-null object; subscribe() checks each field.
         const { endpoint, keys } = body as Record<string, unknown>
         const saved = await push.subscriptions.subscribe(viewer.id, { endpoint, keys }, browserLabel(request.headers.get('user-agent')))
         if (!saved.ok) return json(422, { error: saved.errors.subscription })

@@ -155,6 +155,7 @@ export function createPushSubscriptions(db: Kysely<AccountsDomain>, config: Pick
     },
 
     async savePreferences(userId: string, wanted: readonly string[]): Promise<PushPreferences> {
+      // Cast: Object.fromEntries gives string keys; PUSH_PREFERENCES.map put every preference in it.
       const preferences = Object.fromEntries(PUSH_PREFERENCES.map((preference) => [preference, wanted.includes(preference)])) as PushPreferences
       const values = {
         push_alerts: preferences.alerts,
@@ -186,6 +187,7 @@ export function checkSubscription(input: SubscriptionInput, config: Pick<Config,
   if (typeof input.endpoint !== 'string') return refusedSubscription('The subscription has no endpoint.')
   const endpoint = checkEndpoint(input.endpoint, { serviceHosts: config.push.serviceHosts, production: config.production })
   if (!endpoint.ok) return endpoint
+  // Cast: keys comes from JSON; base64urlBytes checks each one below.
   const keys = (input.keys ?? {}) as Record<string, unknown>
   const p256dh = base64urlBytes(keys.p256dh)
   if (!p256dh || p256dh.length !== P256DH_BYTES || !isP256Point(p256dh)) {

@@ -39,9 +39,11 @@ export function newVapidKeys(): { publicKey: string; privateKey: string } {
 function keptKeys(dataDir: string, log: Logger): VapidKeys {
   const file = path.join(dataDir, KEYS_FILE)
   try {
+    // Cast: JSON.parse is untyped; this file holds only the keys this module wrote.
     const kept = JSON.parse(readFileSync(file, 'utf8')) as { publicKey: string; privateKey: string }
     return { ...kept, subject: EMBEDDED_SUBJECT }
   } catch (error) {
+    // Cast: a readFileSync failure is a Node system error with a code.
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
   }
   const keys = newVapidKeys()

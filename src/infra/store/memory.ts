@@ -40,6 +40,7 @@ export function createMemoryStore(): Store {
   function read<K extends Kind>(key: string, kind: K): EntryOf<K> | undefined {
     const entry = live(key)
     if (entry && entry.kind !== kind) throw new Error('WRONGTYPE Operation against a key holding the wrong kind of value')
+    // Cast: the kind was just checked: an entry of kind K is an EntryOf<K>.
     return entry as EntryOf<K> | undefined
   }
 

@@ -31,6 +31,7 @@ export function nearRecords<Id extends string | number, Record>({
   ttlSeconds,
   load,
   idOf,
+  // Cast: JSON.parse is untyped; by default the store holds what load() returned, as JSON.
   revive = (json) => JSON.parse(json) as Record,
 }: NearRecordsOptions<Id, Record>) {
   const keyOf = (id: Id) => `${NEAR_RECORD_PREFIX}${name}:${id}`
