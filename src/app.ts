@@ -6,6 +6,7 @@ import { html } from '@elysiajs/html'
 import { Elysia, type AnyElysia } from 'elysia'
 import { registerJobHandlers } from '@/background'
 import type { Viewer } from '@/features/accounts/viewer'
+import { emailVerificationRoutes } from '@/features/accounts/email-verification-routes'
 import { passwordResetRoutes } from '@/features/accounts/password-reset-routes'
 import { accountRoutes } from '@/features/accounts/routes'
 import { adminRoutes } from '@/features/admin/routes'
@@ -68,6 +69,7 @@ export function createApp(infra: Infra, gatherMetrics: GatherMetrics = gatherOwn
       }),
     )
     .use(passwordResetRoutes({ config, store, context, ...services }))
+    .use(emailVerificationRoutes({ config, store, context, ...services }))
     .use(notificationPages.routes)
     .use(memorialRoutes({ config, store, context, memorials: services.memorials }))
     .use(finderRoutes({ config, store, context, ...services, postToFeed: happyEndingPoster(services) }))

@@ -4,6 +4,7 @@
  */
 import type { Config } from '@/config'
 import { createAvatars, type Avatars } from '@/features/accounts/avatars'
+import { createEmailVerification } from '@/features/accounts/email-verification'
 import { createPasswordResets } from '@/features/accounts/password-reset'
 import { createAccounts } from '@/features/accounts/service'
 import { createSessions, type Sessions } from '@/features/accounts/sessions'
@@ -99,6 +100,7 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
     ),
     accounts,
     accountTokens,
+    emailVerification: createEmailVerification({ db: dbs.accounts, tokens: accountTokens, viewerChanged: sessions.forgetViewer }),
     passwordResets: createPasswordResets({ db: dbs.accounts, accounts, tokens: accountTokens, endAllSessions: sessions.endAll }),
     sessions,
     backOffice: createBackOffice({ db: dbs.accounts }),

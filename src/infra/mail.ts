@@ -58,9 +58,9 @@ export function createMailer(config: Pick<Config, 'smtpUrl' | 'mailFrom' | 'data
 
   if (config.smtpUrl) {
     const url = new URL(config.smtpUrl)
-    // One connection per message: jobs run QUEUE_CONCURRENCY at a time, so that many are open at
-    // most, and none stays open between bursts.
-    const transport = createTransport({ url: config.smtpUrl, ...SMTP_TIMEOUTS })
+    // A pool: a burst of messages (sign-ups, a batch of notices) reuses a few open connections
+    // instead of a TCP and TLS handshake per message; an idle one closes after the socket timeout.
+    const transport = createTransport({ url: config.smtpUrl, pool: true, maxConnections: 4, ...SMTP_TIMEOUTS })
     return {
       kind: 'smtp',
       destination: `${url.protocol}//${url.host}`,

@@ -205,7 +205,7 @@ async function typicalMember(handles: { accounts: Kysely<AccountsDomain>; social
   const picked = rows[0]
   if (!picked) throw new Error('no typical member in the data set')
   const user = await handles.accounts.selectFrom('users').select(['id', 'handle', 'display_name']).where('id', '=', picked.user_id).executeTakeFirstOrThrow()
-  return { id: user.id, handle: user.handle, displayName: user.display_name, role: 'member', avatarMediaId: null, following: picked.following, aboveThreshold: picked.above }
+  return { id: user.id, handle: user.handle, displayName: user.display_name, role: 'member', avatarMediaId: null, emailVerified: true, following: picked.following, aboveThreshold: picked.above }
 }
 
 async function describeData(db: Kysely<SocialDomain>): Promise<string> {

@@ -14,7 +14,7 @@ async function member(prefix: string): Promise<Viewer & { client: TestClient }> 
   const client = new TestClient(ctx)
   const { handle } = await client.signUp(prefix)
   const user = (await ctx.services.accounts.findByHandle(handle))!
-  return { client, id: user.id, handle, displayName: handle, role: 'member', avatarMediaId: null }
+  return { client, id: user.id, handle, displayName: handle, role: 'member', avatarMediaId: null, emailVerified: true }
 }
 
 test('follows of follows come first, the most shared first; nobody already followed, nor oneself', async () => {

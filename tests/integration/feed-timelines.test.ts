@@ -73,7 +73,7 @@ async function makeMembers(count: number): Promise<Viewer[]> {
     }))
     .returning(['id', 'handle', 'display_name'])
     .execute()
-  return rows.map((row) => ({ id: row.id, handle: row.handle, displayName: row.display_name, role: 'member', avatarMediaId: null }))
+  return rows.map((row) => ({ id: row.id, handle: row.handle, displayName: row.display_name, role: 'member', avatarMediaId: null, emailVerified: true }))
 }
 
 /** Every page of a member's hybrid feed, as post ids per page. */

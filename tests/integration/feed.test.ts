@@ -25,7 +25,7 @@ async function member(prefix = 'cat'): Promise<Member> {
   return { client, handle, id: user!.id }
 }
 
-const viewerOf = (m: Member): Viewer => ({ id: m.id, handle: m.handle, displayName: m.handle, role: 'member', avatarMediaId: null })
+const viewerOf = (m: Member): Viewer => ({ id: m.id, handle: m.handle, displayName: m.handle, role: 'member', avatarMediaId: null, emailVerified: true })
 
 async function jpeg(seed = 1): Promise<File> {
   const bytes = await (await photoLike(320, 240, seed)).jpeg().toBuffer()

@@ -35,6 +35,8 @@ export interface SettingsPageProps {
   /** The name and bio form (profile-details.tsx). */
   details: JSX.Element
   profilePhoto: JSX.Element
+  /** The email address and whether it is confirmed (email-verification.tsx). */
+  email: JSX.Element
   /** Other features' sections. */
   more?: JSX.Element
 }
@@ -43,12 +45,13 @@ export interface SettingsPageProps {
 const SETTINGS_SECTIONS = [
   ['profile-details', 'Profile'],
   ['profile-photo', 'Photo'],
+  ['email', 'Email'],
   ['alert-area', 'Lost cats near you'],
   ['push', 'Notifications'],
   ['account', 'Account'],
 ] as const
 
-export function SettingsPage({ viewer, details, profilePhoto, more = '' }: SettingsPageProps): JSX.Element {
+export function SettingsPage({ viewer, details, profilePhoto, email, more = '' }: SettingsPageProps): JSX.Element {
   return (
     <>
       <h1>Settings</h1>
@@ -67,6 +70,8 @@ export function SettingsPage({ viewer, details, profilePhoto, more = '' }: Setti
         {details as 'safe'}
         {profilePhoto as 'safe'}
         <UploadScripts />
+
+        {email as 'safe'}
         {more as 'safe'}
         <section id="account" aria-labelledby="account-heading">
           <h2 id="account-heading">Your account</h2>

@@ -23,3 +23,20 @@ export function passwordResetMail({ handle, token }: { handle: string; token: st
     siteUrl,
   )
 }
+
+/** The link that confirms a member's address (src/features/accounts/email-verification.ts). */
+export function verifyEmailMail({ handle, token }: { handle: string; token: string }, siteUrl: URL): RenderedMail {
+  return renderMail(
+    {
+      subject: `Confirm your email address for ${SITE_NAME}`,
+      greeting: `Hello @${handle},`,
+      paragraphs: [
+        `Welcome to ${SITE_NAME}! Please confirm that this address is yours. Until then you cannot send messages about lost and found cats.`,
+      ],
+      action: { label: 'Confirm my email address', url: new URL(`/verify-email/${token}`, siteUrl).href },
+      after: ['The link works for a week. If you did not sign up, you can ignore this message: nothing happens without the link.'],
+      reason: ABOUT_ACCOUNT,
+    },
+    siteUrl,
+  )
+}

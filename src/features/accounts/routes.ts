@@ -2,11 +2,14 @@
 import { Elysia } from 'elysia'
 import type { Config } from '@/config'
 import type { Avatars } from '@/features/accounts/avatars'
+import type { EmailVerification } from '@/features/accounts/email-verification'
+import { mailConfirmation } from '@/features/accounts/email-verification-routes'
 import type { Viewer } from '@/features/accounts/viewer'
 import { checkFileCount } from '@/features/media/intake'
 import type { UploadErrors } from '@/features/media/service'
 import type { Accounts, ProfileDetailsInput, SignupInput } from '@/features/accounts/service'
 import type { Sessions } from '@/features/accounts/sessions'
+import type { OutgoingMail } from '@/infra/mail'
 import type { Store } from '@/infra/store/store'
 import { throwIfAbandoned } from '@/http/errors'
 import { fileCount, fileField, formText, readFormData, textField } from '@/http/form'
@@ -18,6 +21,7 @@ import { requireViewer } from '@/http/viewer'
 import type { FieldErrors } from '@/shared/result'
 import { textProblem } from '@/shared/text'
 import { LoginForm, SignupForm } from '@views/accounts/auth-forms'
+import { EmailSection } from '@views/accounts/email-verification'
 import { LoginPage, SettingsPage, SignupPage } from '@views/accounts/pages'
 import { PROFILE_DETAILS_ID, ProfileDetailsSection } from '@views/accounts/profile-details'
 import { PROFILE_PHOTO_ID, ProfilePhotoSection } from '@views/accounts/profile-photo'
@@ -27,6 +31,9 @@ interface AccountDeps {
   accounts: Accounts
   avatars: Avatars
   sessions: Sessions
+  emailVerification: EmailVerification
+  /** Queues a message (`'mail.send'`). */
+  sendMail: (mail: OutgoingMail) => Promise<void>
   store: Store
   context: HttpContext
   /** Sections other features add to /settings (the notifications feature's alert area), in order. */
@@ -44,7 +51,9 @@ interface SettingsForms {
 // A profile has one photo: a request carrying more files is refused before any is read.
 const AVATAR_FILES = { mediaMaxFiles: 1 }
 
-export function accountRoutes({ config, accounts, avatars, sessions, store, context, settingsSections, profileChanged }: AccountDeps) {
+export function accountRoutes(deps: AccountDeps) {
+  const { config, accounts, avatars, sessions, store, context, settingsSections, profileChanged } = deps
+  const sendConfirmation = mailConfirmation(deps)
   const signupPage = (render: RenderContext, form: JSX.Element, status = 200) =>
     page(render, { title: 'Sign up', main: SignupPage({ form }), fragment: () => form, status })
   const loginPage = (render: RenderContext, form: JSX.Element, status = 200) =>
@@ -54,16 +63,17 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
    * just the section of the form that was sent.
    */
   const settingsPage = async (render: RenderContext, viewer: Viewer, forms: SettingsForms = {}, status = 200) => {
-    const [current, profile, more] = await Promise.all([
+    const [current, profile, address, more] = await Promise.all([
       avatars.pictureOf(viewer.avatarMediaId),
       forms.details ? null : accounts.profilesByIds([viewer.id]).then((profiles) => profiles.get(viewer.id)),
+      accounts.emailOf(viewer.id),
       settingsSections?.(viewer) ?? '',
     ])
     const profilePhoto = ProfilePhotoSection({ current, ...(forms.photo ?? { values: {}, errors: {} }), maxBytes: config.mediaMaxBytes })
     const details = ProfileDetailsSection(forms.details ?? { values: { displayName: profile?.displayName ?? '', bio: profile?.bio ?? '' }, errors: {} })
     return page(render, {
       title: 'Settings',
-      main: SettingsPage({ viewer, details, profilePhoto, more }),
+      main: SettingsPage({ viewer, details, profilePhoto, email: EmailSection({ email: address?.email ?? '', verified: address?.verified ?? false }), more }),
       fragment: () => (forms.details ? details : profilePhoto),
       status,
     })
@@ -88,6 +98,7 @@ export function accountRoutes({ config, accounts, avatars, sessions, store, cont
       const result = await accounts.signUp(input)
       if (!result.ok) return signupPage(render, SignupForm({ values: input, errors: result.errors }), 422)
       set.headers['set-cookie'] = await sessions.start(result.value.id)
+      await sendConfirmation(result.value.id)
       // The first steps (add a cat, an alert area, people to follow): /welcome, in the feed feature.
       return afterPost(render, '/welcome')
     })

@@ -116,8 +116,12 @@ export function createAccounts(db: Kysely<AccountsDomain>, viewerChanged: (userI
       return { ok: true, value: details }
     },
 
-    /** Creates a member account, or says which fields are wrong (taken handles and emails included). */
-    async signUp(input: SignupInput): Promise<Result<UserRow, SignupField>> {
+    /**
+     * Creates a member account, or says which fields are wrong (taken handles and emails included).
+     * Its address is unconfirmed until the member opens the link we mail them, unless `verified`
+     * (demo accounts, whose addresses receive nothing).
+     */
+    async signUp(input: SignupInput, { verified = false }: { verified?: boolean } = {}): Promise<Result<UserRow, SignupField>> {
       const errors = await validateSignup(input)
       if (Object.keys(errors).length > 0) return { ok: false, status: 422, errors }
       const [handleOwner, emailOwner] = await Promise.all([findByHandle(input.handle), findByEmail(input.email)])
@@ -131,6 +135,7 @@ export function createAccounts(db: Kysely<AccountsDomain>, viewerChanged: (userI
           email: input.email.trim(),
           display_name: input.handle,
           password_hash: await hashPassword(input.password),
+          email_verified_at: verified ? new Date() : null,
         })
         // Two sign-ups racing for one handle: the unique index decides, and the loser hears "taken".
         .onConflict((conflict) => conflict.doNothing())
@@ -142,6 +147,12 @@ export function createAccounts(db: Kysely<AccountsDomain>, viewerChanged: (userI
 
     accountNamed,
     passwordMatches,
+
+    /** A member's address and whether they confirmed it, for their own settings; null for nobody. */
+    async emailOf(userId: string): Promise<{ email: string; verified: boolean } | null> {
+      const row = await db.selectFrom('users').select(['email', 'email_verified_at']).where('id', '=', userId).executeTakeFirst()
+      return row ? { email: row.email, verified: row.email_verified_at !== null } : null
+    },
 
     /** The account for a handle, `@handle` or email and password, or null; takes as long either way. */
     async authenticate(identifier: string, password: string): Promise<UserRow | null> {

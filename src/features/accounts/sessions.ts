@@ -58,6 +58,7 @@ interface UserAttributes {
   display_name: string
   role: Role
   avatar_media_id: string | null
+  email_verified_at: Date | null
 }
 
 declare module 'lucia' {
@@ -132,6 +133,7 @@ export function createSessions(
         displayName: user.display_name,
         role: user.role,
         avatarMediaId: user.avatar_media_id,
+        emailVerified: user.email_verified_at !== null,
       }
       await cacheSession(key, { viewer, expiresAt: session.expiresAt.getTime() })
       return { viewer, sessionId, refreshCookie: session.fresh ? lucia.createSessionCookie(session.id).serialize() : null }
@@ -179,13 +181,14 @@ function hashedSessionAdapter(db: Kysely<AccountsDomain>): Adapter {
           'users.display_name',
           'users.role',
           'users.avatar_media_id',
+          'users.email_verified_at',
         ])
         .where('sessions.id_hash', '=', hashId(sessionId))
         .executeTakeFirst()
       if (!row) return [null, null]
       const user: DatabaseUser = {
         id: row.user_id,
-        attributes: { handle: row.handle, display_name: row.display_name, role: row.role, avatar_media_id: row.avatar_media_id },
+        attributes: { handle: row.handle, display_name: row.display_name, role: row.role, avatar_media_id: row.avatar_media_id, email_verified_at: row.email_verified_at },
       }
       return [toDatabaseSession({ id: sessionId, user_id: row.user_id, expires_at: row.expires_at }), user]
     },

@@ -13,6 +13,8 @@ export interface UsersTable {
   role: ColumnType<Role, Role | undefined, Role>
   /** Profile photo: a media id (social domain, no foreign key); the media feature owns the photo. */
   avatar_media_id: ColumnType<string | null, string | null | undefined, string | null>
+  /** When the member confirmed their address by the link we sent; null until then. */
+  email_verified_at: ColumnType<Date | null, Date | null | undefined, Date | null>
   created_at: Generated<Date>
 }
 
@@ -24,7 +26,7 @@ export interface SessionsTable {
 }
 
 /** What a token sent by email is for (src/features/accounts/tokens.ts). */
-export type TokenPurpose = 'reset'
+export type TokenPurpose = 'reset' | 'verify'
 
 export interface AccountTokensTable {
   id_hash: string

@@ -55,7 +55,7 @@ export async function seedDemoData(services: Pick<Services, 'accounts' | 'avatar
   let created = 0
   for (let index = 0; index < users; index++) {
     const handle = demoHandle(index)
-    const result = await services.accounts.signUp({ handle, email: `${handle}@demo.ninelives.test`, password: DEMO_PASSWORD })
+    const result = await services.accounts.signUp({ handle, email: `${handle}@demo.ninelives.test`, password: DEMO_PASSWORD }, { verified: true })
     if (!result.ok) continue
     created++
     const [name, bio] = PEOPLE[index % PEOPLE.length]!
@@ -87,7 +87,7 @@ async function demoMembers(services: Pick<Services, 'accounts'>, count: number):
   const users = await Promise.all(Array.from({ length: count }, (_, index) => services.accounts.findByHandle(demoHandle(index))))
   return users
     .filter((user) => user !== undefined)
-    .map((user) => ({ id: user.id, handle: user.handle, displayName: user.display_name, role: user.role, avatarMediaId: user.avatar_media_id }))
+    .map((user) => ({ id: user.id, handle: user.handle, displayName: user.display_name, role: user.role, avatarMediaId: user.avatar_media_id, emailVerified: user.email_verified_at !== null }))
 }
 
 async function demoMemberIds(services: Pick<Services, 'accounts'>, count: number): Promise<string[]> {

@@ -78,6 +78,9 @@ const MAP_PLACES_RADIUS_M = 15_000
 const NEW_REPORT_TITLE = 'Report a lost or found cat'
 const NEW_REPORT_FORM = { action: '/finder/new', submitLabel: 'Publish the report' }
 
+/** Why a member whose address is unconfirmed cannot send a message yet, and what to do. */
+export const UNCONFIRMED_EMAIL = 'Please confirm your email address first: open the link we sent when you signed up, or send a new one from your settings (Email address).'
+
 export function finderRoutes({ config, finder, media, accounts, alertAreas, store, context, postToFeed }: FinderRouteDeps) {
   const map: MapSettings = { tileUrl: config.finder.mapTileUrl, attribution: config.finder.mapAttribution }
   const absolute = (path: string) => new URL(path, config.publicUrl).toString()
@@ -375,6 +378,8 @@ export function finderRoutes({ config, finder, media, accounts, alertAreas, stor
       await limitRate(store, [byAccount('finder:message', viewer.id), byAddress('finder:message', meta.ip)], config.finder.messageRateLimit)
       const threadId = threadParam(textField(body, 'thread'))
       const draft = textField(body, 'body')
+      // The relay hides addresses both ways; an unconfirmed address could be a throwaway made to pester a reporter.
+      if (!viewer.emailVerified) return messagesPage(render, viewer, params.id, threadId, { error: UNCONFIRMED_EMAIL, draft }, 403)
       throwIfAbandoned(render.request)
       const sent = await finder.messages.send(viewer.id, params.id, { threadId, body: draft })
       if (!sent.ok) {
