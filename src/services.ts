@@ -4,6 +4,7 @@
  */
 import type { Config } from '@/config'
 import { createAvatars, type Avatars } from '@/features/accounts/avatars'
+import { createCredentials } from '@/features/accounts/credentials'
 import { createEmailVerification } from '@/features/accounts/email-verification'
 import { createPasswordResets } from '@/features/accounts/password-reset'
 import { createAccounts } from '@/features/accounts/service'
@@ -100,6 +101,7 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
     ),
     accounts,
     accountTokens,
+    credentials: createCredentials({ db: dbs.accounts, tokens: accountTokens, viewerChanged: sessions.forgetViewer }),
     emailVerification: createEmailVerification({ db: dbs.accounts, tokens: accountTokens, viewerChanged: sessions.forgetViewer }),
     passwordResets: createPasswordResets({ db: dbs.accounts, accounts, tokens: accountTokens, endAllSessions: sessions.endAll }),
     sessions,

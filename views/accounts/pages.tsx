@@ -37,6 +37,8 @@ export interface SettingsPageProps {
   profilePhoto: JSX.Element
   /** The email address and whether it is confirmed (email-verification.tsx). */
   email: JSX.Element
+  /** Changing the password (password-section.tsx). */
+  password: JSX.Element
   /** Other features' sections. */
   more?: JSX.Element
 }
@@ -46,12 +48,13 @@ const SETTINGS_SECTIONS = [
   ['profile-details', 'Profile'],
   ['profile-photo', 'Photo'],
   ['email', 'Email'],
+  ['password', 'Password'],
   ['alert-area', 'Lost cats near you'],
   ['push', 'Notifications'],
   ['account', 'Account'],
 ] as const
 
-export function SettingsPage({ viewer, details, profilePhoto, email, more = '' }: SettingsPageProps): JSX.Element {
+export function SettingsPage({ viewer, details, profilePhoto, email, password, more = '' }: SettingsPageProps): JSX.Element {
   return (
     <>
       <h1>Settings</h1>
@@ -72,6 +75,7 @@ export function SettingsPage({ viewer, details, profilePhoto, email, more = '' }
         <UploadScripts />
 
         {email as 'safe'}
+        {password as 'safe'}
         {more as 'safe'}
         <section id="account" aria-labelledby="account-heading">
           <h2 id="account-heading">Your account</h2>

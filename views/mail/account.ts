@@ -40,3 +40,48 @@ export function verifyEmailMail({ handle, token }: { handle: string; token: stri
     siteUrl,
   )
 }
+
+/** After a password was changed in /settings: so a member who did not do it knows at once. */
+export function passwordChangedMail({ handle }: { handle: string }, siteUrl: URL): RenderedMail {
+  return renderMail(
+    {
+      subject: `Your ${SITE_NAME} password was changed`,
+      greeting: `Hello @${handle},`,
+      paragraphs: ['The password of your account was just changed, and every other device was signed out.'],
+      action: { label: 'Not you? Reset your password', url: new URL('/forgot-password', siteUrl).href },
+      reason: ABOUT_ACCOUNT,
+    },
+    siteUrl,
+  )
+}
+
+/** To the new address asked for in /settings: following the link makes it the account's. */
+export function emailChangeMail({ handle, token }: { handle: string; token: string }, siteUrl: URL): RenderedMail {
+  return renderMail(
+    {
+      subject: `Confirm your new address for ${SITE_NAME}`,
+      greeting: `Hello @${handle},`,
+      paragraphs: ['You asked to use this address for your account. Confirm it, and mail from us comes here from then on.'],
+      action: { label: 'Use this address', url: new URL(`/confirm-email/${token}`, siteUrl).href },
+      after: ['The link works for a day. If you did not ask for this, ignore this message: nothing changes without the link.'],
+      reason: ABOUT_ACCOUNT,
+    },
+    siteUrl,
+  )
+}
+
+/** To the old address once the new one is confirmed. */
+export function emailChangedMail({ handle, newEmail }: { handle: string; newEmail: string }, siteUrl: URL): RenderedMail {
+  return renderMail(
+    {
+      subject: `The address of your ${SITE_NAME} account was changed`,
+      greeting: `Hello @${handle},`,
+      paragraphs: [
+        `Your account now uses ${newEmail}. We will not write to this address again.`,
+        'If you did not make this change, someone who knows your password did.',
+      ],
+      reason: ABOUT_ACCOUNT,
+    },
+    siteUrl,
+  )
+}

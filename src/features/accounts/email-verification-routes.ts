@@ -4,6 +4,7 @@
  */
 import { Elysia } from 'elysia'
 import type { Config } from '@/config'
+import type { Credentials } from '@/features/accounts/credentials'
 import type { EmailVerification, VerificationMail } from '@/features/accounts/email-verification'
 import type { Accounts } from '@/features/accounts/service'
 import type { OutgoingMail } from '@/infra/mail'
@@ -12,8 +13,8 @@ import type { HttpContext } from '@/http/context'
 import { afterPost, page, seeOther, type RenderContext } from '@/http/page'
 import { byAccount, byAddress, limitRate } from '@/http/rate-limit'
 import { requireViewer } from '@/http/viewer'
-import { ConfirmEmailPage, ConfirmLinkProblem, EMAIL_SECTION_ID, EmailConfirmedPage, EmailSection } from '@views/accounts/email-verification'
-import { verifyEmailMail } from '@views/mail/account'
+import { ConfirmEmailPage, ConfirmLinkProblem, ConfirmNewEmailPage, EMAIL_SECTION_ID, EmailChangedPage, EmailConfirmedPage, EmailSection } from '@views/accounts/email-verification'
+import { emailChangedMail, verifyEmailMail } from '@views/mail/account'
 
 /** Confirmation links a member may ask for again: a lost mail or two, never a way to flood an inbox. */
 export const VERIFY_MAILS_PER_ACCOUNT = { attempts: 5, windowSeconds: 3600 }
@@ -24,6 +25,7 @@ interface EmailVerificationRouteDeps {
   context: HttpContext
   accounts: Accounts
   emailVerification: EmailVerification
+  credentials: Credentials
   sendMail: (mail: OutgoingMail) => Promise<void>
 }
 
@@ -37,7 +39,7 @@ export function mailConfirmation(deps: Pick<EmailVerificationRouteDeps, 'config'
 }
 
 export function emailVerificationRoutes(deps: EmailVerificationRouteDeps) {
-  const { config, store, context, accounts, emailVerification } = deps
+  const { config, store, context, accounts, emailVerification, credentials, sendMail } = deps
   const sendConfirmation = mailConfirmation(deps)
   const problem = (render: RenderContext, message: string | undefined, status: number) =>
     page(render, { title: 'This link cannot be used', main: ConfirmLinkProblem({ message: message ?? '' }), status })
@@ -57,6 +59,20 @@ export function emailVerificationRoutes(deps: EmailVerificationRouteDeps) {
       return afterPost(render, '/verify-email/done')
     })
     .get('/verify-email/done', ({ render }) => page(render, { title: 'Email address confirmed', main: EmailConfirmedPage({ signedIn: render.viewer !== null }) }))
+    // A new address, asked for in /settings: the link mailed there, its page, its button.
+    .get('/confirm-email/:token', async ({ render, params }) => {
+      const seen = await credentials.checkEmailChange(params.token, render.viewer?.id ?? null)
+      if (!seen.ok) return problem(render, seen.message, httpStatus(seen.status))
+      return page(render, { title: 'Use your new email address', main: ConfirmNewEmailPage({ token: params.token, email: seen.value.email }) })
+    })
+    .post('/confirm-email/:token', async ({ render, params, meta }) => {
+      await limitRate(store, [byAddress('verify', meta.ip)], config.authRateLimit)
+      const done = await credentials.confirmEmailChange(params.token, render.viewer?.id ?? null)
+      if (!done.ok) return problem(render, done.message, httpStatus(done.status))
+      await sendMail({ to: done.value.oldEmail, ...emailChangedMail(done.value, config.publicUrl) })
+      return afterPost(render, '/confirm-email/done')
+    })
+    .get('/confirm-email/done', ({ render }) => page(render, { title: 'Email address changed', main: EmailChangedPage({ signedIn: render.viewer !== null }) }))
     .get('/settings/verify-email', () => seeOther(`/settings#${EMAIL_SECTION_ID}`))
     .post('/settings/verify-email', async ({ render }) => {
       const viewer = requireViewer(render)

@@ -2,6 +2,7 @@
 import { Elysia } from 'elysia'
 import type { Config } from '@/config'
 import type { Avatars } from '@/features/accounts/avatars'
+import type { Credentials, EmailChangeField, PasswordChangeField } from '@/features/accounts/credentials'
 import type { EmailVerification } from '@/features/accounts/email-verification'
 import { mailConfirmation } from '@/features/accounts/email-verification-routes'
 import type { Viewer } from '@/features/accounts/viewer'
@@ -18,13 +19,16 @@ import { byAccount, byAddress, byTyped, limitRate } from '@/http/rate-limit'
 import { afterPost, invalid, page, seeOther, type RenderContext } from '@/http/page'
 import type { HttpContext } from '@/http/context'
 import { requireViewer } from '@/http/viewer'
+import { refuse } from '@/http/errors'
 import type { FieldErrors } from '@/shared/result'
 import { textProblem } from '@/shared/text'
 import { LoginForm, SignupForm } from '@views/accounts/auth-forms'
-import { EmailSection } from '@views/accounts/email-verification'
+import { EMAIL_SECTION_ID, EmailSection } from '@views/accounts/email-verification'
 import { LoginPage, SettingsPage, SignupPage } from '@views/accounts/pages'
 import { PROFILE_DETAILS_ID, ProfileDetailsSection } from '@views/accounts/profile-details'
+import { PASSWORD_SECTION_ID, PasswordSection } from '@views/accounts/password-section'
 import { PROFILE_PHOTO_ID, ProfilePhotoSection } from '@views/accounts/profile-photo'
+import { emailChangeMail, passwordChangedMail } from '@views/mail/account'
 
 interface AccountDeps {
   config: Pick<Config, 'publicUrl' | 'authRateLimit' | 'mediaUploadRateLimit' | 'mediaMaxBytes'>
@@ -32,6 +36,7 @@ interface AccountDeps {
   avatars: Avatars
   sessions: Sessions
   emailVerification: EmailVerification
+  credentials: Credentials
   /** Queues a message (`'mail.send'`). */
   sendMail: (mail: OutgoingMail) => Promise<void>
   store: Store
@@ -46,13 +51,15 @@ interface AccountDeps {
 interface SettingsForms {
   photo?: { values: { alt?: string }; errors: UploadErrors }
   details?: { values: ProfileDetailsInput; errors: FieldErrors<keyof ProfileDetailsInput> }
+  password?: FieldErrors<PasswordChangeField>
+  email?: { values: { email?: string }; errors: FieldErrors<EmailChangeField> }
 }
 
 // A profile has one photo: a request carrying more files is refused before any is read.
 const AVATAR_FILES = { mediaMaxFiles: 1 }
 
 export function accountRoutes(deps: AccountDeps) {
-  const { config, accounts, avatars, sessions, store, context, settingsSections, profileChanged } = deps
+  const { config, accounts, avatars, sessions, credentials, sendMail, store, context, settingsSections, profileChanged } = deps
   const sendConfirmation = mailConfirmation(deps)
   const signupPage = (render: RenderContext, form: JSX.Element, status = 200) =>
     page(render, { title: 'Sign up', main: SignupPage({ form }), fragment: () => form, status })
@@ -71,10 +78,12 @@ export function accountRoutes(deps: AccountDeps) {
     ])
     const profilePhoto = ProfilePhotoSection({ current, ...(forms.photo ?? { values: {}, errors: {} }), maxBytes: config.mediaMaxBytes })
     const details = ProfileDetailsSection(forms.details ?? { values: { displayName: profile?.displayName ?? '', bio: profile?.bio ?? '' }, errors: {} })
+    const email = EmailSection({ email: address?.email ?? '', verified: address?.verified ?? false, ...(forms.email && { change: forms.email }) })
+    const password = PasswordSection({ errors: forms.password ?? {} })
     return page(render, {
       title: 'Settings',
-      main: SettingsPage({ viewer, details, profilePhoto, email: EmailSection({ email: address?.email ?? '', verified: address?.verified ?? false }), more }),
-      fragment: () => (forms.details ? details : profilePhoto),
+      main: SettingsPage({ viewer, details, profilePhoto, email, password, more }),
+      fragment: () => (forms.details ? details : forms.password ? password : forms.email ? email : profilePhoto),
       status,
     })
   }
@@ -134,6 +143,38 @@ export function accountRoutes(deps: AccountDeps) {
       return afterPost(render, '/')
     })
     .get('/settings', ({ render }) => settingsPage(render, requireViewer(render)))
+    .get('/settings/password', () => seeOther(`/settings#${PASSWORD_SECTION_ID}`))
+    .post('/settings/password', async ({ render, body, meta, set }) => {
+      const viewer = requireViewer(render)
+      // Guesses at the current password count like sign-in attempts.
+      await limitRate(store, [byAccount('password', viewer.id), byAddress('password', meta.ip)], config.authRateLimit)
+      const result = await credentials.changePassword(viewer.id, textField(body, 'current'), textField(body, 'password'))
+      if (!result.ok) {
+        if (result.status !== 422) refuse(result)
+        return settingsPage(render, viewer, { password: result.errors }, 422)
+      }
+      // Every other device is signed out; this one goes on with a fresh session.
+      await sessions.endAll(viewer.id)
+      set.headers['set-cookie'] = await sessions.start(viewer.id)
+      await sendMail({ to: result.value.email, ...passwordChangedMail(result.value, config.publicUrl) })
+      return afterPost(render, `/settings#${PASSWORD_SECTION_ID}`, () => PasswordSection({ saved: true }))
+    })
+    .get('/settings/email', () => seeOther(`/settings#${EMAIL_SECTION_ID}`))
+    .post('/settings/email', async ({ render, body, meta }) => {
+      const viewer = requireViewer(render)
+      await limitRate(store, [byAccount('email-change', viewer.id), byAddress('email-change', meta.ip)], config.authRateLimit)
+      const values = { email: textField(body, 'email') }
+      const result = await credentials.requestEmailChange(viewer.id, values.email, textField(body, 'current'))
+      if (!result.ok) {
+        if (result.status !== 422) refuse(result)
+        return settingsPage(render, viewer, { email: { values, errors: result.errors } }, 422)
+      }
+      await sendMail({ to: result.value.email, ...emailChangeMail(result.value, config.publicUrl) })
+      return afterPost(render, `/settings#${EMAIL_SECTION_ID}`, async () => {
+        const address = await accounts.emailOf(viewer.id)
+        return EmailSection({ email: address?.email ?? '', verified: address?.verified ?? false, requested: result.value.email })
+      })
+    })
     // A refused section, reloaded, opens the settings page at that section's form.
     .get('/settings/profile', () => seeOther(`/settings#${PROFILE_DETAILS_ID}`))
     .get('/settings/avatar', () => seeOther(`/settings#${PROFILE_PHOTO_ID}`))

@@ -26,7 +26,7 @@ export interface SessionsTable {
 }
 
 /** What a token sent by email is for (src/features/accounts/tokens.ts). */
-export type TokenPurpose = 'reset' | 'verify'
+export type TokenPurpose = 'reset' | 'verify' | 'email'
 
 export interface AccountTokensTable {
   id_hash: string
