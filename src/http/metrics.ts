@@ -50,6 +50,7 @@ export function httpMetrics() {
         { method: request.method, route: pattern, status: STATUS_CLASSES[Math.floor(status / 100) - 1] ?? 'other' },
         (performance.now() - startedAt) / 1000,
       )
+      // Cast: Sized only adds an optional symbol field, set (or not) on this Response where it was sized.
       const bytes = responseValue instanceof Response ? (responseValue as Sized)[BODY_BYTES] : undefined
       if (bytes !== undefined) httpResponseBytes.inc({ route: pattern }, bytes)
     })

@@ -11,6 +11,7 @@ const UNTIMED = new Set<keyof Store>(['kind', 'peekNear', 'close'])
 
 export function timedStore(store: Store): Store {
   const timed: Record<string, unknown> = {}
+  // Cast: Object.keys widens to string[]; the keys of a Store are its own.
   for (const name of Object.keys(store) as (keyof Store)[]) {
     const command = store[name]
     if (UNTIMED.has(name) || typeof command !== 'function') continue
