@@ -9,6 +9,7 @@ import type { Viewer } from '@/features/accounts/viewer'
 import { emailVerificationRoutes } from '@/features/accounts/email-verification-routes'
 import { passwordResetRoutes } from '@/features/accounts/password-reset-routes'
 import { accountRoutes } from '@/features/accounts/routes'
+import { flagRoutes } from '@/features/admin/flag-routes'
 import { adminRoutes } from '@/features/admin/routes'
 import { feedRoutes } from '@/features/feed/routes'
 import { finderRoutes, lostNearYou } from '@/features/finder/routes'
@@ -73,6 +74,7 @@ export function createApp(infra: Infra, gatherMetrics: GatherMetrics = gatherOwn
     .use(notificationPages.routes)
     .use(memorialRoutes({ config, store, context, memorials: services.memorials }))
     .use(finderRoutes({ config, store, context, ...services, postToFeed: happyEndingPoster(services) }))
+    .use(flagRoutes({ config, store, context, flags: services.backOffice.flags }))
     .use(adminRoutes({ context, backOffice: services.backOffice, accounts: services.accounts }))
     .use(sitemapRoutes(services))
     .use(offlineRoutes())

@@ -12,10 +12,13 @@ import { createSessions, type Sessions } from '@/features/accounts/sessions'
 import { profileSitemapSource } from '@/features/accounts/sitemap-source'
 import { createAccountTokens } from '@/features/accounts/tokens'
 import { createBackOffice } from '@/features/admin/feature'
-import { createFeed } from '@/features/feed/service'
+import type { FlagTargets } from '@/features/admin/flags'
+import type { Accounts } from '@/features/accounts/service'
+import { createFeed, type Feed } from '@/features/feed/service'
 import { createFinder, type Finder } from '@/features/finder/feature'
 import { createMedia, type Media } from '@/features/media/service'
-import { createMemorialsFeature } from '@/features/memorials/feature'
+import { createMemorialsFeature, type MemorialsFeature } from '@/features/memorials/feature'
+import { canView } from '@/features/memorials/service'
 import { createAlertAreas } from '@/features/notifications/alert-areas'
 import { createLostCatAlerts, type ReportAnnouncement } from '@/features/notifications/lost-cat-alerts'
 import { createPush } from '@/features/notifications/push'
@@ -29,6 +32,7 @@ import { createMailer, type OutgoingMail } from '@/infra/mail'
 import { createOutbox } from '@/infra/outbox'
 import type { Store } from '@/infra/store/store'
 import type { JobQueue } from '@/jobs'
+import { integerId } from '@/shared/ids'
 
 /** The outside world the app talks to; main.ts builds it from config, tests from their harness. */
 export interface Infra {
@@ -78,6 +82,7 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
     // A new report's alert goes out from the queue (src/features/notifications/jobs.ts), through the outbox.
     announcements: outboxes.finder,
   })
+  const feed = createFeed({ db: dbs.social, store, queue, outbox: outboxes.feed, config: config.feed, accounts, media, notifications, purge: (tags) => cdn.purge(tags) })
   return {
     push,
     alerts: createLostCatAlerts({
@@ -105,9 +110,9 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
     emailVerification: createEmailVerification({ db: dbs.accounts, tokens: accountTokens, viewerChanged: sessions.forgetViewer }),
     passwordResets: createPasswordResets({ db: dbs.accounts, accounts, tokens: accountTokens, endAllSessions: sessions.endAll }),
     sessions,
-    backOffice: createBackOffice({ db: dbs.accounts }),
+    backOffice: createBackOffice({ db: dbs.accounts, targets: flagTargets({ accounts, feed, finder, memorials }) }),
     notifications,
-    feed: createFeed({ db: dbs.social, store, queue, outbox: outboxes.feed, config: config.feed, accounts, media, notifications, purge: (tags) => cdn.purge(tags) }),
+    feed,
     outboxes,
     cdn,
     mailer,
@@ -143,6 +148,50 @@ function reportAnnouncements({ finder, media, publicUrl }: { finder: Finder; med
       placeLabel: report.place.label,
       photoUrl: thumbnail ? new URL(thumbnail.url, publicUrl).href : null,
     }
+  }
+}
+
+/** What each kind of flagged item is, and whose, asked of the feature that owns it (src/features/admin/flags.ts). */
+function flagTargets({ accounts, feed, finder, memorials }: { accounts: Accounts; feed: Feed; finder: Finder; memorials: MemorialsFeature }): FlagTargets {
+  /** A memorial anyone may see, or null (a private one has nothing for others to report). */
+  const publicMemorial = async (id: string) => {
+    const memorial = await memorials.memorials.byId(id)
+    return memorial && canView(memorial, null) ? memorial : null
+  }
+  const byNumber = <T>(find: (id: number) => Promise<T | null>) => async (id: string) => {
+    const number = integerId(id)
+    return number === null ? null : find(number)
+  }
+  return {
+    post: byNumber(async (id) => {
+      const post = await feed.post(id, null)
+      return post && { authorId: post.author.id, url: `/posts/${post.id}` }
+    }),
+    comment: byNumber(async (id) => {
+      const comment = await feed.commentOf(id)
+      return comment && { authorId: comment.authorId, url: `/posts/${comment.postId}#comments` }
+    }),
+    profile: async (id) => {
+      const profile = (await accounts.profilesByIds([id])).get(id)
+      return profile ? { authorId: profile.id, url: `/@${profile.handle}` } : null
+    },
+    report: async (id) => {
+      const report = await finder.reports.publicReport(id)
+      return report && { authorId: report.reporterId, url: `/finder/${report.id}` }
+    },
+    sighting: byNumber(async (id) => {
+      const sighting = await finder.sightings.sightingOf(id)
+      return sighting && { authorId: sighting.authorId, url: `/finder/${sighting.reportId}#sightings` }
+    }),
+    memorial: async (id) => {
+      const memorial = await publicMemorial(id)
+      return memorial && { authorId: memorial.ownerId, url: `/memorials/${memorial.slug}` }
+    },
+    tribute: byNumber(async (id) => {
+      const tribute = await memorials.tributes.tributeOf(id)
+      const memorial = tribute && (await publicMemorial(tribute.memorialId))
+      return tribute && memorial ? { authorId: tribute.authorId, url: `/memorials/${memorial.slug}#tributes` } : null
+    }),
   }
 }
 

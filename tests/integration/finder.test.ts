@@ -2,56 +2,13 @@ import { describe, expect, test } from 'bun:test'
 import { sql } from 'kysely'
 import { pngPhoto } from '@tests/helpers/images'
 import { testContext } from '@tests/helpers/context'
+import { localTime, report, reportForm, sightingForm, type Fields } from '@tests/helpers/finder'
 import { TestClient } from '@tests/helpers/http'
 
 const ctx = await testContext()
 const db = ctx.infra.dbs.finder
 const { finder, alertAreas } = ctx.services
 const client = () => new TestClient(ctx)
-
-/** A datetime-local value `hours` from now, in UTC (the form also says offset 0). */
-function localTime(hoursFromNow: number): string {
-  return new Date(Date.now() + hoursFromNow * 3600_000).toISOString().slice(0, 16)
-}
-
-type Fields = Record<string, string | string[]>
-
-function reportForm(fields: Fields = {}, photo?: Buffer): FormData {
-  const all: Fields = {
-    kind: 'lost',
-    name: 'Biscuit',
-    colours: ['ginger', 'white'],
-    pattern: 'tabby',
-    sex: 'male',
-    neutered: 'yes',
-    age_band: 'adult',
-    microchipped: 'yes',
-    microchip_number: '941000012345678',
-    collar: 'yes',
-    collar_note: 'Red collar with a bell',
-    last_seen_at: localTime(-3),
-    timezone_offset: '0',
-    description: 'Shy ginger tabby with a white chest.',
-    reward: '£100',
-    town: 'Kreuzberg',
-    lat: '',
-    lng: '',
-    ...fields,
-  }
-  const form = new FormData()
-  for (const [name, value] of Object.entries(all)) for (const one of [value].flat()) form.append(name, one)
-  if (photo) {
-    form.append('photos', new File([new Uint8Array(photo)], 'biscuit.png', { type: 'image/png' }))
-    form.append('photo_alt', 'Biscuit, a ginger tabby, on a blue blanket')
-  }
-  return form
-}
-
-async function report(browser: TestClient, fields: Fields = {}, photo?: Buffer): Promise<string> {
-  const response = await browser.post('/finder', reportForm(fields, photo))
-  if (response.status !== 303) throw new Error(`report failed with ${response.status}: ${(await response.text()).slice(0, 3000)}`)
-  return response.headers.get('location')!.split('/').pop()!
-}
 
 async function reportCount(): Promise<number> {
   const row = await db.selectFrom('lost_cats').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow()
@@ -61,13 +18,6 @@ async function reportCount(): Promise<number> {
 async function sightingCount(reportId: string): Promise<number> {
   const row = await db.selectFrom('sightings').select((eb) => eb.fn.countAll<number>().as('n')).where('report_id', '=', reportId).executeTakeFirstOrThrow()
   return Number(row.n)
-}
-
-function sightingForm(fields: Fields = {}): FormData {
-  const form = new FormData()
-  const all: Fields = { kind: 'seen', seen_at: localTime(-1), timezone_offset: '0', town: '', lat: '52.5012', lng: '13.4101', note: 'Under a parked car', ...fields }
-  for (const [name, value] of Object.entries(all)) for (const one of [value].flat()) form.append(name, one)
-  return form
 }
 
 /** Digits of a coordinate as they would appear in HTML: the first five decimals are enough to place a house. */

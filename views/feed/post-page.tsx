@@ -7,6 +7,7 @@ import { richText } from '@views/components/rich-text'
 import { ShareLinks } from '@views/components/share-links'
 import { RelativeTime } from '@views/components/time'
 import { AuthorLink, CommentCount, PostCard, count } from '@views/feed/post-card'
+import { FlagLink } from '@views/components/flag-link'
 
 export interface PostPageProps {
   post: Post
@@ -22,6 +23,7 @@ export function PostPage({ post, comments, url }: PostPageProps): JSX.Element {
       <h1 class="visually-hidden" safe>{`Post by ${post.author.displayName}`}</h1>
       <PostCard post={post} back={`/posts/${post.id}`} priority />
       <ShareLinks url={url} text={`${post.author.displayName} on Nine Lives`} />
+      {post.ownedByViewer ? '' : <p class="flag-line"><FlagLink kind="post" id={post.id} /></p>}
       {comments as 'safe'}
     </>
   )
@@ -97,7 +99,7 @@ function CommentItem({ comment, postUrl }: { comment: CommentCard; postUrl: stri
           </button>
         </form>
       ) : (
-        ''
+        <FlagLink kind="comment" id={comment.id} label="Report comment" />
       )}
     </li>
   )

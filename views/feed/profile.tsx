@@ -6,6 +6,7 @@ import { EmptyState } from '@views/components/empty-state'
 import { Icon } from '@views/components/icon'
 import { Picture } from '@views/components/picture'
 import { count } from '@views/feed/post-card'
+import { FlagLink } from '@views/components/flag-link'
 
 export interface ProfilePageProps {
   profile: Profile
@@ -37,6 +38,7 @@ export function ProfilePage({ profile, cats, actions, own, posts }: ProfilePageP
             {`Following ${profile.following}`}
           </p>
           {actions as 'safe'}
+          {own ? '' : <FlagLink kind="profile" id={profile.id} />}
         </div>
       </header>
       <section class="cats" aria-labelledby="cats-heading">

@@ -17,6 +17,7 @@ import { RelativeTime } from '@views/components/time'
 import { PlaceFields, type MapSettings } from '@views/finder/place-fields'
 import { looks, reportTitle } from '@views/finder/search'
 import { StaticMap } from '@views/finder/static-map'
+import { FlagLink } from '@views/components/flag-link'
 
 /** A person shown beside a sighting or message: never more than their public handle. */
 export interface PersonName {
@@ -104,6 +105,7 @@ export function ReportPage(props: ReportPageProps): JSX.Element {
         marks={props.sightings.map((sighting) => ({ point: sighting.point, kind: sighting.kind }))}
       />
       <Actions report={report} viewer={viewer} url={props.url} />
+      {reporterOnly ? '' : <p class="flag-line"><FlagLink kind="report" id={report.id} /></p>}
       <SafetyNote report={report} isReporter={Boolean(reporterOnly)} />
       <Timeline {...props} />
       {report.status === 'active' && <SightingSection {...props} />}
@@ -330,6 +332,7 @@ function Timeline({ sightings, people, otherPhotos, report, viewer, now }: Repor
               <p class="muted" safe>
                 {`by @${people.get(sighting.authorId)?.handle ?? 'a member'}`}
               </p>
+              {viewer?.id === sighting.authorId ? '' : <FlagLink kind="sighting" id={sighting.id} label="Report sighting" />}
               {isReporter && 'exact' in sighting && (
                 <p class="muted" safe>
                   {`Exact spot (only you see it): ${sighting.exact.lat.toFixed(5)}, ${sighting.exact.lng.toFixed(5)}`}

@@ -22,6 +22,7 @@ import { TRIBUTE_MAX } from '@/features/memorials/tributes'
 import { HxPartial } from '@views/components/hx-partial'
 import { JsonLd } from '@views/components/json-ld'
 import { Picture } from '@views/components/picture'
+import { FlagLink } from '@views/components/flag-link'
 
 /** What a page says after a plain-HTML form sent the visitor back to it. */
 export type Notice = 'tribute-shown' | 'tribute-waiting' | 'flagged'
@@ -64,6 +65,7 @@ export function MemorialPage({ page, visitor, anniversary, url }: MemorialPagePr
         {page.tributes as 'safe'}
       </section>
       {memorial.visibility === 'private' ? '' : <ShareLinks url={url} text={memorialTitle(memorial)} heading="Share their memorial" />}
+      {memorial.visibility === 'private' || visitor?.isOwner ? '' : <p class="flag-line"><FlagLink kind="memorial" id={memorial.id} /></p>}
     </article>
   )
 }

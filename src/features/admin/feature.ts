@@ -4,10 +4,11 @@
  */
 import type { Kysely } from 'kysely'
 import { createAuditLog } from '@/features/admin/audit'
+import { createFlags, type FlagTargets } from '@/features/admin/flags'
 import type { AccountsDomain } from '@/schema'
 
-export function createBackOffice({ db }: { db: Kysely<AccountsDomain> }) {
-  return { audit: createAuditLog(db) }
+export function createBackOffice({ db, targets }: { db: Kysely<AccountsDomain>; targets: FlagTargets }) {
+  return { audit: createAuditLog(db), flags: createFlags({ db, targets }) }
 }
 
 export type BackOffice = ReturnType<typeof createBackOffice>

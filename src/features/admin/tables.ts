@@ -17,8 +17,26 @@ export interface AuditLogTable {
   reason: ColumnType<string, string | undefined, never>
 }
 
+/** A member's flag on an item of any domain (src/features/admin/flags.ts). */
+export interface FlagsTable {
+  id: Generated<number>
+  domain: string
+  kind: string
+  item_id: string
+  /** The member who flagged; null for a signed-out visitor's tribute flag (only counted) or a deleted account. */
+  reporter_id: string | null
+  /** A visitor's key, for flags copied from the memorials domain; null for members' flags made here. */
+  reporter_key: ColumnType<string | null, string | null | undefined, string | null>
+  reason: string
+  note: ColumnType<string, string | undefined, string>
+  status: ColumnType<'open' | 'upheld' | 'dismissed', 'open' | 'upheld' | 'dismissed' | undefined, 'open' | 'upheld' | 'dismissed'>
+  created_at: Generated<Date>
+  resolved_at: ColumnType<Date | null, Date | null | undefined, Date | null>
+}
+
 export interface AdminTables {
   audit_log: AuditLogTable
+  flags: FlagsTable
 }
 
 export type AuditRow = Selectable<AuditLogTable>

@@ -129,6 +129,13 @@ export function createReactions(deps: ReactionDeps) {
       return { ok: true, value: { id: comment.id, body, createdAt: comment.created_at, author, ownedByViewer: true } }
     },
 
+    /** Who wrote a comment and on which post, or null when there is no such comment (for a flag). */
+    async commentOf(commentId: number): Promise<{ postId: number; authorId: string } | null> {
+      if (!Number.isSafeInteger(commentId)) return null
+      const row = await db.selectFrom('comments').select(['post_id', 'author_id']).where('id', '=', commentId).executeTakeFirst()
+      return row ? { postId: row.post_id, authorId: row.author_id } : null
+    },
+
     /** Deletes the member's own comment; the value is the post it was on. */
     async deleteComment(viewer: Viewer, commentId: number): Promise<Result<number>> {
       const comment = Number.isSafeInteger(commentId)

@@ -136,6 +136,13 @@ export function createSightings({ db, media, reports, gridMetres, notify }: Sigh
       return { ok: true, value: { sighting, report } }
     },
 
+    /** Who added a sighting and to which report, or null when there is no such sighting (for a flag). */
+    async sightingOf(sightingId: number): Promise<{ reportId: string; authorId: string } | null> {
+      if (!Number.isSafeInteger(sightingId)) return null
+      const row = await db.selectFrom('sightings').select(['report_id', 'author_id']).where('id', '=', sightingId).executeTakeFirst()
+      return row ? { reportId: row.report_id, authorId: row.author_id } : null
+    },
+
     /** A report's timeline, newest first: public points for everyone, exact ones for its reporter. */
     async timeline(reportId: string): Promise<ReporterSighting[]> {
       const rows = await selectSightings().where('report_id', '=', reportId).orderBy('seen_at', 'desc').orderBy('id', 'desc').limit(TIMELINE_LIMIT).execute()

@@ -225,6 +225,13 @@ export function createMemorials({ db, media, cdn, pageCache }: Deps) {
       return { ok: true, value: updated }
     },
 
+    /** The memorial with this id, or null. */
+    async byId(id: string): Promise<Memorial | null> {
+      if (!isUuid(id)) return null
+      const row = await db.selectFrom('memorials').selectAll().where('id', '=', id).executeTakeFirst()
+      return row ? memorialOf(row) : null
+    },
+
     /** The memorial at `slug`, or the one that had `slug` before a rename (`moved`). */
     async bySlug(slug: string): Promise<{ memorial: Memorial; moved: boolean } | null> {
       const row = await db.selectFrom('memorials').selectAll().where('slug', '=', slug).executeTakeFirst()

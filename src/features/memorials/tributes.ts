@@ -87,6 +87,13 @@ export function createTributes({ db, notifications }: { db: Kysely<MemorialsDoma
       return { ok: true, value: tribute }
     },
 
+    /** Who wrote a tribute and on which memorial, or null when there is no such tribute (for a flag). */
+    async tributeOf(tributeId: number): Promise<{ memorialId: string; authorId: string } | null> {
+      if (!Number.isSafeInteger(tributeId)) return null
+      const row = await db.selectFrom('tributes').select(['memorial_id', 'author_id']).where('id', '=', tributeId).executeTakeFirst()
+      return row ? { memorialId: row.memorial_id, authorId: row.author_id } : null
+    },
+
     /** The tributes a page shows, newest first. */
     async shownTributes(memorialId: string): Promise<Tribute[]> {
       const rows = await db
