@@ -74,7 +74,7 @@ export function createApp(infra: Infra, gatherMetrics: GatherMetrics = gatherOwn
     .use(notificationPages.routes)
     .use(memorialRoutes({ config, store, context, memorials: services.memorials }))
     .use(finderRoutes({ config, store, context, ...services, postToFeed: happyEndingPoster(services) }))
-    .use(flagRoutes({ config, store, context, flags: services.backOffice.flags }))
+    .use(flagRoutes({ config, store, context, flags: services.backOffice.flags, audit: services.backOffice.audit }))
     .use(adminRoutes({ context, backOffice: services.backOffice, accounts: services.accounts }))
     .use(sitemapRoutes(services))
     .use(offlineRoutes())

@@ -110,7 +110,18 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
     emailVerification: createEmailVerification({ db: dbs.accounts, tokens: accountTokens, viewerChanged: sessions.forgetViewer }),
     passwordResets: createPasswordResets({ db: dbs.accounts, accounts, tokens: accountTokens, endAllSessions: sessions.endAll }),
     sessions,
-    backOffice: createBackOffice({ db: dbs.accounts, targets: flagTargets({ accounts, feed, finder, memorials }) }),
+    backOffice: createBackOffice({
+      db: dbs.accounts,
+      targets: flagTargets({ accounts, feed, finder, memorials }),
+      hideables: {
+        post: {
+          authorOf: byNumber((id) => feed.postAuthor(id)),
+          setHidden: (id, hidden) => byNumber((postId) => feed.setHidden(postId, hidden))(id),
+        },
+      },
+      // The moderation log explains what happens and why; the member's own appeal comes later.
+      tell: (userId, text) => notifications.notify(userId, { kind: 'moderation', text, url: '/moderation' }),
+    }),
     notifications,
     feed,
     outboxes,
@@ -151,16 +162,20 @@ function reportAnnouncements({ finder, media, publicUrl }: { finder: Finder; med
   }
 }
 
+/** A look-up by integer id (posts, comments, sightings, tributes) for ids that come as text: null for a text that is no id. */
+const byNumber =
+  <T>(find: (id: number) => Promise<T | null>) =>
+  async (id: string): Promise<T | null> => {
+    const number = integerId(id)
+    return number === null ? null : find(number)
+  }
+
 /** What each kind of flagged item is, and whose, asked of the feature that owns it (src/features/admin/flags.ts). */
 function flagTargets({ accounts, feed, finder, memorials }: { accounts: Accounts; feed: Feed; finder: Finder; memorials: MemorialsFeature }): FlagTargets {
   /** A memorial anyone may see, or null (a private one has nothing for others to report). */
   const publicMemorial = async (id: string) => {
     const memorial = await memorials.memorials.byId(id)
     return memorial && canView(memorial, null) ? memorial : null
-  }
-  const byNumber = <T>(find: (id: number) => Promise<T | null>) => async (id: string) => {
-    const number = integerId(id)
-    return number === null ? null : find(number)
   }
   return {
     post: byNumber(async (id) => {

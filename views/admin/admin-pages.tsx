@@ -14,6 +14,9 @@ export function AdminHome({ viewer }: { viewer: Viewer }): JSX.Element {
       </p>
       <ul class="list admin-sections">
         <li>
+          <a href="/admin/reports">Reports</a> <span class="muted">what members flagged, the most trusted reports first</span>
+        </li>
+        <li>
           <a href="/admin/audit">Audit log</a> <span class="muted">every staff action: who, when, what and why</span>
         </li>
       </ul>
@@ -22,6 +25,9 @@ export function AdminHome({ viewer }: { viewer: Viewer }): JSX.Element {
 }
 
 export const AUDIT_ACTION_LABELS: Record<AuditAction, string> = {
+  'flags.dismiss': 'Reports dismissed',
+  'item.hide': 'Hidden',
+  'item.restore': 'Restored',
   'role.change': 'Role changed',
   'member.suspend': 'Member suspended',
   'member.unsuspend': 'Member unsuspended',

@@ -4,7 +4,7 @@
  */
 export const RESERVED_NAMES: ReadonlySet<string> = new Set([
   'admin', 'administrator', 'api', 'assets', 'edit', 'explore', 'feed', 'finder', 'flyer', 'healthz', 'help',
-  'login', 'logout', 'media', 'memorials', 'messages', 'metrics', 'moderator', 'new', 'nine_lives', 'ninelives',
+  'flag', 'login', 'logout', 'media', 'memorials', 'messages', 'metrics', 'moderation', 'moderator', 'new', 'nine_lives', 'ninelives',
   'notifications', 'posts', 'push', 'readyz', 'root', 'search', 'settings', 'signup', 'sightings', 'sitemap',
   'static', 'support', 'system', 'wall',
 ])

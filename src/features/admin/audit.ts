@@ -9,12 +9,32 @@ import type { AccountsDomain } from '@/schema'
 import { pageOf } from '@/shared/cursor'
 
 /** What a staff member can do, by name as it is stored (and filtered on). */
-export const AUDIT_ACTIONS = ['role.change', 'member.suspend', 'member.unsuspend', 'member.revokeSessions', 'member.delete'] as const
+export const AUDIT_ACTIONS = [
+  'flags.dismiss',
+  'item.hide',
+  'item.restore',
+  'role.change',
+  'member.suspend',
+  'member.unsuspend',
+  'member.revokeSessions',
+  'member.delete',
+] as const
 export type AuditAction = (typeof AUDIT_ACTIONS)[number]
 
 /** What an action can be about. */
 export const SUBJECT_KINDS = ['member', 'post', 'comment', 'profile', 'report', 'sighting', 'memorial', 'tribute', 'message', 'photo', 'flag'] as const
 export type SubjectKind = (typeof SUBJECT_KINDS)[number]
+
+/** The actions the public moderation log (/moderation) shows: what happened to content, never who reported it. */
+export const PUBLIC_ACTIONS = ['item.hide', 'item.restore'] as const satisfies readonly AuditAction[]
+
+/** An item a moderator hid and has not restored since, for the queue's "Hidden" list. */
+export interface HiddenItem {
+  subjectKind: string
+  subjectId: string
+  at: Date
+  reason: string
+}
 
 export interface AuditEntry {
   /** The staff member; null for the operator's command line. */
@@ -78,6 +98,35 @@ export function createAuditLog(db: Kysely<AccountsDomain>) {
         .execute()
       const { shown, next } = pageOf(rows, AUDIT_PAGE_SIZE, (last) => last.id)
       return { rows: shown, next }
+    },
+
+    /** The public moderation log, newest first: only PUBLIC_ACTIONS, and only date, action, kind and reason are shown. */
+    async publicPage(before: number | null): Promise<AuditPage> {
+      const rows = await db
+        .selectFrom('audit_log')
+        .selectAll()
+        .where('action', 'in', PUBLIC_ACTIONS)
+        .$if(before !== null, (query) => query.where('id', '<', before!))
+        .orderBy('id', 'desc')
+        .limit(AUDIT_PAGE_SIZE + 1)
+        .execute()
+      const { shown, next } = pageOf(rows, AUDIT_PAGE_SIZE, (last) => last.id)
+      return { rows: shown, next }
+    },
+
+    /** Items whose last hide-or-restore was a hide, newest first: what a moderator may restore. */
+    async hiddenItems(limit = AUDIT_PAGE_SIZE): Promise<HiddenItem[]> {
+      const latest = db
+        .selectFrom('audit_log')
+        .distinctOn(['subject_kind', 'subject_id'])
+        .select(['subject_kind', 'subject_id', 'action', 'at', 'reason', 'id'])
+        .where('action', 'in', ['item.hide', 'item.restore'])
+        .orderBy('subject_kind')
+        .orderBy('subject_id')
+        .orderBy('id', 'desc')
+        .as('latest')
+      const rows = await db.selectFrom(latest).selectAll().where('action', '=', 'item.hide').orderBy('id', 'desc').limit(limit).execute()
+      return rows.map((row) => ({ subjectKind: row.subject_kind, subjectId: row.subject_id, at: row.at, reason: row.reason }))
     },
   }
 }

@@ -4,7 +4,7 @@
  * id); what a kind's item is, and whose, is asked of its own feature through `targets` (wired in
  * src/services.ts), never by a query across domains. One open flag per member and item.
  */
-import type { Kysely } from 'kysely'
+import { sql, type Kysely } from 'kysely'
 import type { DomainName } from '@/config'
 import type { AccountsDomain } from '@/schema'
 import { refusal, type Result } from '@/shared/result'
@@ -46,6 +46,24 @@ export interface FlagInput {
 
 export type FlagField = 'reason' | 'note'
 
+/** One item in the moderators' queue: its open flags taken together. */
+export interface QueuedItem {
+  kind: string
+  itemId: string
+  flags: number
+  reasons: string[]
+  notes: string[]
+  firstAt: Date
+  /**
+   * Each open flag weighs (1 + its reporter's upheld flags) / (1 + their dismissed ones): a reporter
+   * moderators agreed with before counts for more (after Discourse's reviewable score).
+   */
+  score: number
+}
+
+/** The queue shows this many items at a time, the highest score first. */
+export const QUEUE_SIZE = 50
+
 export const NOTE_MAX = 500
 /** Longer ids are no ids of ours. */
 const ITEM_ID_MAX = 64
@@ -86,6 +104,51 @@ export function createFlags({ db, targets }: { db: Kysely<AccountsDomain>; targe
         .executeTakeFirst()
       if (!inserted) return refusal(409, FLAG_MESSAGES.twice)
       return { ok: true, value: target }
+    },
+
+    /** Open flags grouped by item, highest score first (then the longest waiting). */
+    async queue(limit = QUEUE_SIZE): Promise<QueuedItem[]> {
+      const { rows } = await sql<{ kind: string; item_id: string; flags: number; reasons: string[]; notes: string[]; first_at: Date; score: number }>`
+        with open as (select * from flags where status = 'open'),
+        track as (
+          select reporter_id,
+                 count(*) filter (where status = 'upheld') as upheld,
+                 count(*) filter (where status = 'dismissed') as dismissed
+          from flags
+          where reporter_id in (select reporter_id from open)
+          group by reporter_id
+        )
+        select o.kind, o.item_id, count(*)::int as flags,
+               array_agg(distinct o.reason) as reasons,
+               array_remove(array_agg(o.note order by o.id), '') as notes,
+               min(o.created_at) as first_at,
+               sum((1 + coalesce(t.upheld, 0))::float8 / (1 + coalesce(t.dismissed, 0))) as score
+        from open o left join track t on t.reporter_id = o.reporter_id
+        group by o.kind, o.item_id
+        order by score desc, first_at
+        limit ${limit}`.execute(db)
+      return rows.map((row) => ({
+        kind: row.kind,
+        itemId: row.item_id,
+        flags: Number(row.flags),
+        reasons: row.reasons,
+        notes: row.notes,
+        firstAt: row.first_at,
+        score: Number(row.score),
+      }))
+    },
+
+    /** Closes an item's open flags as upheld or dismissed; how many there were. */
+    async resolve(kind: string, itemId: string, status: 'upheld' | 'dismissed'): Promise<number> {
+      const rows = await db
+        .updateTable('flags')
+        .set({ status, resolved_at: new Date() })
+        .where('kind', '=', kind)
+        .where('item_id', '=', itemId)
+        .where('status', '=', 'open')
+        .returning('id')
+        .execute()
+      return rows.length
     },
   }
 }

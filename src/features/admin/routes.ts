@@ -9,15 +9,23 @@ import { isStaff, type Viewer } from '@/features/accounts/viewer'
 import { isAuditAction, isSubjectKind, type AuditFilter } from '@/features/admin/audit'
 import type { BackOffice } from '@/features/admin/feature'
 import type { HttpContext } from '@/http/context'
-import { HttpError } from '@/http/errors'
-import { page, type RenderContext } from '@/http/page'
+import { HttpError, refuse } from '@/http/errors'
+import { textField } from '@/http/form'
+import { afterPost, page, type RenderContext } from '@/http/page'
 import { integerId } from '@/shared/ids'
 import { AdminHome, AuditPage, type AuditQuery } from '@views/admin/admin-pages'
+import { QueuePage, type QueuePageProps } from '@views/admin/queue'
 
 interface AdminRouteDeps {
   context: HttpContext
   backOffice: BackOffice
   accounts: Pick<Accounts, 'accountNamed' | 'profilesByIds'>
+}
+
+const DONE_MESSAGES: Record<string, string> = {
+  hide: 'Hidden. The author has been told why.',
+  restore: 'Restored. The author has been told.',
+  dismiss: 'The reports were dismissed.',
 }
 
 /** The viewer of a back office page or action: a moderator or an admin, else a 404. */
@@ -28,13 +36,35 @@ export function requireStaff(render: RenderContext): Viewer {
 }
 
 export function adminRoutes({ context, backOffice, accounts }: AdminRouteDeps) {
-  const { audit } = backOffice
+  const { audit, flags, moderation } = backOffice
+
+  /** The queue with each item's address (null once it is gone), and what moderators hid. */
+  async function queuePage(render: RenderContext, extra: Pick<QueuePageProps, 'refused' | 'done'>, status = 200) {
+    const [queued, hidden] = await Promise.all([flags.queue(), audit.hiddenItems()])
+    const items = await Promise.all(queued.map(async (item) => ({ ...item, url: (await flags.target(item.kind, item.itemId))?.url ?? null })))
+    return page(render, { title: 'Reports', main: QueuePage({ items, hidden, ...extra }), status, noindex: true })
+  }
   return (
     new Elysia({ name: 'admin' })
       .use(context)
       // Every route below: staff only. A route added later is covered without a line of its own.
       .onBeforeHandle(({ render }) => void requireStaff(render))
       .get('/admin', ({ render }) => page(render, { title: 'Back office', main: AdminHome({ viewer: requireStaff(render) }), noindex: true }))
+      .get('/admin/reports', ({ render, query }) => {
+        requireStaff(render)
+        const done = query.done && DONE_MESSAGES[query.done]
+        return queuePage(render, { done })
+      })
+      .post('/admin/reports', async ({ render, body }) => {
+        const staff = requireStaff(render)
+        const input = { kind: textField(body, 'kind'), id: textField(body, 'id'), action: textField(body, 'action'), reason: textField(body, 'reason') }
+        const result = await moderation.act(staff, input)
+        if (result.ok) return afterPost(render, `/admin/reports?done=${result.value}`)
+        if (!result.errors.reason) refuse(result)
+        const refused = { kind: input.kind, id: input.id, reason: input.reason, message: result.errors.reason }
+        // The queue again, the refused form with what was typed and the message.
+        return queuePage(render, { refused }, result.status)
+      })
       .get('/admin/audit', async ({ render, query }) => {
         requireStaff(render)
         const asked: AuditQuery = {

@@ -30,7 +30,7 @@ export interface PostRecord {
 const POST_RECORD_SECONDS = 60
 
 export function createPostRecords(db: Kysely<SocialDomain>, store: Store) {
-  /** The posts among `ids` that exist, from PostgreSQL: one query with their photos and cats. */
+  /** The posts among `ids` that exist and are not hidden, from PostgreSQL: one query with their photos and cats. */
   async function fromPostgres(ids: readonly number[]): Promise<PostRecord[]> {
     const rows = await db
       .selectFrom('posts')
@@ -47,6 +47,8 @@ export function createPostRecords(db: Kysely<SocialDomain>, store: Store) {
         ).as('cats'),
       ])
       .where('id', 'in', [...ids])
+      // A post a moderator hid is absent, like a deleted one, for everyone.
+      .where('hidden_at', 'is', null)
       .execute()
     return rows.map((row) => ({
       id: row.id,

@@ -300,6 +300,32 @@ export function createFeed(deps: FeedDeps) {
       return DONE
     },
 
+    /** Who wrote a post, hidden or not, or null when there is no such post (for moderation). */
+    async postAuthor(postId: number): Promise<string | null> {
+      return (await postById(postId))?.author_id ?? null
+    },
+
+    /**
+     * A moderator hides a post (gone for everyone: pages, feeds, lists; the CDN purged) or shows it
+     * again. Null when there is no such post; `changed` false when it was so already.
+     */
+    async setHidden(postId: number, hidden: boolean): Promise<{ authorId: string; changed: boolean } | null> {
+      const post = await postById(postId)
+      if (!post) return null
+      const row = await db
+        .updateTable('posts')
+        .set({ hidden_at: hidden ? new Date() : null })
+        .where('id', '=', postId)
+        .where('hidden_at', hidden ? 'is' : 'is not', null)
+        .returning('id')
+        .executeTakeFirst()
+      if (!row) return { authorId: post.author_id, changed: false }
+      await postRecords.changed([postId])
+      await firstPages.drop(post.author_id)
+      await purge([`post:${postId}`, `profile:${post.author_id}`, 'trending'])
+      return { authorId: post.author_id, changed: true }
+    },
+
     /** A post as a card, or null when it doesn't exist (any more). */
     async post(postId: number, viewer: Viewer | null): Promise<PostCard | null> {
       if (!Number.isSafeInteger(postId)) return null

@@ -37,6 +37,8 @@ export interface PostsTable {
   comment_count: Generated<number>
   in_timelines: boolean
   created_at: CreatedAt
+  /** Set while a moderator has hidden the post (src/features/admin/moderation.ts); null when shown. */
+  hidden_at: ColumnType<Date | null, Date | null | undefined, Date | null>
 }
 
 export interface PostPhotosTable {
