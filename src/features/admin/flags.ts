@@ -76,6 +76,7 @@ export const FLAG_MESSAGES = {
   twice: 'You have already reported this. A moderator will look at it.',
 } as const
 
+// Cast: includes() on the readonly tuple takes only its members; widening lets the guard ask any string.
 export const isFlagKind = (value: string): value is FlagKind => (FLAG_KINDS as readonly string[]).includes(value)
 export const isFlagReason = (value: string): value is FlagReason => (FLAG_REASONS as readonly string[]).includes(value)
 

@@ -11,6 +11,7 @@ import { refusal, type Result } from '@/shared/result'
 
 export const MODERATION_ACTIONS = ['dismiss', 'hide', 'restore'] as const
 export type ModerationAction = (typeof MODERATION_ACTIONS)[number]
+// Cast: includes() on the readonly tuple takes only its members; widening lets the guard ask any string.
 const isModerationAction = (value: string): value is ModerationAction => (MODERATION_ACTIONS as readonly string[]).includes(value)
 
 /** How a kind of item is hidden and shown again, by the feature that owns it. */
