@@ -33,7 +33,7 @@ for (const javaScriptEnabled of [true, false]) {
       await page.getByRole('link', { name: 'Sign in' }).first().waitFor()
 
       await page.goto('/login')
-      await page.getByRole('link', { name: 'Forgot your password?' }).click()
+      await page.getByRole('link', { name: 'Reset it by email' }).click()
       await page.getByLabel('Email', { exact: true }).fill(`${handle}@example.com`)
       await page.getByRole('button', { name: 'Send me a link' }).click()
       await page.getByText('If an account uses that address').waitFor()

@@ -20,7 +20,7 @@ export function LoginPage({ form }: { form: JSX.Element }): JSX.Element {
       <h1>Sign in</h1>
       {form as 'safe'}
       <p>
-        <a href="/forgot-password">Forgot your password?</a>
+        Forgot your password? <a href="/forgot-password">Reset it by email</a>
       </p>
       <p>
         New here? <a href="/signup">Create an account</a>
