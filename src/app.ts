@@ -17,6 +17,7 @@ import { mediaRoutes } from '@/features/media/routes'
 import { memorialRoutes } from '@/features/memorials/routes'
 import { notificationRoutes } from '@/features/notifications/routes'
 import { offlineRoutes } from '@/features/offline/routes'
+import { searchRoutes } from '@/features/search/routes'
 import { sitemapRoutes } from '@/features/sitemap/routes'
 import { styleguideRoutes } from '@/features/styleguide/routes'
 import { assetRoutes } from '@/http/assets'
@@ -76,6 +77,7 @@ export function createApp(infra: Infra, gatherMetrics: GatherMetrics = gatherOwn
     .use(finderRoutes({ config, store, context, ...services, postToFeed: happyEndingPoster(services) }))
     .use(flagRoutes({ config, store, context, flags: services.backOffice.flags, audit: services.backOffice.audit }))
     .use(adminRoutes({ context, backOffice: services.backOffice, accounts: services.accounts }))
+    .use(searchRoutes({ context, store, search: services.search, accounts: services.accounts }))
     .use(sitemapRoutes(services))
     .use(offlineRoutes())
     .use(styleguideRoutes({ config, context }))

@@ -15,6 +15,7 @@ import { createBackOffice } from '@/features/admin/feature'
 import type { FlagTargets } from '@/features/admin/flags'
 import type { Accounts } from '@/features/accounts/service'
 import { createFeed, type Feed } from '@/features/feed/service'
+import { createSearch } from '@/features/search/service'
 import { createFinder, type Finder } from '@/features/finder/feature'
 import { createMedia, type Media } from '@/features/media/service'
 import { createMemorialsFeature, type MemorialsFeature } from '@/features/memorials/feature'
@@ -122,6 +123,7 @@ export function createServices({ config, log, dbs, store, blobs, queue, pushCa }
       // The moderation log explains what happens and why; the member's own appeal comes later.
       tell: (userId, text) => notifications.notify(userId, { kind: 'moderation', text, url: '/moderation' }),
     }),
+    search: createSearch(dbs),
     notifications,
     feed,
     outboxes,

@@ -62,7 +62,10 @@ async function pgliteDatabases(dataDir: string): Promise<Databases> {
   // Imported lazily: the WebAssembly build is only loaded when the embedded mode is used.
   const { PGlite } = await import('@electric-sql/pglite')
   const { postgis } = await import('@electric-sql/pglite-postgis')
-  const pglite = await PGlite.create({ dataDir, extensions: { postgis } })
+  // Full-text search (src/infra/search-text.ts) needs these two; they ship with PGlite.
+  const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
+  const { unaccent } = await import('@electric-sql/pglite/contrib/unaccent')
+  const pglite = await PGlite.create({ dataDir, extensions: { postgis, pg_trgm, unaccent } })
   const shared = new Kysely<unknown>({ dialect: new PGliteDialect({ pglite }) })
   const handles = Object.fromEntries(DOMAINS.map((domain) => [domain, shared.withPlugin(queryMetrics(domain))]))
   return {

@@ -88,6 +88,7 @@ export function Layout({ viewer, unreadCount, avatar = null, section = null, chi
               </svg>
               Nine Lives
             </a>
+            <HeaderSearch />
             {viewer ? <AccountMenu viewer={viewer} avatar={avatar} /> : <WayIn />}
           </header>
           <div class="shell">
@@ -182,6 +183,22 @@ function AccountMenu({ viewer, avatar }: { viewer: Viewer; avatar: MediaPicture 
         </ul>
       </div>
     </details>
+  )
+}
+
+/**
+ * The search box on every page. On a narrow screen only its button shows, and opens /search with
+ * the whole form; from 48rem the labelled field is there too.
+ */
+function HeaderSearch(): JSX.Element {
+  return (
+    <form class="header-search" role="search" method="get" action="/search">
+      <label for="header-search-q">Search for</label>
+      <input id="header-search-q" name="q" type="search" maxlength={200} />
+      <button type="submit" class="button small">
+        Search
+      </button>
+    </form>
   )
 }
 
