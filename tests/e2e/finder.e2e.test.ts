@@ -91,7 +91,7 @@ for (const javaScriptEnabled of [true, false]) {
       // Search near the town.
       await page.goto('/finder')
       await page.getByLabel('Town or neighbourhood').fill('Kreuzberg')
-      await page.getByRole('button', { name: 'Search' }).click()
+      await page.getByRole('button', { name: 'Search nearby' }).click()
       await page.getByRole('heading', { name: 'Within 5 km of Kreuzberg, Germany' }).waitFor()
       if (javaScriptEnabled) {
         expect(new URL(page.url()).search).toContain('near=Kreuzberg')

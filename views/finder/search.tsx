@@ -67,7 +67,7 @@ export function SearchArea({ values, errors, suggestions, others, results, map, 
           map={{ tileUrl: null, attribution: map.attribution }}
         />
         {renderedFilters(keptFilters, values, errors, maxRadiusKm)}
-        <button type="submit">Search</button>
+        <button type="submit">Search nearby</button>
       </form>
     </div>
   )
