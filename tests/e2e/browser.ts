@@ -95,11 +95,17 @@ export async function watchCsp(context: BrowserContext): Promise<void> {
   })
 }
 
-/** The check after each test in every e2e file (they all import this module): no CSP violation. */
-afterEach(() => {
-  const seen = cspViolations.splice(0)
-  if (seen.length > 0) throw new Error(`Content Security Policy violations:\n${seen.join('\n')}`)
-})
+/**
+ * The check after each test in every e2e file (they all import this module): no CSP violation.
+ * Scripts (scripts/lighthouse.ts, scripts/screenshots.ts) import this module outside `bun test`,
+ * where `afterEach` throws: there is no test to check then.
+ */
+if (process.env.NODE_ENV === 'test') {
+  afterEach(() => {
+    const seen = cspViolations.splice(0)
+    if (seen.length > 0) throw new Error(`Content Security Policy violations:\n${seen.join('\n')}`)
+  })
+}
 
 /** Signs up through the real form (a fresh handle each time) and waits until the page is signed in. */
 export async function signUpInBrowser(page: Page, handle: string): Promise<void> {
